@@ -1,0 +1,15 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../../libs/persistence/src/index.js';
+import { createApi } from './bootstrap.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApi(config);
+  await app.listen(config.port, config.host);
+  new Logger('Api').log(`listening on http://${config.host}:${config.port}/api (health: /api/health)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,301 @@
+import { EventEmitter } from 'node:events';
+import { sql, type Kysely } from 'kysely';
+import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from './errors.js';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from './event-store.port.js';
+
+/**
+ * Positions are `xid * 2^20 + index within the transaction` (see the
+ * event-store migration). A transaction may append at most 2^20 events.
+ */
+export const EVENTS_PER_TRANSACTION = 1_048_576;
+/** Largest batch one `append` call takes. */
+export const MAX_EVENTS_PER_APPEND = 65_536;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Every row with a position below this is final (its transaction has ended). */
+const HORIZON = sql`(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)})`;
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_on: string | null;
+  recorded_at: Date | string;
+  schema_version: number;
+}
+
+const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, stream_revision::text as stream_revision,
+  event_id::text as event_id, event_type, data, metadata, occurred_on::text as occurred_on, recorded_at, schema_version`;
+
+/** Thrown inside the append transaction to roll it back and look at why. */
+class AppendRejected extends Error {}
+
+/**
+ * The event store on Kysely: the same SQL on PostgreSQL (postgres.js) and on
+ * embedded PGlite. Built on a Kysely instance, or on a Kysely transaction to
+ * append as part of a larger unit of work.
+ */
+export class KyselyEventStore implements EventStore {
+  private readonly appended = new EventEmitter().setMaxListeners(0);
+
+  constructor(private readonly db: Kysely<any>) {}
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    validateAppend(streamId, events, expected);
+    const attempt = (trx: Kysely<any>) => this.appendWithin(trx, streamId, events, expected);
+    try {
+      const result = this.db.isTransaction
+        ? await attempt(this.db)
+        : await this.db.transaction().execute(attempt);
+      this.appended.emit('appended');
+      return result;
+    } catch (error) {
+      if (!(error instanceof AppendRejected)) throw error;
+      return this.explainRejection(streamId, events, expected);
+    }
+  }
+
+  private async appendWithin(
+    trx: Kysely<any>,
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const n = events.length;
+    if (n === 0) {
+      const actual = await this.revisionOf(trx, streamId);
+      if (!matches(expected, actual)) throw new AppendRejected();
+      return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, lastPosition: 0n, recorded: false };
+    }
+    // Moving the stream's revision row is the optimistic-concurrency check: it
+    // matches only in the expected state, and it locks the stream until commit.
+    const bumped = await bumpStream(trx, streamId, n, expected);
+    if (bumped === undefined) throw new AppendRejected();
+    const firstRevision = bumped - n + 1;
+
+    const inserted = await sql<{ global_position: string }>`
+      insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata, occurred_on, schema_version)
+      select t.next + v.ord - 1, ${streamId}, ${firstRevision} + v.ord - 1,
+             v.event_id, v.event_type, v.data::jsonb, v.metadata::jsonb, v.occurred_on, v.schema_version
+      from (
+        select b.base, coalesce(
+          (select max(e.global_position) + 1 from events e
+            where e.global_position >= b.base and e.global_position < b.base + ${sql.lit(EVENTS_PER_TRANSACTION)}),
+          b.base) as next
+        from (select pg_current_xact_id()::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)} as base) b
+      ) t,
+      unnest(${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
+             ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
+             ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])
+        with ordinality as v(event_id, event_type, data, metadata, occurred_on, schema_version, ord)
+      on conflict (event_id) do nothing
+      returning global_position::text as global_position`.execute(trx);
+
+    // Fewer rows than events: some ids were already stored. Roll back the
+    // revision bump and decide whether this is a retry of an earlier append.
+    if (inserted.rows.length !== n) throw new AppendRejected();
+    const last = inserted.rows.reduce((max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max), 0n);
+    if (last % BigInt(EVENTS_PER_TRANSACTION) < BigInt(n - 1)) {
+      throw new InvalidAppendError(`a transaction may append at most ${EVENTS_PER_TRANSACTION} events`);
+    }
+    return { nextExpectedRevision: bumped, lastPosition: last, recorded: true };
+  }
+
+  /**
+   * After a rejected append: if every event is already in this stream, the
+   * append is a retry and succeeds without writing; otherwise it conflicts.
+   */
+  private async explainRejection(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const ids = events.map((e) => e.eventId.toLowerCase());
+    const stored = ids.length
+      ? (
+          await sql<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>`
+            select event_id::text as event_id, stream_id, stream_revision::text as stream_revision, global_position::text as global_position
+            from events where event_id = any(${ids}::uuid[])`.execute(this.db)
+        ).rows
+      : [];
+    if (stored.length === ids.length && ids.length > 0 && stored.every((r) => r.stream_id === streamId)) {
+      return {
+        nextExpectedRevision: Math.max(...stored.map((r) => Number(r.stream_revision))),
+        lastPosition: stored.reduce((max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max), 0n),
+        recorded: false,
+      };
+    }
+    if (stored.length > 0) throw new EventIdConflictError(streamId, stored.map((r) => r.event_id));
+    throw new WrongExpectedRevisionError(streamId, expected, await this.revisionOf(this.db, streamId));
+  }
+
+  async streamRevision(streamId: string): Promise<number | 'no_stream'> {
+    return this.revisionOf(this.db, streamId);
+  }
+
+  private async revisionOf(db: Kysely<any>, streamId: string): Promise<number | 'no_stream'> {
+    const { rows } = await sql<{ revision: string }>`
+      select revision::text as revision from event_streams where stream_id = ${streamId}`.execute(db);
+    return rows[0] ? Number(rows[0].revision) : 'no_stream';
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision;
+    const bound =
+      from === undefined ? sql`true` : backwards ? sql`stream_revision <= ${from}` : sql`stream_revision >= ${from}`;
+    const { rows } = await sql<EventRow>`
+      select ${EVENT_COLUMNS} from events
+      where stream_id = ${streamId} and ${bound}
+      order by stream_revision ${backwards ? sql`desc` : sql`asc`}
+      ${limit(options.maxCount)}`.execute(this.db);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await sql<EventRow>`
+      select ${EVENT_COLUMNS} from events
+      where global_position >= ${(options.fromPosition ?? 0n).toString()}::bigint
+        and global_position < ${HORIZON}
+      order by global_position
+      ${limit(options.maxCount)}`.execute(this.db);
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await sql<{ head: string | null }>`
+      select max(global_position)::text as head from events where global_position < ${HORIZON}`.execute(this.db);
+    return BigInt(rows[0]?.head ?? 0);
+  }
+
+  async *subscribeToAll(options: SubscribeToAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const batchSize = options.batchSize ?? 500;
+    const pollIntervalMs = options.pollIntervalMs ?? 50;
+    const { signal } = options;
+    let from = (options.afterPosition ?? 0n) + 1n;
+    while (!signal?.aborted) {
+      const batch = await this.readAll({ fromPosition: from, maxCount: batchSize });
+      for (const event of batch) {
+        if (signal?.aborted) return;
+        from = event.globalPosition + 1n;
+        yield event;
+      }
+      if (batch.length < batchSize) await this.nextAppendOrTimeout(pollIntervalMs, signal);
+    }
+  }
+
+  /** Waits for an append in this process, the poll interval, or the abort. */
+  private nextAppendOrTimeout(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appended.off('appended', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.appended.once('appended', done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+async function bumpStream(
+  trx: Kysely<any>,
+  streamId: string,
+  n: number,
+  expected: ExpectedRevision,
+): Promise<number | undefined> {
+  let query;
+  if (expected === 'any') {
+    query = sql<{ revision: string }>`
+      insert into event_streams (stream_id, revision) values (${streamId}, ${n - 1})
+      on conflict (stream_id) do update set revision = event_streams.revision + ${n}, updated_at = now()
+      returning revision::text as revision`;
+  } else if (expected === 'no_stream') {
+    query = sql<{ revision: string }>`
+      insert into event_streams (stream_id, revision) values (${streamId}, ${n - 1})
+      on conflict (stream_id) do nothing
+      returning revision::text as revision`;
+  } else if (expected === 'stream_exists') {
+    query = sql<{ revision: string }>`
+      update event_streams set revision = revision + ${n}, updated_at = now()
+      where stream_id = ${streamId}
+      returning revision::text as revision`;
+  } else {
+    query = sql<{ revision: string }>`
+      update event_streams set revision = revision + ${n}, updated_at = now()
+      where stream_id = ${streamId} and revision = ${expected}
+      returning revision::text as revision`;
+  }
+  const { rows } = await query.execute(trx);
+  return rows[0] ? Number(rows[0].revision) : undefined;
+}
+
+function matches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === 'no_stream';
+  if (expected === 'stream_exists') return actual !== 'no_stream';
+  return actual === expected;
+}
+
+function limit(maxCount: number | undefined) {
+  return maxCount === undefined ? sql`` : sql`limit ${Math.max(0, Math.floor(maxCount))}`;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    streamId: row.stream_id,
+    streamRevision: Number(row.stream_revision),
+    globalPosition: BigInt(row.global_position),
+    occurredOn: row.occurred_on,
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+    metadata: row.metadata ?? {},
+    schemaVersion: row.schema_version,
+  };
+}
+
+function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 500) {
+    throw new InvalidAppendError('a stream id is a non-empty string of at most 500 characters');
+  }
+  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new InvalidAppendError(`expected revision must be a non-negative integer, got ${expected}`);
+  }
+  if (events.length > MAX_EVENTS_PER_APPEND) {
+    throw new InvalidAppendError(`at most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
+  }
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!UUID.test(e.eventId)) throw new InvalidAppendError(`event id must be a UUID, got "${e.eventId}"`);
+    const id = e.eventId.toLowerCase();
+    if (seen.has(id)) throw new InvalidAppendError(`event id ${id} appears twice in one append`);
+    seen.add(id);
+    if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidAppendError('an event needs a type');
+    if (e.occurredOn != null && !DATE.test(e.occurredOn)) {
+      throw new InvalidAppendError(`occurredOn must be YYYY-MM-DD, got "${e.occurredOn}"`);
+    }
+    if (e.schemaVersion !== undefined && (!Number.isInteger(e.schemaVersion) || e.schemaVersion < 1)) {
+      throw new InvalidAppendError(`schemaVersion must be a positive integer, got ${e.schemaVersion}`);
+    }
+  }
+}

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { TestDatabase } from '../../../test/support/databases.js';
+import {
+  EventIdConflictError,
+  InvalidAppendError,
+  KyselyEventStore,
+  WrongExpectedRevisionError,
+  type NewEvent,
+  type RecordedEvent,
+} from '../src/index.js';
+
+/** An event with a fresh id; `n` tells events apart in assertions. */
+export function anEvent(n: number, extra: Partial<NewEvent> = {}): NewEvent {
+  return { eventId: randomUUID(), type: 'HeadcountReported', data: { n, headcount: 100 + n }, ...extra };
+}
+
+export async function collect(iterable: AsyncIterable<RecordedEvent>, count: number, ms = 10_000): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = [];
+  const deadline = Date.now() + ms;
+  for await (const e of iterable) {
+    seen.push(e);
+    if (seen.length >= count || Date.now() > deadline) break;
+  }
+  return seen;
+}
+
+/**
+ * The behaviour every implementation of the EventStore port must show. Run
+ * against each backend by its own spec file.
+ */
+export function eventStoreContract(open: () => Promise<TestDatabase>): void {
+  let database: TestDatabase;
+  let store: KyselyEventStore;
+
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await database.truncateAll();
+    store = new KyselyEventStore(database.db);
+  });
+
+  const count = async (table: string) =>
+    Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(database.db)).rows[0]!.n);
+
+  describe('append and read a stream', () => {
+    it('numbers a new stream from revision 0 and reads it back in order with its metadata', async () => {
+      const events = [
+        anEvent(1, { occurredOn: '2022-12-31', metadata: { actor: 'cadre-7', correlationId: 'c-1', causationId: 'cmd-1' } }),
+        anEvent(2, { schemaVersion: 2 }),
+        anEvent(3),
+      ];
+      const result = await store.append('enterprise-A', events, 'no_stream');
+      expect(result).toMatchObject({ nextExpectedRevision: 2, recorded: true });
+
+      const read = await store.readStream('enterprise-A');
+      expect(read.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
+      expect(read.map((e) => e.streamRevision)).toEqual([0, 1, 2]);
+      expect(read[2]!.globalPosition).toBe(result.lastPosition);
+      expect(read[0]).toMatchObject({
+        type: 'HeadcountReported',
+        data: { n: 1, headcount: 101 },
+        streamId: 'enterprise-A',
+        occurredOn: '2022-12-31',
+        metadata: { actor: 'cadre-7', correlationId: 'c-1', causationId: 'cmd-1' },
+        schemaVersion: 1,
+      });
+      expect(read[1]).toMatchObject({ occurredOn: null, schemaVersion: 2, metadata: {} });
+      expect(read[0]!.recordedAt).toBeInstanceOf(Date);
+      expect(Math.abs(read[0]!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
+      expect(await store.streamRevision('enterprise-A')).toBe(2);
+    });
+
+    it('stores data and metadata as JSON objects, not as JSON strings', async () => {
+      await store.append('s', [anEvent(1, { metadata: { actor: 'a' } })]);
+      const { rows } = await sql<{ d: string; m: string }>`
+        select jsonb_typeof(data) as d, jsonb_typeof(metadata) as m from events`.execute(database.db);
+      expect(rows).toEqual([{ d: 'object', m: 'object' }]);
+    });
+
+    it('reads an unknown stream as empty', async () => {
+      expect(await store.readStream('nobody')).toEqual([]);
+      expect(await store.streamRevision('nobody')).toBe('no_stream');
+    });
+
+    it('reads from a revision, backwards, and at most maxCount events', async () => {
+      await store.append('s', [1, 2, 3, 4, 5].map((n) => anEvent(n)));
+      const revs = (events: RecordedEvent[]) => events.map((e) => e.streamRevision);
+      expect(revs(await store.readStream('s', { fromRevision: 2 }))).toEqual([2, 3, 4]);
+      expect(revs(await store.readStream('s', { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
+      expect(revs(await store.readStream('s', { direction: 'backwards', fromRevision: 3, maxCount: 2 }))).toEqual([3, 2]);
+      expect(revs(await store.readStream('s', { fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
+    });
+  });
+
+  describe('expected revision', () => {
+    it('any: appends whatever the state', async () => {
+      await store.append('s', [anEvent(1)], 'any');
+      expect((await store.append('s', [anEvent(2)], 'any')).nextExpectedRevision).toBe(1);
+    });
+
+    it('no_stream: refuses an existing stream and reports its revision', async () => {
+      await store.append('s', [anEvent(1), anEvent(2)]);
+      const error = await store.append('s', [anEvent(3)], 'no_stream').catch((e) => e);
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(error).toMatchObject({ streamId: 's', expected: 'no_stream', actual: 1, code: 'WRONG_EXPECTED_REVISION' });
+    });
+
+    it('stream_exists: refuses a missing stream', async () => {
+      const error = await store.append('s', [anEvent(1)], 'stream_exists').catch((e) => e);
+      expect(error).toMatchObject({ name: 'WrongExpectedRevisionError', actual: 'no_stream' });
+      await store.append('s', [anEvent(1)]);
+      expect((await store.append('s', [anEvent(2)], 'stream_exists')).nextExpectedRevision).toBe(1);
+    });
+
+    it('an exact revision: appends only at that revision', async () => {
+      await store.append('s', [anEvent(1)]);
+      expect((await store.append('s', [anEvent(2)], 0)).nextExpectedRevision).toBe(1);
+      const stale = await store.append('s', [anEvent(3)], 0).catch((e) => e);
+      expect(stale).toMatchObject({ name: 'WrongExpectedRevisionError', expected: 0, actual: 1 });
+      const missing = await store.append('other', [anEvent(4)], 0).catch((e) => e);
+      expect(missing).toMatchObject({ name: 'WrongExpectedRevisionError', actual: 'no_stream' });
+      expect(await count('events')).toBe(2);
+    });
+
+    it('lets exactly one of many concurrent appends at the same revision through', async () => {
+      await store.append('s', [anEvent(0)]);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => store.append('s', [anEvent(i + 1)], 0)),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(rejected).toHaveLength(19);
+      for (const r of rejected) expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await store.streamRevision('s')).toBe(1);
+    });
+
+    it('checks the expected state of an empty append without writing', async () => {
+      await expect(store.append('s', [], 'no_stream')).resolves.toMatchObject({ recorded: false, nextExpectedRevision: -1 });
+      await expect(store.append('s', [], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await count('event_streams')).toBe(0);
+    });
+  });
+
+  describe('atomicity and idempotency', () => {
+    it('records nothing of an append when one of its events cannot be stored', async () => {
+      const elsewhere = anEvent(1);
+      await store.append('other', [elsewhere]);
+      const error = await store.append('s', [anEvent(2), elsewhere]).catch((e) => e);
+      expect(error).toBeInstanceOf(EventIdConflictError);
+      expect(await store.readStream('s')).toEqual([]);
+      expect(await store.streamRevision('s')).toBe('no_stream');
+      expect(await count('events')).toBe(1);
+    });
+
+    it('treats an append of already-stored events as a successful retry that records nothing', async () => {
+      const events = [anEvent(1), anEvent(2)];
+      const first = await store.append('s', events, 'no_stream');
+      const again = await store.append('s', events, 'no_stream');
+      const againAny = await store.append('s', events, 'any');
+      for (const retry of [again, againAny]) {
+        expect(retry).toEqual({ nextExpectedRevision: first.nextExpectedRevision, lastPosition: first.lastPosition, recorded: false });
+      }
+      expect(await count('events')).toBe(2);
+      expect(await store.streamRevision('s')).toBe(1);
+    });
+
+    it('refuses an append that repeats only some stored events', async () => {
+      const stored = anEvent(1);
+      await store.append('s', [stored]);
+      await expect(store.append('s', [stored, anEvent(2)], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
+      expect(await count('events')).toBe(1);
+    });
+
+    it('counts concurrent retries of one append once', async () => {
+      const events = [anEvent(1), anEvent(2)];
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.append('s', events, 'any')));
+      expect(results.filter((r) => r.recorded)).toHaveLength(1);
+      expect(await count('events')).toBe(2);
+    });
+
+    it('refuses malformed appends and writes nothing', async () => {
+      const bad: Array<[string, NewEvent[]]> = [
+        ['', [anEvent(1)]],
+        ['s', [{ ...anEvent(1), eventId: 'not-a-uuid' }]],
+        ['s', [{ ...anEvent(1), occurredOn: '31/12/2022' }]],
+        ['s', [{ ...anEvent(1), type: '' }]],
+        ['s', [{ ...anEvent(1), schemaVersion: 0 }]],
+      ];
+      const twice = anEvent(1);
+      bad.push(['s', [twice, twice]]);
+      for (const [stream, events] of bad) {
+        await expect(store.append(stream, events)).rejects.toBeInstanceOf(InvalidAppendError);
+      }
+      await expect(store.append('s', [anEvent(1)], -1)).rejects.toBeInstanceOf(InvalidAppendError);
+      expect(await count('events')).toBe(0);
+    });
+  });
+
+  describe('the global order', () => {
+    it('reads every stream in one order, from a position, at most maxCount', async () => {
+      await store.append('a', [anEvent(1), anEvent(2)]);
+      await store.append('b', [anEvent(3)]);
+      await store.append('a', [anEvent(4)]);
+      const all = await store.readAll();
+      expect(all.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+      const positions = all.map((e) => e.globalPosition);
+      expect([...positions].sort((x, y) => (x < y ? -1 : 1))).toEqual(positions);
+      expect(new Set(positions).size).toBe(4);
+
+      const fromThird = await store.readAll({ fromPosition: all[2]!.globalPosition });
+      expect(fromThird.map((e) => e.eventId)).toEqual([all[2]!.eventId, all[3]!.eventId]);
+      expect((await store.readAll({ maxCount: 2 })).map((e) => e.eventId)).toEqual([all[0]!.eventId, all[1]!.eventId]);
+      expect(await store.headPosition()).toBe(all[3]!.globalPosition);
+    });
+
+    it('has head position 0 on an empty log', async () => {
+      expect(await store.headPosition()).toBe(0n);
+      expect(await store.readAll()).toEqual([]);
+    });
+  });
+
+  describe('subscription to all', () => {
+    it('delivers history, then live events, in order, and resumes after a checkpoint', async () => {
+      await store.append('a', [anEvent(1), anEvent(2)]);
+      const controller = new AbortController();
+      const live = collect(store.subscribeToAll({ signal: controller.signal, batchSize: 1 }), 5);
+      await store.append('b', [anEvent(3)]);
+      await store.append('a', [anEvent(4), anEvent(5)]);
+      const seen = await live;
+      controller.abort();
+      expect(seen.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+
+      const resumed = await collect(
+        store.subscribeToAll({ afterPosition: seen[2]!.globalPosition, signal: AbortSignal.timeout(2_000) }),
+        2,
+      );
+      expect(resumed.map((e) => (e.data as { n: number }).n)).toEqual([4, 5]);
+    });
+
+    it('ends when its signal aborts', async () => {
+      const controller = new AbortController();
+      const done = collect(store.subscribeToAll({ signal: controller.signal, pollIntervalMs: 10 }), 1);
+      setTimeout(() => controller.abort(), 50);
+      await expect(done).resolves.toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Runtime configuration, read once at start-up from the environment and
+ * validated so that a typo fails loudly instead of silently falling back.
+ */
+export interface EngineConfig {
+  /** HTTP port of the API. */
+  readonly port: number;
+  /** Interface the API binds to. */
+  readonly host: string;
+  /** When set, the engine uses this PostgreSQL server. */
+  readonly databaseUrl: string | undefined;
+  /** When no DATABASE_URL is set: the embedded store's folder. */
+  readonly dataDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const rawPort = env['PORT']?.trim() || '3000';
+  if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
+    throw new ConfigError(`PORT must be an integer between 1 and 65535, got "${rawPort}"`);
+  }
+  const databaseUrl = env['DATABASE_URL']?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  return {
+    port: Number(rawPort),
+    host: env['HOST']?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: env['DATA_DIR']?.trim() || './data',
+  };
+}
+
+/** The URL with its password replaced, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

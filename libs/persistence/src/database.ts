@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, sql } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import { PGliteDialect } from './pglite-dialect.js';
+import { redactUrl } from './config.js';
+
+export type StoreKind = 'postgres' | 'pglite';
+
+/**
+ * An open database: a Kysely instance over PostgreSQL (postgres.js) or the
+ * embedded PGlite, and how to close it. Everything above this layer is the
+ * same SQL on both.
+ */
+export interface Database {
+  readonly db: Kysely<any>;
+  readonly kind: StoreKind;
+  /** Where the data lives, for logs (password redacted). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { readonly databaseUrl: string; readonly maxConnections?: number }
+  | { readonly dataDir: string }
+  | { readonly inMemory: true };
+
+export function describeTarget(target: DatabaseTarget): string {
+  if ('databaseUrl' in target) return `PostgreSQL at ${redactUrl(target.databaseUrl)}`;
+  if ('dataDir' in target) return `embedded PGlite in ${resolve(target.dataDir)}`;
+  return 'embedded PGlite in memory';
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ('databaseUrl' in target) return openPostgres(target.databaseUrl, target.maxConnections ?? 10);
+  const dataDir = 'dataDir' in target ? resolve(target.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    location: describeTarget(target),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const client = postgres(url, {
+    max,
+    onnotice: () => undefined,
+    connection: { application_name: 'union-coverage-engine' },
+  });
+  const db = new Kysely<any>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new Error(`cannot reach ${describeTarget({ databaseUrl: url })}: ${(error as Error).message}`);
+  }
+  return {
+    db,
+    kind: 'postgres',
+    location: describeTarget({ databaseUrl: url }),
+    close: () => db.destroy(),
+  };
+}

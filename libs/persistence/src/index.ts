@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './database.js';
+export * from './migrate.js';
+export { PGliteDialect } from './pglite-dialect.js';
+export * from './persistence.module.js';

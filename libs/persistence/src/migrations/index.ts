@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as eventStore from './1763700000000-event-store.js';
+
+/**
+ * Every migration, by name. Names start with the epoch milliseconds of their
+ * creation so that they sort in the order they must run. Listed statically
+ * (not read from the folder) so the same list works compiled, under Jest and
+ * in a bundle.
+ */
+export const migrations: Record<string, Migration> = {
+  '1763700000000-event-store': eventStore,
+};

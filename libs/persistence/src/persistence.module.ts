@@ -1,0 +1,50 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { KyselyEventStore } from '../../event-store/src/index.js';
+import type { EngineConfig } from './config.js';
+import { describeTarget, openDatabase, type Database, type DatabaseTarget } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+/** Injection tokens. */
+export const DATABASE = Symbol('DATABASE');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export function targetOf(config: EngineConfig): DatabaseTarget {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
+}
+
+/**
+ * Opens the database named by the configuration, migrates it to the latest
+ * schema before anything else starts, and closes it on shutdown. Provides the
+ * Database and the EventStore to every other module.
+ */
+@Module({})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly database: Database) {}
+
+  static forRoot(config: EngineConfig): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [
+        {
+          provide: DATABASE,
+          useFactory: async (): Promise<Database> => {
+            const logger = new Logger('Persistence');
+            const target = targetOf(config);
+            logger.log(`opening ${describeTarget(target)}`);
+            const database = await openDatabase(target);
+            const { applied, total } = await migrateToLatest(database.db);
+            logger.log(`schema up to date (${total} migrations, ${applied.length} applied now)`);
+            return database;
+          },
+        },
+        { provide: EVENT_STORE, useFactory: (database: Database) => new KyselyEventStore(database.db), inject: [DATABASE] },
+      ],
+      exports: [DATABASE, EVENT_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}
