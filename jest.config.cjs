@@ -25,4 +25,5 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.cjs',
   testTimeout: 60000,
   maxWorkers: 2,
+  verbose: true,
 };

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { EVENT_STORE, loadConfig } from '../../../libs/persistence/src/index.js';
+import type { EventStore } from '../../../libs/event-store/src/index.js';
+import { createApi } from '../src/bootstrap.js';
+
+async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await createApi(loadConfig({ ...env, PORT: '1' }));
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl() };
+}
+
+describe('GET /api/health on the embedded store', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'uce-e2e-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('answers 200 once migrated, and keeps the data in DATA_DIR across restarts', async () => {
+    const first = await startApi({ DATA_DIR: dataDir });
+    const health = await fetch(`${first.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', store: 'pglite', headPosition: '0' });
+    const appended = await first.app
+      .get<EventStore>(EVENT_STORE)
+      .append('enterprise-X', [{ eventId: randomUUID(), type: 'EnterpriseRegistered', data: { name: 'X' } }]);
+    await first.app.close();
+
+    const second = await startApi({ DATA_DIR: dataDir });
+    const again = await (await fetch(`${second.url}/api/health`)).json();
+    expect(again).toEqual({ status: 'ok', store: 'pglite', headPosition: appended.lastPosition.toString() });
+    expect(await second.app.get<EventStore>(EVENT_STORE).readStream('enterprise-X')).toHaveLength(1);
+    await second.app.close();
+  });
+});
+
+describePostgres('GET /api/health on PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createPostgresTestDatabase();
+  });
+  afterAll(() => database?.close());
+
+  it('answers 200 with the store it runs on', async () => {
+    const { app, url } = await startApi({ DATABASE_URL: database.url! });
+    const response = await fetch(`${url}/api/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', store: 'postgres' });
+    await app.close();
+  });
+});
+
+describe('configuration', () => {
+  it('refuses a malformed PORT or DATABASE_URL with a clear message', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT must be an integer');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL must be a postgres://');
+    expect(loadConfig({})).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: undefined });
+  });
+});

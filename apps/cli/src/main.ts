@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerStoreCommands } from './commands/store.commands.js';
+
+const program = new Command()
+  .name('npm run cli --')
+  .description('Union coverage engine: command-line tools (store chosen by DATABASE_URL, else DATA_DIR)')
+  .showHelpAfterError();
+
+registerStoreCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
