@@ -43,6 +43,9 @@ interface EventRow {
 const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, stream_revision::text as stream_revision,
   event_id::text as event_id, event_type, data, metadata, occurred_on::text as occurred_on, recorded_at, schema_version`;
 
+// The columns are selected as text under their own names: ORDER BY must name
+// the table's column (events.x), or PostgreSQL sorts by the text alias.
+
 /** Thrown inside the append transaction to roll it back and look at why. */
 class AppendRejected extends Error {}
 
@@ -163,7 +166,7 @@ export class KyselyEventStore implements EventStore {
     const { rows } = await sql<EventRow>`
       select ${EVENT_COLUMNS} from events
       where stream_id = ${streamId} and ${bound}
-      order by stream_revision ${backwards ? sql`desc` : sql`asc`}
+      order by events.stream_revision ${backwards ? sql`desc` : sql`asc`}
       ${limit(options.maxCount)}`.execute(this.db);
     return rows.map(toRecorded);
   }
@@ -173,7 +176,7 @@ export class KyselyEventStore implements EventStore {
       select ${EVENT_COLUMNS} from events
       where global_position >= ${(options.fromPosition ?? 0n).toString()}::bigint
         and global_position < ${HORIZON}
-      order by global_position
+      order by events.global_position
       ${limit(options.maxCount)}`.execute(this.db);
     return rows.map(toRecorded);
   }

@@ -82,6 +82,13 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
       expect(rows).toEqual([{ d: 'object', m: 'object' }]);
     });
 
+    it('orders revisions as numbers, not as text (revision 10 after 9)', async () => {
+      await store.append('long', Array.from({ length: 12 }, (_, n) => anEvent(n)));
+      expect((await store.readStream('long')).map((e) => e.streamRevision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const backwards = await store.readStream('long', { direction: 'backwards', maxCount: 3 });
+      expect(backwards.map((e) => e.streamRevision)).toEqual([11, 10, 9]);
+    });
+
     it('reads an unknown stream as empty', async () => {
       expect(await store.readStream('nobody')).toEqual([]);
       expect(await store.streamRevision('nobody')).toBe('no_stream');
@@ -216,6 +223,17 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
       expect(fromThird.map((e) => e.eventId)).toEqual([all[2]!.eventId, all[3]!.eventId]);
       expect((await store.readAll({ maxCount: 2 })).map((e) => e.eventId)).toEqual([all[0]!.eventId, all[1]!.eventId]);
       expect(await store.headPosition()).toBe(all[3]!.globalPosition);
+    });
+
+    it('orders positions as numbers across a change in their number of digits', async () => {
+      for (const position of [100, 9, 10, 99, 1000]) {
+        await sql`insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata)
+          values (${position}, ${`s-${position}`}, 0, ${randomUUID()}::uuid, 'Raw', '{}'::jsonb, '{}'::jsonb)`.execute(database.db);
+      }
+      const positions = (await store.readAll()).map((e) => Number(e.globalPosition));
+      expect(positions).toEqual([9, 10, 99, 100, 1000]);
+      expect((await store.readAll({ fromPosition: 10n, maxCount: 2 })).map((e) => Number(e.globalPosition))).toEqual([10, 99]);
+      expect(await store.headPosition()).toBe(1000n);
     });
 
     it('has head position 0 on an empty log', async () => {
