@@ -46,9 +46,6 @@ const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, s
 // The columns are selected as text under their own names: ORDER BY must name
 // the table's column (events.x), or PostgreSQL sorts by the text alias.
 
-/** Thrown inside the append transaction to roll it back and look at why. */
-class AppendRejected extends Error {}
-
 /**
  * The event store on Kysely: the same SQL on PostgreSQL (postgres.js) and on
  * embedded PGlite. Built on a Kysely instance, or on a Kysely transaction to
@@ -61,91 +58,62 @@ export class KyselyEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
-    const attempt = (trx: Kysely<any>) => this.appendWithin(trx, streamId, events, expected);
-    try {
-      const result = this.db.isTransaction
-        ? await attempt(this.db)
-        : await this.db.transaction().execute(attempt);
-      this.appended.emit('appended');
-      return result;
-    } catch (error) {
-      if (!(error instanceof AppendRejected)) throw error;
-      return this.explainRejection(streamId, events, expected);
+    if (events.length === 0) return this.checkEmptyAppend(streamId, expected);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.callAppend(streamId, events, expected);
+        if (result.recorded) this.appended.emit('appended');
+        return result;
+      } catch (error) {
+        // 40001: the same event ids were appended concurrently by another
+        // transaction; the next attempt sees them and answers as a retry.
+        const retriable = (error as { code?: string }).code === '40001' && !this.db.isTransaction;
+        if (!retriable || attempt >= 3) throw error;
+      }
     }
   }
 
-  private async appendWithin(
-    trx: Kysely<any>,
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    const n = events.length;
-    if (n === 0) {
-      const actual = await this.revisionOf(trx, streamId);
-      if (!matches(expected, actual)) throw new AppendRejected();
-      return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, lastPosition: 0n, recorded: false };
+  private async callAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const { rows } = await sql<{ outcome: 'ok' | 'duplicate' | 'wrong_revision'; revision: string | null; last: string | null }>`
+      select o_outcome as outcome, o_revision::text as revision, o_last_position::text as last
+      from append_to_stream(${streamId}, ${String(expected)},
+        ${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
+        ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])`.execute(this.db);
+    const row = rows[0];
+    if (row?.outcome === 'ok') {
+      return { nextExpectedRevision: Number(row.revision), lastPosition: BigInt(row.last ?? 0), recorded: true };
     }
-    // Moving the stream's revision row is the optimistic-concurrency check: it
-    // matches only in the expected state, and it locks the stream until commit.
-    const bumped = await bumpStream(trx, streamId, n, expected);
-    if (bumped === undefined) throw new AppendRejected();
-    const firstRevision = bumped - n + 1;
-
-    const inserted = await sql<{ global_position: string }>`
-      insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata, occurred_on, schema_version)
-      select t.next + v.ord - 1, ${streamId}, ${firstRevision} + v.ord - 1,
-             v.event_id, v.event_type, v.data::jsonb, v.metadata::jsonb, v.occurred_on, v.schema_version
-      from (
-        select b.base, coalesce(
-          (select max(e.global_position) + 1 from events e
-            where e.global_position >= b.base and e.global_position < b.base + ${sql.lit(EVENTS_PER_TRANSACTION)}),
-          b.base) as next
-        from (select pg_current_xact_id()::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)} as base) b
-      ) t,
-      unnest(${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
-             ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
-             ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])
-        with ordinality as v(event_id, event_type, data, metadata, occurred_on, schema_version, ord)
-      on conflict (event_id) do nothing
-      returning global_position::text as global_position`.execute(trx);
-
-    // Fewer rows than events: some ids were already stored. Roll back the
-    // revision bump and decide whether this is a retry of an earlier append.
-    if (inserted.rows.length !== n) throw new AppendRejected();
-    const last = inserted.rows.reduce((max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max), 0n);
-    if (last % BigInt(EVENTS_PER_TRANSACTION) < BigInt(n - 1)) {
-      throw new InvalidAppendError(`a transaction may append at most ${EVENTS_PER_TRANSACTION} events`);
+    if (row?.outcome === 'wrong_revision') {
+      throw new WrongExpectedRevisionError(streamId, expected, row.revision === null ? 'no_stream' : Number(row.revision));
     }
-    return { nextExpectedRevision: bumped, lastPosition: last, recorded: true };
+    return this.explainDuplicate(streamId, events);
+  }
+
+  private async checkEmptyAppend(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const actual = await this.revisionOf(this.db, streamId);
+    if (!matches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, lastPosition: 0n, recorded: false };
   }
 
   /**
-   * After a rejected append: if every event is already in this stream, the
-   * append is a retry and succeeds without writing; otherwise it conflicts.
+   * Some of the events are already stored: if all of them are, in this
+   * stream, the append is a retry of an earlier one and succeeds without
+   * writing; otherwise it conflicts.
    */
-  private async explainRejection(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  private async explainDuplicate(streamId: string, events: readonly NewEvent[]): Promise<AppendResult> {
     const ids = events.map((e) => e.eventId.toLowerCase());
-    const stored = ids.length
-      ? (
-          await sql<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>`
-            select event_id::text as event_id, stream_id, stream_revision::text as stream_revision, global_position::text as global_position
-            from events where event_id = any(${ids}::uuid[])`.execute(this.db)
-        ).rows
-      : [];
-    if (stored.length === ids.length && ids.length > 0 && stored.every((r) => r.stream_id === streamId)) {
+    const { rows: stored } = await sql<{ event_id: string; stream_id: string; stream_revision: string; global_position: string }>`
+      select event_id::text as event_id, stream_id, stream_revision::text as stream_revision, global_position::text as global_position
+      from events where event_id = any(${ids}::uuid[])`.execute(this.db);
+    if (stored.length === ids.length && stored.every((r) => r.stream_id === streamId)) {
       return {
         nextExpectedRevision: Math.max(...stored.map((r) => Number(r.stream_revision))),
         lastPosition: stored.reduce((max, r) => (BigInt(r.global_position) > max ? BigInt(r.global_position) : max), 0n),
         recorded: false,
       };
     }
-    if (stored.length > 0) throw new EventIdConflictError(streamId, stored.map((r) => r.event_id));
-    throw new WrongExpectedRevisionError(streamId, expected, await this.revisionOf(this.db, streamId));
+    throw new EventIdConflictError(streamId, stored.map((r) => r.event_id));
   }
 
   async streamRevision(streamId: string): Promise<number | 'no_stream'> {
@@ -217,38 +185,6 @@ export class KyselyEventStore implements EventStore {
       signal?.addEventListener('abort', done, { once: true });
     });
   }
-}
-
-async function bumpStream(
-  trx: Kysely<any>,
-  streamId: string,
-  n: number,
-  expected: ExpectedRevision,
-): Promise<number | undefined> {
-  let query;
-  if (expected === 'any') {
-    query = sql<{ revision: string }>`
-      insert into event_streams (stream_id, revision) values (${streamId}, ${n - 1})
-      on conflict (stream_id) do update set revision = event_streams.revision + ${n}, updated_at = now()
-      returning revision::text as revision`;
-  } else if (expected === 'no_stream') {
-    query = sql<{ revision: string }>`
-      insert into event_streams (stream_id, revision) values (${streamId}, ${n - 1})
-      on conflict (stream_id) do nothing
-      returning revision::text as revision`;
-  } else if (expected === 'stream_exists') {
-    query = sql<{ revision: string }>`
-      update event_streams set revision = revision + ${n}, updated_at = now()
-      where stream_id = ${streamId}
-      returning revision::text as revision`;
-  } else {
-    query = sql<{ revision: string }>`
-      update event_streams set revision = revision + ${n}, updated_at = now()
-      where stream_id = ${streamId} and revision = ${expected}
-      returning revision::text as revision`;
-  }
-  const { rows } = await query.execute(trx);
-  return rows[0] ? Number(rows[0].revision) : undefined;
 }
 
 function matches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
