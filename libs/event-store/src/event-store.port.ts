@@ -82,12 +82,32 @@ export interface SubscribeToAllOptions {
   readonly signal?: AbortSignal;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  /** May be empty: then the stream's revision is only checked (and held until commit). */
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface EventStore {
   /**
    * Appends atomically: all events or none. Throws WrongExpectedRevisionError
    * when the stream is not in the expected state.
    */
   append(streamId: string, events: readonly NewEvent[], expected?: ExpectedRevision): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams atomically (as KurrentDB's multi-stream
+   * append): every stream must be in its expected state, or nothing is
+   * written. A stream with no events is only checked, and cannot change
+   * until the append commits. If every event is already stored, it is an
+   * idempotent retry: nothing is written and `recorded` is false.
+   */
+  appendMultiple(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+
+  /** Stored events by id (those that exist), in global order. */
+  readEvents(eventIds: readonly string[]): Promise<RecordedEvent[]>;
 
   /** Events of one stream, in revision order. An unknown stream reads empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -10,6 +10,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeToAllOptions,
 } from './event-store.port.js';
 
@@ -46,6 +47,13 @@ const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, s
 // The columns are selected as text under their own names: ORDER BY must name
 // the table's column (events.x), or PostgreSQL sorts by the text alias.
 
+/** Some events of a multi-stream append are stored: roll back, then explain. */
+class DuplicateInMultiple extends EventIdConflictError {
+  constructor(streamId: string) {
+    super(streamId, []);
+  }
+}
+
 /**
  * The event store on Kysely: the same SQL on PostgreSQL (postgres.js) and on
  * embedded PGlite. Built on a Kysely instance, or on a Kysely transaction to
@@ -73,7 +81,69 @@ export class KyselyEventStore implements EventStore {
     }
   }
 
-  private async callAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async appendMultiple(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    for (const a of appends) validateAppend(a.streamId, a.events, a.expected);
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length) {
+      throw new InvalidAppendError('a multi-stream append names each stream once');
+    }
+    if (appends.length === 1 && appends[0]!.events.length > 0) {
+      const only = appends[0]!;
+      return [await this.append(only.streamId, only.events, only.expected)];
+    }
+    // Lock streams in one order so that two multi-stream appends cannot deadlock.
+    const ordered = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const run = async (db: Kysely<any>) => {
+      const store = new KyselyEventStore(db);
+      const results = new Map<string, AppendResult>();
+      for (const a of ordered) {
+        results.set(a.streamId, a.events.length ? await store.callAppend(a.streamId, a.events, a.expected, true) : await store.checkHeld(a.streamId, a.expected));
+      }
+      return appends.map((a) => results.get(a.streamId)!);
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = this.db.isTransaction ? await run(this.db) : await this.db.transaction().execute(run);
+        if (results.some((r) => r.recorded)) this.appended.emit('appended');
+        return results;
+      } catch (error) {
+        if (error instanceof DuplicateInMultiple && !this.db.isTransaction) return this.explainMultipleDuplicate(appends);
+        const retriable = (error as { code?: string }).code === '40001' && !this.db.isTransaction;
+        if (!retriable || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Checks a stream's revision and holds it (FOR SHARE) until the transaction ends. */
+  private async checkHeld(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const { rows } = await sql<{ revision: string }>`
+      select revision::text as revision from event_streams where stream_id = ${streamId} for share`.execute(this.db);
+    const actual = rows[0] ? Number(rows[0].revision) : 'no_stream';
+    if (!matches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, lastPosition: 0n, recorded: false };
+  }
+
+  private async explainMultipleDuplicate(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const withEvents = appends.filter((a) => a.events.length > 0);
+    const results = new Map<string, AppendResult>();
+    for (const a of withEvents) results.set(a.streamId, await this.explainDuplicate(a.streamId, a.events));
+    return Promise.all(appends.map(async (a) => results.get(a.streamId) ?? this.checkEmptyAppend(a.streamId, 'any')));
+  }
+
+  async readEvents(eventIds: readonly string[]): Promise<RecordedEvent[]> {
+    if (eventIds.length === 0) return [];
+    const { rows } = await sql<EventRow>`
+      select ${EVENT_COLUMNS} from events
+      where event_id = any(${eventIds.map((id) => id.toLowerCase())}::uuid[])
+      order by events.global_position`.execute(this.db);
+    return rows.map(toRecorded);
+  }
+
+  private async callAppend(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+    partOfMultiple = false,
+  ): Promise<AppendResult> {
     const { rows } = await sql<{ outcome: 'ok' | 'duplicate' | 'wrong_revision'; revision: string | null; last: string | null }>`
       select o_outcome as outcome, o_revision::text as revision, o_last_position::text as last
       from append_to_stream(${streamId}, ${String(expected)},
@@ -84,6 +154,7 @@ export class KyselyEventStore implements EventStore {
     if (row?.outcome === 'ok') {
       return { nextExpectedRevision: Number(row.revision), lastPosition: BigInt(row.last ?? 0), recorded: true };
     }
+    if (row?.outcome === 'duplicate' && partOfMultiple) throw new DuplicateInMultiple(streamId);
     if (row?.outcome === 'wrong_revision') {
       throw new WrongExpectedRevisionError(streamId, expected, row.revision === null ? 'no_stream' : Number(row.revision));
     }

@@ -208,6 +208,75 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
     });
   });
 
+  describe('multi-stream appends', () => {
+    it('writes to every stream or to none', async () => {
+      await store.append('person-p', [anEvent(1)]);
+      const refused = await store
+        .appendMultiple([
+          { streamId: 'member-m', events: [anEvent(2)], expected: 'no_stream' },
+          { streamId: 'person-p', events: [anEvent(3)], expected: 'no_stream' },
+        ])
+        .catch((e) => e);
+      expect(refused).toMatchObject({ name: 'WrongExpectedRevisionError', streamId: 'person-p', actual: 0 });
+      expect(await store.streamRevision('member-m')).toBe('no_stream');
+
+      const results = await store.appendMultiple([
+        { streamId: 'member-m', events: [anEvent(2)], expected: 'no_stream' },
+        { streamId: 'person-p', events: [anEvent(3), anEvent(4)], expected: 0 },
+      ]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 2]);
+      expect(results.every((r) => r.recorded)).toBe(true);
+    });
+
+    it('checks a stream given without events, and writes nothing to it', async () => {
+      await store.append('union-u', [anEvent(1)]);
+      await expect(
+        store.appendMultiple([
+          { streamId: 'member-m', events: [anEvent(2)], expected: 'no_stream' },
+          { streamId: 'union-u', events: [], expected: 5 },
+        ]),
+      ).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', streamId: 'union-u', actual: 0 });
+      const [member, union] = await store.appendMultiple([
+        { streamId: 'member-m', events: [anEvent(2)], expected: 'no_stream' },
+        { streamId: 'union-u', events: [], expected: 0 },
+      ]);
+      expect(member).toMatchObject({ recorded: true, nextExpectedRevision: 0 });
+      expect(union).toMatchObject({ recorded: false, nextExpectedRevision: 0 });
+      expect(await count('events')).toBe(2);
+    });
+
+    it('answers a repeated multi-stream append as a retry, recording nothing', async () => {
+      const appends = [
+        { streamId: 'a', events: [anEvent(1)], expected: 'no_stream' as const },
+        { streamId: 'b', events: [anEvent(2), anEvent(3)], expected: 'no_stream' as const },
+      ];
+      const first = await store.appendMultiple(appends);
+      const again = await store.appendMultiple(appends);
+      expect(again).toEqual(first.map((r) => ({ ...r, recorded: false })));
+      expect(await count('events')).toBe(3);
+    });
+
+    it('lets one of many concurrent claims on the same stream through', async () => {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.appendMultiple([
+            { streamId: `member-${i}`, events: [anEvent(i)], expected: 'no_stream' },
+            { streamId: 'person-same', events: [anEvent(100 + i)], expected: 'no_stream' },
+          ]),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(await count('events')).toBe(2);
+    });
+
+    it('reads events by id', async () => {
+      const [e1, e2] = [anEvent(1), anEvent(2)];
+      await store.append('s', [e1, e2]);
+      const read = await store.readEvents([e2.eventId, e1.eventId, randomUUID()]);
+      expect(read.map((e) => e.eventId)).toEqual([e1.eventId, e2.eventId]);
+    });
+  });
+
   describe('the global order', () => {
     it('reads every stream in one order, from a position, at most maxCount', async () => {
       await store.append('a', [anEvent(1), anEvent(2)]);

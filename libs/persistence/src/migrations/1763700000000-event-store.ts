@@ -50,7 +50,11 @@ create function append_to_stream(
   p_stream text, p_expected text,
   p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_occurred_on date[], p_schema_versions integer[]
 ) returns table (o_outcome text, o_revision bigint, o_last_position bigint)
-language plpgsql as $fn$
+language plpgsql
+-- PL/pgSQL caches one generic plan per statement; planned while the log was
+-- small it degrades as the log grows (seen on PGlite: appends slowed linearly).
+set plan_cache_mode = force_custom_plan
+as $fn$
 #variable_conflict use_column
 declare
   v_count integer := cardinality(p_ids);

@@ -1,0 +1,4 @@
+export * from './domain-error.js';
+export * from './dates.js';
+export * from './credit-code.js';
+export * from './resident-id.js';
