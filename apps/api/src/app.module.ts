@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EngineConfig } from '../../../libs/persistence/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
+import { CommandsModule } from '../../../libs/commands/src/index.js';
+import { CommandsController } from './commands/commands.controller.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})
@@ -8,8 +10,8 @@ export class AppModule {
   static forRoot(config: EngineConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PersistenceModule.forRoot(config)],
-      controllers: [HealthController],
+      imports: [PersistenceModule.forRoot(config), CommandsModule.forRoot(config)],
+      controllers: [HealthController, CommandsController],
     };
   }
 }

@@ -11,7 +11,16 @@ export interface EngineConfig {
   readonly databaseUrl: string | undefined;
   /** When no DATABASE_URL is set: the embedded store's folder. */
   readonly dataDir: string;
+  /**
+   * Secret key for the HMAC that turns a resident identity number into a
+   * person's stream key. Keep it stable: changing it splits every person's
+   * history. Unset: a development key, with a warning.
+   */
+  readonly personIdKey: string;
+  readonly personIdKeyIsDevelopmentKey: boolean;
 }
+
+export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -26,11 +35,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const personIdKey = env['PERSON_ID_KEY']?.trim() || undefined;
+  if (personIdKey !== undefined && personIdKey.length < 16) {
+    throw new ConfigError('PERSON_ID_KEY must be at least 16 characters');
+  }
   return {
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
     dataDir: env['DATA_DIR']?.trim() || './data',
+    personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
+    personIdKeyIsDevelopmentKey: personIdKey === undefined,
   };
 }
 

@@ -68,6 +68,17 @@ export function requireActiveFederation(state: UnionState, unionId: string, date
   return union as Extract<UnionState, { kind: 'federation' }>;
 }
 
+export interface FoundEnterpriseUnionFacts {
+  unionId: string;
+  creditCode: string;
+  occurredOn: IsoDate;
+}
+/** The union's side of an enterprise union's founding (the enterprise's side is in enterprise.ts). */
+export function decideFoundEnterpriseUnion(c: FoundEnterpriseUnionFacts, state: UnionState): UnionEvent[] {
+  if (state.kind !== 'none') refuse('UNION_ALREADY_EXISTS', `union "${c.unionId}" already exists`);
+  return [{ type: 'EnterpriseUnionFounded', data: { unionId: c.unionId, creditCode: c.creditCode, occurredOn: c.occurredOn } }];
+}
+
 export interface FoundFederation {
   type: 'FoundFederation';
   unionId: string;

@@ -1,0 +1,34 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CommandService, type Submission } from '../../../../libs/commands/src/index.js';
+
+/**
+ * POST /api/commands — one command, or an array of them.
+ *
+ * One: 200 with what was recorded, or the error's status with
+ * `{ error, message }`. An array: 200 with one result per command, in order,
+ * each `{ ok: true, ... }` or `{ ok: false, error, message }`; commands run one
+ * after another (a later one may rely on an earlier one) and each stands or
+ * falls alone.
+ */
+@Controller('commands')
+export class CommandsController {
+  constructor(private readonly commands: CommandService) {}
+
+  @Post()
+  @HttpCode(200)
+  async submit(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (Array.isArray(body)) {
+      const results = [];
+      for (const raw of body) results.push(answer(await this.commands.submit(raw)));
+      return results;
+    }
+    const submission = await this.commands.submit(body);
+    if (!submission.ok) reply.status(submission.status);
+    return submission.ok ? submission.result : { error: submission.error, message: submission.message };
+  }
+}
+
+function answer(submission: Submission) {
+  return submission.ok ? submission.result : { ok: false, error: submission.error, message: submission.message };
+}

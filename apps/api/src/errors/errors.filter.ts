@@ -1,0 +1,39 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { describeFailure } from '../../../../libs/commands/src/index.js';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'MALFORMED_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * Every error leaves the API as `{ error: CODE, message: TEXT }` with its
+ * status: domain and command errors as libs/commands maps them, framework
+ * errors (unparseable JSON, unknown route…) by their HTTP status.
+ */
+@Catch()
+export class ErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const code = status === 400 && /JSON/i.test(message) ? 'MALFORMED_COMMAND' : (HTTP_CODES[status] ?? `HTTP_${status}`);
+      void reply.status(status).send({ error: code, message });
+      return;
+    }
+    const failure = describeFailure(exception);
+    if (failure.status === 500) this.logger.error(exception);
+    void reply.status(failure.status).send({ error: failure.error, message: failure.message });
+  }
+}

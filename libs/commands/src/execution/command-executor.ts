@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../../event-store/src/index.js';
+import { HANDLERS, type HandlerDeps } from '../handlers/handlers.js';
+import type { EngineCommand } from '../validation/validate-command.js';
+import { eventIdFor } from './event-ids.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+/** What a recorded command answers: the events it recorded, where. */
+export interface CommandRecorded {
+  readonly ok: true;
+  readonly commandId: string;
+  readonly type: string;
+  readonly events: ReadonlyArray<{ streamId: string; type: string; revision: number; position: string }>;
+}
+
+export interface Execution {
+  readonly result: CommandRecorded;
+  /** True when the command had been recorded before (same commandId): nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+/** The decision kept failing because others kept changing the same streams. */
+export class ConcurrencyConflictError extends Error {
+  override readonly name = 'ConcurrencyConflictError';
+  readonly code = 'CONCURRENCY_CONFLICT';
+}
+
+export interface ExecuteOptions {
+  readonly correlationId?: string;
+}
+
+/**
+ * Load → fold → decide → append, for every command: runs the command's
+ * handler in a unit of work and appends what it staged atomically, each
+ * stream at the revision it was read at. On a revision conflict (someone
+ * appended in between) it decides again on fresh state, a few times.
+ *
+ * A command's events get ids derived from its commandId, so a command sent
+ * again is recognised before deciding and answered as the first time.
+ */
+export class CommandExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly deps: HandlerDeps,
+    private readonly maxAttempts = 5,
+  ) {}
+
+  async execute(command: EngineCommand, options: ExecuteOptions = {}): Promise<Execution> {
+    const commandId = command.commandId ?? randomUUID();
+    const earlier = await this.recorded(commandId);
+    if (earlier) return { result: earlier, duplicate: true };
+
+    for (let attempt = 1; ; attempt++) {
+      const uow = new UnitOfWork(this.store);
+      await (HANDLERS[command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(command, uow, this.deps);
+      const plan = uow.plan();
+      const total = plan.reduce((n, p) => n + p.events.length, 0);
+      const metadata = {
+        commandId,
+        commandType: command.type,
+        commandEventCount: total,
+        causationId: commandId,
+        correlationId: options.correlationId ?? commandId,
+        ...(command.actor ? { actor: command.actor } : {}),
+      };
+      let k = 0;
+      const appends = plan.map((p) => ({
+        streamId: p.streamId,
+        expected: p.expected,
+        events: p.events.map((e) => ({
+          eventId: eventIdFor(commandId, k++),
+          type: e.type,
+          data: e.data,
+          occurredOn: e.data.occurredOn ?? null,
+          metadata,
+        })),
+      }));
+      try {
+        const results = await this.store.appendMultiple(appends);
+        if (!results.some((r) => r.recorded)) {
+          // The same command was recorded concurrently: answer as it did.
+          return { result: (await this.recorded(commandId))!, duplicate: true };
+        }
+        const events = appends.flatMap((a, i) =>
+          a.events.map((e, j) => ({
+            streamId: a.streamId,
+            type: e.type,
+            revision: results[i]!.nextExpectedRevision - a.events.length + 1 + j,
+            position: (results[i]!.lastPosition - BigInt(a.events.length - 1 - j)).toString(),
+          })),
+        );
+        return { result: { ok: true, commandId, type: command.type, events }, duplicate: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= this.maxAttempts) {
+          throw new ConcurrencyConflictError(
+            `${command.type}: stream ${error.streamId} kept changing while deciding (${attempt} attempts); send the command again`,
+          );
+        }
+      }
+    }
+  }
+
+  /** The answer of an already recorded command, rebuilt from its events. */
+  private async recorded(commandId: string): Promise<CommandRecorded | undefined> {
+    const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
+    if (!first) return undefined;
+    const count = Number(first.metadata['commandEventCount'] ?? 1);
+    const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
+    const stored = await this.store.readEvents(ids);
+    const byId = new Map<string, RecordedEvent>(stored.map((e) => [e.eventId, e]));
+    const events = ids
+      .map((id) => byId.get(id))
+      .filter((e): e is RecordedEvent => e !== undefined)
+      .map((e) => ({ streamId: e.streamId, type: e.type, revision: e.streamRevision, position: e.globalPosition.toString() }));
+    return { ok: true, commandId, type: String(first.metadata['commandType']), events };
+  }
+}

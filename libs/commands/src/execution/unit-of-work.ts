@@ -1,0 +1,51 @@
+import type { EventStore, ExpectedRevision, StreamAppend } from '../../../event-store/src/index.js';
+
+/** A domain event as deciders produce it: a type and its data. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: { readonly occurredOn?: string } & object;
+}
+
+/**
+ * What one command reads and writes. Handlers load the streams they decide
+ * on (folded into state) and stage events; the executor then appends all of
+ * it atomically, each loaded stream at the revision it was read at — a
+ * stream read but not written is checked and held, so a reference that was
+ * valid when deciding (a union, a federation) cannot change before commit.
+ */
+export class UnitOfWork {
+  private readonly revisions = new Map<string, ExpectedRevision>();
+  private readonly staged = new Map<string, DomainEvent[]>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async load<S, E extends DomainEvent>(streamId: string, evolve: (state: S, event: E) => S, initial: S): Promise<S> {
+    const events = await this.store.readStream(streamId);
+    const last = events[events.length - 1];
+    this.revisions.set(streamId, last ? last.streamRevision : 'no_stream');
+    let state = initial;
+    for (const e of events) state = evolve(state, { type: e.type, data: e.data } as E);
+    return state;
+  }
+
+  append(streamId: string, events: readonly DomainEvent[]): void {
+    if (!this.revisions.has(streamId)) throw new Error(`stream ${streamId} must be loaded before it is appended to`);
+    this.staged.set(streamId, [...(this.staged.get(streamId) ?? []), ...events]);
+  }
+
+  /** The appends, in staging order for written streams, then the checked ones. */
+  plan(): Array<{ streamId: string; events: readonly DomainEvent[]; expected: ExpectedRevision }> {
+    const written = [...this.staged.entries()].map(([streamId, events]) => ({
+      streamId,
+      events,
+      expected: this.revisions.get(streamId)!,
+    }));
+    const checked = [...this.revisions.entries()]
+      .filter(([streamId]) => !this.staged.has(streamId))
+      .map(([streamId, expected]) => ({ streamId, events: [], expected }));
+    return [...written, ...checked];
+  }
+}
+
+export type PlannedAppend = ReturnType<UnitOfWork['plan']>[number];
+export type { StreamAppend };

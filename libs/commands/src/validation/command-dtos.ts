@@ -1,0 +1,180 @@
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { AREA_KINDS, FEDERATION_SCOPES, OUTREACH_STEPS } from '../../../domain/src/index.js';
+import { IsCreditCode, IsIsoDate, IsResidentId } from './validators.js';
+
+/**
+ * One DTO per command of the public contract (../shared/CONTRACT.md): the
+ * shape and the formats. Whether the command is allowed is the domain's to
+ * decide; these only refuse what is malformed (HTTP 400).
+ */
+const Id = () => (target: object, key: string) => {
+  IsString()(target, key);
+  IsNotEmpty()(target, key);
+  MaxLength(200)(target, key);
+};
+const Text = () => (target: object, key: string) => {
+  IsString()(target, key);
+  IsNotEmpty()(target, key);
+  MaxLength(500)(target, key);
+};
+const OptionalText = () => (target: object, key: string) => {
+  IsOptional()(target, key);
+  IsString()(target, key);
+  MaxLength(500)(target, key);
+};
+const Headcount = () => (target: object, key: string) => {
+  IsInt()(target, key);
+  Min(0)(target, key);
+  Max(10_000_000)(target, key);
+};
+
+export abstract class CommandDto {
+  @IsString() type!: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) commandId?: string;
+  @IsOptional() @IsString() @MaxLength(200) actor?: string;
+}
+
+export class DefineAreaDto extends CommandDto {
+  @Id() areaId!: string;
+  @IsIn(AREA_KINDS) kind!: string;
+  @Text() name!: string;
+  @ValidateIf((o: DefineAreaDto) => o.kind !== 'district' || o.parentId !== undefined) @Id() parentId?: string;
+}
+
+export class RegisterEnterpriseDto extends CommandDto {
+  @IsCreditCode() creditCode!: string;
+  @Text() name!: string;
+  @Id() areaId!: string;
+  @Headcount() headcount!: number;
+  @IsOptional() @IsBoolean() newForm?: boolean;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class ReportHeadcountDto extends CommandDto {
+  @IsCreditCode() creditCode!: string;
+  @Headcount() headcount!: number;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class RelocateEnterpriseDto extends CommandDto {
+  @IsCreditCode() creditCode!: string;
+  @Id() areaId!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class CloseEnterpriseDto extends CommandDto {
+  @IsCreditCode() creditCode!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class FoundEnterpriseUnionDto extends CommandDto {
+  @Id() unionId!: string;
+  @IsCreditCode() creditCode!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class FoundFederationDto extends CommandDto {
+  @Id() unionId!: string;
+  @Text() name!: string;
+  @IsIn(FEDERATION_SCOPES) scope!: string;
+  @Id() areaId!: string;
+  @OptionalText() industry?: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class DissolveUnionDto extends CommandDto {
+  @Id() unionId!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class CoverEnterpriseDto extends CommandDto {
+  @Id() federationId!: string;
+  @IsCreditCode() creditCode!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class UncoverEnterpriseDto extends CoverEnterpriseDto {}
+
+export class JoinUnionDto extends CommandDto {
+  @Id() memberId!: string;
+  @IsResidentId() personId!: string;
+  @Text() name!: string;
+  @Id() unionId!: string;
+  @OptionalText() occupation?: string;
+  @IsOptional() @IsBoolean() newForm?: boolean;
+  @OptionalText() channel?: string;
+  @IsOptional() @Id() campaignId?: string;
+  @IsOptional() @Id() ceremonyId?: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class TransferMembershipDto extends CommandDto {
+  @Id() memberId!: string;
+  @Id() toUnionId!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class LeaveUnionDto extends CommandDto {
+  @Id() memberId!: string;
+  @IsIsoDate() occurredOn!: string;
+  @OptionalText() reason?: string;
+}
+
+export class LaunchCampaignDto extends CommandDto {
+  @Id() campaignId!: string;
+  @Text() name!: string;
+  @Id() areaId!: string;
+  @IsInt() @Min(0) @Max(100_000_000) targetJoins!: number;
+  @IsIsoDate() startsOn!: string;
+  @IsIsoDate() endsOn!: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true }) targetOccupations?: string[];
+}
+
+export class HoldCeremonyDto extends CommandDto {
+  @Id() ceremonyId!: string;
+  @Id() areaId!: string;
+  @IsIsoDate() occurredOn!: string;
+  @IsOptional() @Id() campaignId?: string;
+}
+
+export class RecordOutreachDto extends CommandDto {
+  @IsCreditCode() creditCode!: string;
+  @IsIn(OUTREACH_STEPS) step!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+/** Every command type of the contract, and its DTO. */
+export const COMMAND_DTOS = {
+  DefineArea: DefineAreaDto,
+  RegisterEnterprise: RegisterEnterpriseDto,
+  ReportHeadcount: ReportHeadcountDto,
+  RelocateEnterprise: RelocateEnterpriseDto,
+  CloseEnterprise: CloseEnterpriseDto,
+  FoundEnterpriseUnion: FoundEnterpriseUnionDto,
+  FoundFederation: FoundFederationDto,
+  DissolveUnion: DissolveUnionDto,
+  CoverEnterprise: CoverEnterpriseDto,
+  UncoverEnterprise: UncoverEnterpriseDto,
+  JoinUnion: JoinUnionDto,
+  TransferMembership: TransferMembershipDto,
+  LeaveUnion: LeaveUnionDto,
+  LaunchCampaign: LaunchCampaignDto,
+  HoldCeremony: HoldCeremonyDto,
+  RecordOutreach: RecordOutreachDto,
+} as const;
+
+export type CommandType = keyof typeof COMMAND_DTOS;
+export const COMMAND_TYPES = Object.keys(COMMAND_DTOS) as CommandType[];
