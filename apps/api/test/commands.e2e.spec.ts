@@ -1,0 +1,194 @@
+import { describePostgres } from '../../../test/support/databases.js';
+import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
+import { startTestApi, type TestApi } from './support/api-client.js';
+
+const E1 = creditCode(101); // 120 staff, own union
+const E2 = creditCode(102); // 30 staff, new-form
+const E3 = creditCode(103); // 10 staff, covered by the federation
+const P1 = residentId(1);
+const P2 = residentId(2);
+
+/** Every command of the contract, valid, in an order where each can succeed. */
+const VALID_COMMANDS = [
+  { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
+  { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },
+  { type: 'DefineArea', areaId: 'NK', kind: 'community', name: '南坑社区', parentId: 'BJ' },
+  { type: 'DefineArea', areaId: 'NK-P', kind: 'park', name: '南坑工业园', parentId: 'NK' },
+  { type: 'RegisterEnterprise', creditCode: E1, name: '大企业', areaId: 'NK', headcount: 120, occurredOn: '2020-01-01' },
+  { type: 'RegisterEnterprise', creditCode: E2, name: '快递站', areaId: 'NK', headcount: 30, newForm: true, occurredOn: '2020-01-01' },
+  { type: 'RegisterEnterprise', creditCode: E3, name: '小作坊', areaId: 'NK-P', headcount: 10, occurredOn: '2020-01-01' },
+  { type: 'FoundFederation', unionId: 'F-NK', name: '南坑社区工联会', scope: 'regional', areaId: 'NK', occurredOn: '2020-02-01' },
+  { type: 'FoundEnterpriseUnion', unionId: 'U-E1', creditCode: E1, occurredOn: '2020-03-01', actor: 'cadre-1' },
+  { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: E3, occurredOn: '2020-04-01' },
+  { type: 'ReportHeadcount', creditCode: E2, headcount: 26, occurredOn: '2020-06-30' },
+  { type: 'RelocateEnterprise', creditCode: E2, areaId: 'NK-P', occurredOn: '2020-07-01' },
+  { type: 'RecordOutreach', creditCode: E2, step: 'visited', occurredOn: '2020-07-15' },
+  { type: 'LaunchCampaign', campaignId: 'C1', name: '快递员入会月', areaId: 'BJ', targetJoins: 100, startsOn: '2020-08-01', endsOn: '2020-08-31', targetOccupations: ['快递员'] },
+  { type: 'HoldCeremony', ceremonyId: 'K1', areaId: 'BJ', occurredOn: '2020-08-08', campaignId: 'C1' },
+  { type: 'JoinUnion', memberId: 'M1', personId: P1, name: '王五', unionId: 'U-E1', occupation: '快递员', newForm: true, channel: 'ceremony', campaignId: 'C1', ceremonyId: 'K1', occurredOn: '2020-08-08' },
+  { type: 'JoinUnion', memberId: 'M2', personId: P2, name: '赵六', unionId: 'F-NK', occurredOn: '2020-08-10' },
+  { type: 'TransferMembership', memberId: 'M2', toUnionId: 'U-E1', occurredOn: '2020-09-01' },
+  { type: 'LeaveUnion', memberId: 'M1', occurredOn: '2020-10-01', reason: 'left Shenzhen' },
+  { type: 'UncoverEnterprise', federationId: 'F-NK', creditCode: E3, occurredOn: '2021-01-01' },
+  { type: 'CloseEnterprise', creditCode: E3, occurredOn: '2021-02-01' },
+  { type: 'DissolveUnion', unionId: 'F-NK', occurredOn: '2021-03-01' },
+];
+
+/** Malformed commands: 400 and the code. */
+const MALFORMED: Array<[string, unknown, string]> = [
+  ['not an object', 'RegisterEnterprise', 'MALFORMED_COMMAND'],
+  ['null', null, 'MALFORMED_COMMAND'],
+  ['no type', { creditCode: E1 }, 'UNKNOWN_COMMAND_TYPE'],
+  ['an unknown type', { type: 'FoundParty' }, 'UNKNOWN_COMMAND_TYPE'],
+  ['an unknown field', { type: 'CloseEnterprise', creditCode: E1, occurredOn: '2021-01-01', note: 'x' }, 'INVALID_FIELDS'],
+  ['a missing field', { type: 'CloseEnterprise', creditCode: E1 }, 'INVALID_FIELDS'],
+  ['a credit code with a wrong check character', { type: 'CloseEnterprise', creditCode: E1.slice(0, 17) + (E1.endsWith('0') ? '1' : '0'), occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['an identity number with a wrong check digit', { type: 'JoinUnion', memberId: 'M9', personId: P1.slice(0, 17) + (P1.endsWith('0') ? '1' : '0'), name: 'x', unionId: 'U-E1', occurredOn: '2020-09-01' }, 'INVALID_FIELDS'],
+  ['an identity number with an impossible birth date', { type: 'JoinUnion', memberId: 'M9', personId: residentId(3, '19900231'), name: 'x', unionId: 'U-E1', occurredOn: '2020-09-01' }, 'INVALID_FIELDS'],
+  ['a date that does not exist', { type: 'ReportHeadcount', creditCode: E1, headcount: 5, occurredOn: '2021-02-29' }, 'INVALID_FIELDS'],
+  ['a date in another format', { type: 'ReportHeadcount', creditCode: E1, headcount: 5, occurredOn: '01/03/2021' }, 'INVALID_FIELDS'],
+  ['a negative headcount', { type: 'ReportHeadcount', creditCode: E1, headcount: -1, occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['a fractional headcount', { type: 'ReportHeadcount', creditCode: E1, headcount: 2.5, occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['an unknown area kind', { type: 'DefineArea', areaId: 'X', kind: 'village', name: 'x', parentId: 'LG' }, 'INVALID_FIELDS'],
+  ['a non-district without parent', { type: 'DefineArea', areaId: 'X', kind: 'community', name: 'x' }, 'INVALID_FIELDS'],
+  ['an unknown scope', { type: 'FoundFederation', unionId: 'F9', name: 'x', scope: 'global', areaId: 'LG', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['an unknown outreach step', { type: 'RecordOutreach', creditCode: E2, step: 'phoned', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['a campaign ending before it starts', { type: 'LaunchCampaign', campaignId: 'C9', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-02-01', endsOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['newForm that is not a boolean', { type: 'RegisterEnterprise', creditCode: creditCode(199), name: 'x', areaId: 'NK', headcount: 1, newForm: 'yes', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+];
+
+/** Commands that break a rule of the domain (after VALID_COMMANDS): 422 and the code. */
+const RULE_BREAKING: Array<[string, unknown, string]> = [
+  ['an area defined twice', { type: 'DefineArea', areaId: 'LG', kind: 'district', name: 'x' }, 'AREA_ALREADY_DEFINED'],
+  ['an area under an unknown parent', { type: 'DefineArea', areaId: 'X', kind: 'community', name: 'x', parentId: 'NOPE' }, 'UNKNOWN_AREA'],
+  ['a community directly in a district', { type: 'DefineArea', areaId: 'X', kind: 'community', name: 'x', parentId: 'LG' }, 'AREA_HIERARCHY_VIOLATION'],
+  ['an enterprise registered twice', { type: 'RegisterEnterprise', creditCode: E1, name: 'x', areaId: 'NK', headcount: 1, occurredOn: '2021-01-01' }, 'ENTERPRISE_ALREADY_REGISTERED'],
+  ['an enterprise in an unknown area', { type: 'RegisterEnterprise', creditCode: creditCode(150), name: 'x', areaId: 'NOPE', headcount: 1, occurredOn: '2021-01-01' }, 'UNKNOWN_AREA'],
+  ['a headcount of an unknown enterprise', { type: 'ReportHeadcount', creditCode: creditCode(151), headcount: 1, occurredOn: '2021-01-01' }, 'UNKNOWN_ENTERPRISE'],
+  ['a headcount dated before registration', { type: 'ReportHeadcount', creditCode: E1, headcount: 1, occurredOn: '2019-12-31' }, 'DATE_BEFORE_REGISTRATION'],
+  ['a headcount after closure', { type: 'ReportHeadcount', creditCode: E3, headcount: 1, occurredOn: '2021-06-01' }, 'ENTERPRISE_CLOSED'],
+  ['a relocation to the area it is in', { type: 'RelocateEnterprise', creditCode: E1, areaId: 'NK', occurredOn: '2021-01-01' }, 'ENTERPRISE_ALREADY_IN_AREA'],
+  ['a closure before recorded facts', { type: 'CloseEnterprise', creditCode: E2, occurredOn: '2020-07-10' }, 'ENTERPRISE_HAS_LATER_FACTS'],
+  ['a second closure', { type: 'CloseEnterprise', creditCode: E3, occurredOn: '2021-05-01' }, 'ENTERPRISE_ALREADY_CLOSED'],
+  ['a second own union', { type: 'FoundEnterpriseUnion', unionId: 'U-E1b', creditCode: E1, occurredOn: '2021-01-01' }, 'ENTERPRISE_ALREADY_HAS_UNION'],
+  ['a union founded before its enterprise was registered', { type: 'FoundEnterpriseUnion', unionId: 'U-E2', creditCode: E2, occurredOn: '2019-06-01' }, 'DATE_BEFORE_REGISTRATION'],
+  ['a union id in use', { type: 'FoundFederation', unionId: 'U-E1', name: 'x', scope: 'regional', areaId: 'NK', occurredOn: '2021-01-01' }, 'UNION_ALREADY_EXISTS'],
+  ['a dissolved union dissolved again', { type: 'DissolveUnion', unionId: 'F-NK', occurredOn: '2021-06-01' }, 'UNION_ALREADY_DISSOLVED'],
+  ['coverage by a dissolved federation', { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: E2, occurredOn: '2021-06-01' }, 'UNION_NOT_ACTIVE'],
+  ['coverage by an enterprise union', { type: 'CoverEnterprise', federationId: 'U-E1', creditCode: E2, occurredOn: '2021-01-01' }, 'NOT_A_FEDERATION'],
+  ['a late coverage overlapping the one recorded', { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: E3, occurredOn: '2020-06-01' }, 'ENTERPRISE_ALREADY_COVERED'],
+  ['an uncover of an enterprise not covered', { type: 'UncoverEnterprise', federationId: 'F-NK', creditCode: E2, occurredOn: '2020-12-01' }, 'NOT_COVERED'],
+  ['a join to an unknown union', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'NOPE', occurredOn: '2021-01-01' }, 'UNKNOWN_UNION'],
+  ['a second membership of one person', { type: 'JoinUnion', memberId: 'M9', personId: P2, name: 'x', unionId: 'U-E1', occurredOn: '2021-01-01' }, 'PERSON_ALREADY_MEMBER'],
+  ['a member id in use', { type: 'JoinUnion', memberId: 'M1', personId: residentId(9), name: 'x', unionId: 'U-E1', occurredOn: '2021-01-01' }, 'MEMBER_ALREADY_EXISTS'],
+  ['a join outside its campaign', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'U-E1', campaignId: 'C1', occurredOn: '2021-01-01' }, 'DATE_OUTSIDE_CAMPAIGN'],
+  ['a join at a ceremony on another day', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'U-E1', ceremonyId: 'K1', occurredOn: '2020-08-09' }, 'DATE_NOT_CEREMONY_DATE'],
+  ['a transfer of an unknown member', { type: 'TransferMembership', memberId: 'M404', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'UNKNOWN_MEMBER'],
+  ['a transfer after leaving', { type: 'TransferMembership', memberId: 'M1', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'MEMBERSHIP_NOT_ACTIVE'],
+  ['a transfer to the union already held', { type: 'TransferMembership', memberId: 'M2', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'ALREADY_IN_UNION'],
+  ['leaving before a later transfer', { type: 'LeaveUnion', memberId: 'M2', occurredOn: '2020-08-20' }, 'MEMBER_HAS_LATER_FACTS'],
+  ['a campaign id in use', { type: 'LaunchCampaign', campaignId: 'C1', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-01-01', endsOn: '2021-01-31' }, 'CAMPAIGN_ALREADY_EXISTS'],
+  ['a ceremony held by a district', { type: 'HoldCeremony', ceremonyId: 'K9', areaId: 'LG', occurredOn: '2021-01-01' }, 'CEREMONY_AREA_TOO_HIGH'],
+  ['a ceremony for an unknown campaign', { type: 'HoldCeremony', ceremonyId: 'K9', areaId: 'BJ', occurredOn: '2021-01-01', campaignId: 'C404' }, 'UNKNOWN_CAMPAIGN'],
+  ['outreach to an unknown enterprise', { type: 'RecordOutreach', creditCode: creditCode(152), step: 'visited', occurredOn: '2021-01-01' }, 'UNKNOWN_ENTERPRISE'],
+];
+
+function commandsSuite(backend: 'pglite' | 'postgres') {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(backend);
+  });
+  afterAll(() => api?.close());
+
+  it('records every command of the contract, one at a time', async () => {
+    for (const command of VALID_COMMANDS) {
+      const { status, body } = await api.post('/api/commands', command);
+      expect({ type: command.type, status }).toEqual({ type: command.type, status: 200 });
+      expect(body).toMatchObject({ ok: true, type: command.type, commandId: expect.any(String) });
+      expect(body.events.length).toBeGreaterThan(0);
+    }
+    expect(await api.eventCount()).toBeGreaterThanOrEqual(VALID_COMMANDS.length);
+  });
+
+  it('keeps the actor and the command in each event metadata, and never the identity number', async () => {
+    const union = await api.get('/api/health');
+    expect(union.status).toBe(200);
+    const { sql } = await import('kysely');
+    const { DATABASE } = await import('../../../libs/persistence/src/index.js');
+    const db = api.app.get(DATABASE).db;
+    const rows = (await sql<{ metadata: any; data: any }>`select metadata, data from events where event_type = 'OwnUnionFounded'`.execute(db)).rows;
+    expect(rows[0]!.metadata).toMatchObject({ actor: 'cadre-1', commandType: 'FoundEnterpriseUnion', commandId: expect.any(String) });
+    const all = (await sql<{ t: string }>`select data::text as t from events`.execute(db)).rows.map((r) => r.t).join('\n');
+    expect(all).not.toContain(P1);
+    expect(all).toContain(`${P1.slice(0, 6)}********${P1.slice(14)}`);
+  });
+
+  it.each(MALFORMED)('refuses %s with 400 and writes nothing', async (_, command, code) => {
+    const before = await api.eventCount();
+    const { status, body } = await api.post('/api/commands', command);
+    expect({ status, error: body.error }).toEqual({ status: 400, error: code });
+    expect(typeof body.message).toBe('string');
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const { status, body } = await api.post('/api/commands', '{"type": "DefineArea",');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: 'MALFORMED_COMMAND', message: expect.any(String) });
+  });
+
+  it.each(RULE_BREAKING)('refuses %s with 422 and writes nothing', async (_, command, code) => {
+    const before = await api.eventCount();
+    const { status, body } = await api.post('/api/commands', command);
+    expect({ status, error: body.error }).toEqual({ status: 422, error: code });
+    expect(typeof body.message).toBe('string');
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('answers a command sent again with the same commandId as the first time, recording nothing', async () => {
+    const command = { type: 'ReportHeadcount', creditCode: E1, headcount: 130, occurredOn: '2021-06-30', commandId: 'report-E1-2021H1' };
+    const first = await api.post('/api/commands', command);
+    const before = await api.eventCount();
+    const again = await api.post('/api/commands', command);
+    expect(again).toEqual(first);
+    expect(await api.eventCount()).toBe(before);
+  });
+
+  it('takes an array: one result per command, in order, each standing alone', async () => {
+    const before = await api.eventCount();
+    const { status, body } = await api.post('/api/commands', [
+      { type: 'ReportHeadcount', creditCode: E1, headcount: 131, occurredOn: '2021-07-31' },
+      { type: 'ReportHeadcount', creditCode: E1, headcount: 1, occurredOn: '2019-01-01' },
+      { type: 'Nope' },
+      { type: 'ReportHeadcount', creditCode: E2, headcount: 27, occurredOn: '2021-07-31' },
+    ]);
+    expect(status).toBe(200);
+    expect(body.map((r: { ok: boolean; error?: string }) => r.ok || r.error)).toEqual([true, 'DATE_BEFORE_REGISTRATION', 'UNKNOWN_COMMAND_TYPE', true]);
+    expect(body[1]).toEqual({ ok: false, error: 'DATE_BEFORE_REGISTRATION', message: expect.any(String) });
+    expect(await api.eventCount()).toBe(before + 2);
+  });
+
+  it('lets exactly one of 50 concurrent joins of the same person through', async () => {
+    const person = residentId(77, '19850615');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        api.post('/api/commands', { type: 'JoinUnion', memberId: `race-${i}`, personId: person, name: '骑手', unionId: 'U-E1', occurredOn: '2021-05-01' }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual(Array(49).fill('PERSON_ALREADY_MEMBER'));
+  });
+
+  it('lets exactly one of 50 concurrent foundings of an own union for one enterprise through', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        api.post('/api/commands', { type: 'FoundEnterpriseUnion', unionId: `U-E2-${i}`, creditCode: E2, occurredOn: '2021-05-01' }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual(Array(49).fill('ENTERPRISE_ALREADY_HAS_UNION'));
+  });
+}
+
+describe('POST /api/commands [PGlite]', () => commandsSuite('pglite'));
+describePostgres('POST /api/commands', () => commandsSuite('postgres'));
