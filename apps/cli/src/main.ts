@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerGenerateCommand } from './commands/generate.command.js';
+import { registerImportCommand } from './commands/import.command.js';
 import { registerStoreCommands } from './commands/store.commands.js';
 
 const program = new Command()
@@ -8,6 +10,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerStoreCommands(program);
+registerImportCommand(program);
+registerGenerateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandsModule } from '../../../libs/commands/src/index.js';
+import { loadConfig, PersistenceModule, type EngineConfig } from '../../../libs/persistence/src/index.js';
+
+/** The same providers as the API, without HTTP: the store and the command bus. */
+@Module({})
+class EngineModule {
+  static forRoot(config: EngineConfig): DynamicModule {
+    return { module: EngineModule, imports: [PersistenceModule.forRoot(config), CommandsModule.forRoot(config)] };
+  }
+}
+
+export async function withEngine<T>(work: (context: INestApplicationContext) => Promise<T>): Promise<T> {
+  const context = await NestFactory.createApplicationContext(EngineModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  try {
+    return await work(context);
+  } finally {
+    await context.close();
+  }
+}

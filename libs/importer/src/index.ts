@@ -1,0 +1,2 @@
+export * from './command-keys.js';
+export * from './import-ndjson.js';
