@@ -62,3 +62,24 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: undefined });
   });
 });
+
+describe('GET /api/docs', () => {
+  it('serves the OpenAPI document, with every command of the contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uce-docs-'));
+    const { app, url } = await startApi({ DATA_DIR: dir });
+    try {
+      expect((await fetch(`${url}/api/docs`)).status).toBe(200);
+      const document = await (await fetch(`${url}/api/docs-json`)).json();
+      expect(Object.keys(document.components.schemas)).toEqual(
+        expect.arrayContaining(['DefineArea', 'RegisterEnterprise', 'JoinUnion', 'RecordOutreach', 'Error']),
+      );
+      expect(document.components.schemas.RegisterEnterprise.required).toEqual(
+        expect.arrayContaining(['creditCode', 'name', 'areaId', 'headcount', 'occurredOn', 'type']),
+      );
+      expect(document.paths['/api/commands'].post.responses).toHaveProperty('422');
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

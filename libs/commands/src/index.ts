@@ -11,3 +11,4 @@ export * from './nest/command-messages.js';
 export * from './nest/command-handlers.js';
 export * from './nest/command-service.js';
 export * from './nest/commands.module.js';
+export * from './validation/command-schemas.js';
