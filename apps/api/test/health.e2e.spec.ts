@@ -69,7 +69,7 @@ describe('GET /api/docs', () => {
     const { app, url } = await startApi({ DATA_DIR: dir });
     try {
       expect((await fetch(`${url}/api/docs`)).status).toBe(200);
-      const document = await (await fetch(`${url}/api/docs-json`)).json();
+      const document = (await (await fetch(`${url}/api/docs-json`)).json()) as any;
       expect(Object.keys(document.components.schemas)).toEqual(
         expect.arrayContaining(['DefineArea', 'RegisterEnterprise', 'JoinUnion', 'RecordOutreach', 'Error']),
       );

@@ -1,0 +1,54 @@
+import { keysOf, KeyLocks } from '../src/index.js';
+
+describe('which commands may run side by side during an import', () => {
+  const locks = new KeyLocks();
+  const found = keysOf({ type: 'FoundEnterpriseUnion', unionId: 'U1', creditCode: 'E1' });
+  const joinU1 = keysOf({ type: 'JoinUnion', memberId: 'M1', personId: 'P1', unionId: 'U1' });
+  const joinU1b = keysOf({ type: 'JoinUnion', memberId: 'M2', personId: 'P2', unionId: 'U1' });
+  const leave = keysOf({ type: 'LeaveUnion', memberId: 'M9' });
+  const headcountE2 = keysOf({ type: 'ReportHeadcount', creditCode: 'E2' });
+
+  afterEach(() => {
+    for (const k of [found, joinU1, joinU1b, leave, headcountE2]) {
+      try {
+        locks.release(k);
+      } catch {
+        /* not held */
+      }
+    }
+  });
+
+  it('a join waits for the founding of its union still in flight', () => {
+    locks.hold(found);
+    expect(locks.canRun(joinU1)).toBe(false);
+    expect(locks.canRun(headcountE2)).toBe(true);
+    locks.release(found);
+    expect(locks.canRun(joinU1)).toBe(true);
+  });
+
+  it('joins to one union run side by side; a founding waits for them', () => {
+    locks.hold(joinU1);
+    expect(locks.canRun(joinU1b)).toBe(true);
+    locks.hold(joinU1b);
+    expect(locks.canRun(found)).toBe(false);
+    locks.release(joinU1);
+    locks.release(joinU1b);
+    expect(locks.canRun(found)).toBe(true);
+  });
+
+  it('a leave (which frees a person the command does not name) waits for joins, and joins for it', () => {
+    locks.hold(joinU1);
+    expect(locks.canRun(leave)).toBe(false);
+    locks.release(joinU1);
+    locks.hold(leave);
+    expect(locks.canRun(joinU1)).toBe(false);
+    locks.release(leave);
+  });
+
+  it('commands on one enterprise keep their order', () => {
+    const a = keysOf({ type: 'RegisterEnterprise', creditCode: 'E2', areaId: 'A' });
+    locks.hold(a);
+    expect(locks.canRun(headcountE2)).toBe(false);
+    locks.release(a);
+  });
+});
