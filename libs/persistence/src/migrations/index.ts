@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as eventStore from './1763700000000-event-store.js';
+import * as coverageReadModel from './1763800000000-coverage-read-model.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -9,4 +10,5 @@ import * as eventStore from './1763700000000-event-store.js';
  */
 export const migrations: Record<string, Migration> = {
   '1763700000000-event-store': eventStore,
+  '1763800000000-coverage-read-model': coverageReadModel,
 };

@@ -1,0 +1,129 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventStore } from '../../event-store/src/index.js';
+import type { Projection } from './projection.js';
+
+export interface RunnerOptions {
+  /** Events per batch (and per transaction). */
+  readonly batchSize?: number;
+  /** Idle poll interval in ms. */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (projection: string, error: unknown) => void;
+}
+
+/**
+ * Feeds projections from the log, each from its own checkpoint. A batch's
+ * read-model writes and its checkpoint commit in one transaction; the
+ * checkpoint row is locked for it, so several runners (the API's and a
+ * worker's) can run against one database without applying a batch twice.
+ * Never fed by the in-process event bus.
+ */
+export class ProjectionRunner {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly store: EventStore,
+    private readonly projections: readonly Projection[],
+    private readonly options: RunnerOptions = {},
+  ) {}
+
+  /** The projection's checkpoint: the position of the last event it has applied. */
+  async checkpoint(name: string): Promise<bigint> {
+    const { rows } = await sql<{ position: string }>`
+      select position::text as position from projection_checkpoints where name = ${name}`.execute(this.db);
+    return BigInt(rows[0]?.position ?? 0);
+  }
+
+  /** The lowest checkpoint of all projections. */
+  async position(): Promise<bigint> {
+    let lowest: bigint | undefined;
+    for (const p of this.projections) {
+      const cp = await this.checkpoint(p.name);
+      if (lowest === undefined || cp < lowest) lowest = cp;
+    }
+    return lowest ?? 0n;
+  }
+
+  /** Applies the next batch of one projection; returns how many events it read (0: caught up). */
+  async step(projection: Projection): Promise<number> {
+    const from = await this.checkpoint(projection.name);
+    const events = await this.store.readAll({ fromPosition: from + 1n, maxCount: this.options.batchSize ?? 1000 });
+    if (events.length === 0) return 0;
+    const upTo = events[events.length - 1]!.globalPosition;
+    const applied = await this.db.transaction().execute(async (trx) => {
+      await sql`insert into projection_checkpoints (name, position) values (${projection.name}, 0) on conflict (name) do nothing`.execute(trx);
+      const { rows } = await sql<{ position: string }>`
+        select position::text as position from projection_checkpoints where name = ${projection.name} for update`.execute(trx);
+      if (BigInt(rows[0]!.position) !== from) return false; // another runner applied it meanwhile
+      await projection.apply(trx, events, upTo);
+      await sql`update projection_checkpoints set position = ${upTo.toString()}::bigint, updated_at = now() where name = ${projection.name}`.execute(trx);
+      return true;
+    });
+    return applied ? events.length : 0;
+  }
+
+  /** Applies batches until every projection has reached the head of the log. */
+  async catchUp(onProgress?: (applied: number) => void): Promise<number> {
+    let total = 0;
+    for (const projection of this.projections) {
+      for (;;) {
+        const n = await this.step(projection);
+        if (n === 0) break;
+        total += n;
+        onProgress?.(total);
+      }
+    }
+    return total;
+  }
+
+  /** Runs in the background until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          const n = await this.catchUp();
+          if (n > 0) continue;
+        } catch (error) {
+          this.options.onError?.('projections', error);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 50);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  /** Asks a running loop to look for new events now. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /**
+   * Waits until every projection has applied the log up to `position`, or
+   * the timeout passes. Returns the position reached and whether it sufficed.
+   */
+  async waitFor(position: bigint, timeoutMs: number): Promise<{ position: bigint; caughtUp: boolean }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reached = await this.position();
+      if (reached >= position) return { position: reached, caughtUp: true };
+      if (Date.now() >= deadline) return { position: reached, caughtUp: false };
+      this.nudge();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { RecordedEvent } from '../../event-store/src/index.js';
+
+/**
+ * A read model fed from the log. `apply` writes the effect of a batch of
+ * events (in global order) inside the runner's transaction — the same one
+ * that moves the projection's checkpoint — so a batch counts once or not at
+ * all. `upTo` is the batch's last position: anything the projection reads
+ * from the log must stop there, so that a replay gives the same rows.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Tables the projection owns, emptied before a rebuild. */
+  readonly tables: readonly string[];
+  apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './coverage/periods.js';
+export * from './coverage/coverage.projection.js';
+export * from './coverage/coverage.queries.js';

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { KyselyEventStore } from '../../event-store/src/index.js';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
+import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
+import { ProjectionRunner } from '../../projections/src/index.js';
+import {
+  createPGliteTestDatabase,
+  createPostgresTestDatabase,
+  describePostgres,
+  type TestDatabase,
+} from '../../../test/support/databases.js';
+import { coverageAsOf, coverageProjection } from '../src/index.js';
+import { bruteForceCoverage } from './brute-force.js';
+
+/** A small district: LG > S1, S2; S1 > C1, C2; S2 > C3; C1 > P1 (park). */
+const AREAS = [
+  { type: 'DefineArea', areaId: 'LG', kind: 'district', name: 'LG' },
+  { type: 'DefineArea', areaId: 'S1', kind: 'subdistrict', name: 'S1', parentId: 'LG' },
+  { type: 'DefineArea', areaId: 'S2', kind: 'subdistrict', name: 'S2', parentId: 'LG' },
+  { type: 'DefineArea', areaId: 'C1', kind: 'community', name: 'C1', parentId: 'S1' },
+  { type: 'DefineArea', areaId: 'C2', kind: 'community', name: 'C2', parentId: 'S1' },
+  { type: 'DefineArea', areaId: 'C3', kind: 'community', name: 'C3', parentId: 'S2' },
+  { type: 'DefineArea', areaId: 'P1', kind: 'park', name: 'P1', parentId: 'C1' },
+];
+const AREA_IDS = AREAS.map((a) => a.areaId);
+const LEAVES = ['C1', 'C2', 'C3', 'P1'];
+const FEDERATIONS = [
+  { type: 'FoundFederation', unionId: 'F-S1', name: 'S1 federation', scope: 'regional', areaId: 'S1', occurredOn: '2019-06-01' },
+  { type: 'FoundFederation', unionId: 'F-C3', name: 'C3 federation', scope: 'regional', areaId: 'C3', occurredOn: '2020-03-01' },
+  { type: 'FoundFederation', unionId: 'F-LG', name: 'express federation', scope: 'industry', areaId: 'LG', occurredOn: '2019-01-01' },
+];
+const ENTERPRISES = [0, 1, 2, 3, 4, 5].map((n) => creditCode(500 + n));
+const UNION_IDS = ['F-S1', 'F-C3', 'F-LG', ...ENTERPRISES.map((_, i) => `U${i}`), ...ENTERPRISES.map((_, i) => `U${i}b`)];
+
+const day = fc.integer({ min: 0, max: 900 }).map((n) => new Date(Date.UTC(2019, 6, 1) + n * 86_400_000).toISOString().slice(0, 10));
+const enterprise = fc.integer({ min: 0, max: ENTERPRISES.length - 1 });
+
+/** Commands in random order with random dates: late reports, overlaps and refusals come naturally. */
+const command = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ e: enterprise, area: fc.constantFrom(...LEAVES), headcount: fc.integer({ min: 0, max: 150 }), newForm: fc.boolean(), on: day })
+      .map(({ e, area, headcount, newForm, on }) => ({ type: 'RegisterEnterprise', creditCode: ENTERPRISES[e], name: `E${e}`, areaId: area, headcount, newForm, occurredOn: on })) },
+  { weight: 4, arbitrary: fc.record({ e: enterprise, headcount: fc.integer({ min: 0, max: 150 }), on: day })
+      .map(({ e, headcount, on }) => ({ type: 'ReportHeadcount', creditCode: ENTERPRISES[e], headcount, occurredOn: on })) },
+  { weight: 2, arbitrary: fc.record({ e: enterprise, area: fc.constantFrom(...LEAVES), on: day })
+      .map(({ e, area, on }) => ({ type: 'RelocateEnterprise', creditCode: ENTERPRISES[e], areaId: area, occurredOn: on })) },
+  { weight: 1, arbitrary: fc.record({ e: enterprise, on: day }).map(({ e, on }) => ({ type: 'CloseEnterprise', creditCode: ENTERPRISES[e], occurredOn: on })) },
+  { weight: 2, arbitrary: fc.record({ e: enterprise, second: fc.boolean(), on: day })
+      .map(({ e, second, on }) => ({ type: 'FoundEnterpriseUnion', unionId: `U${e}${second ? 'b' : ''}`, creditCode: ENTERPRISES[e], occurredOn: on })) },
+  { weight: 3, arbitrary: fc.record({ e: enterprise, f: fc.constantFrom('F-S1', 'F-C3', 'F-LG'), on: day })
+      .map(({ e, f, on }) => ({ type: 'CoverEnterprise', federationId: f, creditCode: ENTERPRISES[e], occurredOn: on })) },
+  { weight: 2, arbitrary: fc.record({ e: enterprise, f: fc.constantFrom('F-S1', 'F-C3', 'F-LG'), on: day })
+      .map(({ e, f, on }) => ({ type: 'UncoverEnterprise', federationId: f, creditCode: ENTERPRISES[e], occurredOn: on })) },
+  { weight: 1, arbitrary: fc.record({ u: fc.constantFrom(...UNION_IDS), on: day }).map(({ u, on }) => ({ type: 'DissolveUnion', unionId: u, occurredOn: on })) },
+  { weight: 3, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), p: fc.integer({ min: 0, max: 5 }), u: fc.constantFrom(...UNION_IDS), newForm: fc.boolean(), on: day })
+      .map(({ m, p, u, newForm, on }) => ({ type: 'JoinUnion', memberId: `M${m}`, personId: residentId(p), name: `W${p}`, unionId: u, newForm, occurredOn: on })) },
+  { weight: 2, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), u: fc.constantFrom(...UNION_IDS), on: day })
+      .map(({ m, u, on }) => ({ type: 'TransferMembership', memberId: `M${m}`, toUnionId: u, occurredOn: on })) },
+  { weight: 1, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), on: day }).map(({ m, on }) => ({ type: 'LeaveUnion', memberId: `M${m}`, occurredOn: on })) },
+);
+
+/** Most enterprises are registered early, so that the random commands after them mostly apply. */
+const registrations = fc
+  .array(
+    fc.record({ area: fc.constantFrom(...LEAVES), headcount: fc.integer({ min: 0, max: 150 }), newForm: fc.boolean(), offset: fc.integer({ min: 0, max: 200 }) }),
+    { minLength: ENTERPRISES.length, maxLength: ENTERPRISES.length },
+  )
+  .map((list) =>
+    list.map(({ area, headcount, newForm, offset }, e) => ({
+      type: 'RegisterEnterprise', creditCode: ENTERPRISES[e], name: `E${e}`, areaId: area, headcount, newForm,
+      occurredOn: new Date(Date.UTC(2019, 6, 1) + offset * 86_400_000).toISOString().slice(0, 10),
+    })),
+  );
+
+function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(() => database?.close());
+
+  it('matches a brute-force replay of the log for random histories, areas and dates', async () => {
+    await fc.assert(
+      fc.asyncProperty(registrations, fc.array(command, { minLength: 20, maxLength: 70 }), fc.array(day, { minLength: 3, maxLength: 5 }), async (registered, random, dates) => {
+        const commands = [...registered, ...random];
+        await database.truncateAll();
+        const store = new KyselyEventStore(database.db);
+        const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('property-test-key-0123') });
+        let recorded = 0;
+        for (const c of [...AREAS, ...FEDERATIONS, ...commands]) {
+          recorded += await executor.execute(validateCommand(c)).then(() => 1, () => 0);
+        }
+        // Half the runs project in one go, half in small batches, to cross batch boundaries.
+        const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: recorded % 2 ? 1000 : 3 });
+        await runner.catchUp();
+        const log = await store.readAll();
+        for (const date of [...dates, '2019-07-01', '2022-01-01']) {
+          for (const areaId of AREA_IDS) {
+            expect(await coverageAsOf(database.db, areaId, date)).toEqual(bruteForceCoverage(log, areaId, date));
+          }
+        }
+      }),
+      { numRuns: runs },
+    );
+  });
+}
+
+describe('coverage read model vs brute force [PGlite]', () => coverageProperty(createPGliteTestDatabase, 25));
+describePostgres('coverage read model vs brute force', () => coverageProperty(() => createPostgresTestDatabase(), 25));
