@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { EngineConfig } from '../../../libs/persistence/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { CommandsModule } from '../../../libs/commands/src/index.js';
+import { ReadModelsModule } from '../../../libs/read-models/src/index.js';
 import { CommandsController } from './commands/commands.controller.js';
+import { CoverageController } from './coverage/coverage.controller.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})
@@ -10,8 +12,12 @@ export class AppModule {
   static forRoot(config: EngineConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PersistenceModule.forRoot(config), CommandsModule.forRoot(config)],
-      controllers: [HealthController, CommandsController],
+      imports: [
+        PersistenceModule.forRoot(config),
+        CommandsModule.forRoot(config),
+        ReadModelsModule.forRoot({ runProjections: config.projections === 'inline' }),
+      ],
+      controllers: [HealthController, CommandsController, CoverageController],
     };
   }
 }

@@ -12,3 +12,4 @@ export * from './nest/command-handlers.js';
 export * from './nest/command-service.js';
 export * from './nest/commands.module.js';
 export * from './validation/command-schemas.js';
+export * from './execution/acknowledged-positions.js';

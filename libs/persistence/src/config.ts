@@ -18,6 +18,8 @@ export interface EngineConfig {
    */
   readonly personIdKey: string;
   readonly personIdKeyIsDevelopmentKey: boolean;
+  /** 'inline': this process runs the projections; 'worker': a separate `npm run cli -- project` does. */
+  readonly projections: 'inline' | 'worker';
 }
 
 export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';
@@ -39,7 +41,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   if (personIdKey !== undefined && personIdKey.length < 16) {
     throw new ConfigError('PERSON_ID_KEY must be at least 16 characters');
   }
+  const projections = env['PROJECTIONS']?.trim() || 'inline';
+  if (projections !== 'inline' && projections !== 'worker') {
+    throw new ConfigError(`PROJECTIONS must be "inline" or "worker", got "${projections}"`);
+  }
   return {
+    projections,
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,

@@ -1,3 +1,4 @@
 export * from './coverage/periods.js';
 export * from './coverage/coverage.projection.js';
 export * from './coverage/coverage.queries.js';
+export * from './nest/read-models.module.js';

@@ -28,7 +28,10 @@ export class ErrorsFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const message =
         typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      const code = status === 400 && /JSON/i.test(message) ? 'MALFORMED_COMMAND' : (HTTP_CODES[status] ?? `HTTP_${status}`);
+      const own = typeof response === 'object' && typeof (response as { error?: unknown }).error === 'string' && /^[A-Z_]+$/.test((response as { error: string }).error)
+        ? (response as { error: string }).error
+        : undefined;
+      const code = own ?? (status === 400 && /JSON/i.test(message) ? 'MALFORMED_COMMAND' : (HTTP_CODES[status] ?? `HTTP_${status}`));
       void reply.status(status).send({ error: code, message });
       return;
     }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { describeFailure, type CommandFailure } from '../errors.js';
+import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import type { CommandRecorded, ExecuteOptions } from '../execution/command-executor.js';
 import { validateCommand } from '../validation/validate-command.js';
 import { MESSAGES } from './command-messages.js';
@@ -16,13 +17,17 @@ export type Submission =
  */
 @Injectable()
 export class CommandService {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    @Optional() private readonly acknowledged?: AcknowledgedPositions,
+  ) {}
 
   async submit(raw: unknown, options: ExecuteOptions = {}): Promise<Submission> {
     try {
       const command = validateCommand(raw);
       const Message = MESSAGES[command.type] as new (c: typeof command, o: ExecuteOptions) => InstanceType<(typeof MESSAGES)[typeof command.type]>;
       const { result, duplicate } = await this.bus.execute(new Message(command, options));
+      for (const e of result.events) this.acknowledged?.record(BigInt(e.position));
       return { ok: true, result, duplicate };
     } catch (error) {
       const failure = describeFailure(error);

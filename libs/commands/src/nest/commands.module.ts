@@ -2,6 +2,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '../../../event-store/src/index.js';
 import { EVENT_STORE, type EngineConfig } from '../../../persistence/src/index.js';
+import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import { AreaDirectory } from '../execution/area-directory.js';
 import { CommandExecutor } from '../execution/command-executor.js';
 import { PersonKeys } from '../execution/person-key.js';
@@ -27,9 +28,10 @@ export class CommandsModule {
           },
         },
         ...COMMAND_HANDLERS,
+        AcknowledgedPositions,
         CommandService,
       ],
-      exports: [CommandService],
+      exports: [CommandService, AcknowledgedPositions],
     };
   }
 }

@@ -1,0 +1,55 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventStore } from '../../../event-store/src/index.js';
+import { DATABASE, EVENT_STORE, type Database } from '../../../persistence/src/index.js';
+import { ProjectionRunner } from '../../../projections/src/index.js';
+import { coverageProjection } from '../coverage/coverage.projection.js';
+
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+export const ALL_PROJECTIONS = [coverageProjection];
+
+export interface ReadModelsOptions {
+  /** Run the projections in this process (default), or leave them to a worker (`npm run cli -- project`). */
+  readonly runProjections: boolean;
+}
+
+/** The projection runner, started with the application unless a separate worker runs it. */
+@Module({})
+export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+
+  constructor(
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject('READ_MODELS_OPTIONS') private readonly options: ReadModelsOptions,
+  ) {}
+
+  static forRoot(options: ReadModelsOptions): DynamicModule {
+    return {
+      module: ReadModelsModule,
+      providers: [
+        { provide: 'READ_MODELS_OPTIONS', useValue: options },
+        {
+          provide: PROJECTION_RUNNER,
+          inject: [DATABASE, EVENT_STORE],
+          useFactory: (database: Database, store: EventStore) =>
+            new ProjectionRunner(database.db, store, ALL_PROJECTIONS, {
+              onError: (name, error) => new Logger('Projections').error(`${name}: ${(error as Error).message}`),
+            }),
+        },
+      ],
+      exports: [PROJECTION_RUNNER],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.runProjections) {
+      this.runner.start();
+      this.logger.log(`running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} in this process`);
+    } else {
+      this.logger.log('projections run in a separate worker (PROJECTIONS=worker)');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
