@@ -1,0 +1,125 @@
+import { describePostgres } from '../../../test/support/databases.js';
+import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
+import { startTestApi, type TestApi } from './support/api-client.js';
+
+const code = (n: number) => creditCode(700 + n);
+
+/** LG > BJ > NK, and LG > HG; a federation in NK; enterprises of every band and status. */
+const SETUP = [
+  { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
+  { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },
+  { type: 'DefineArea', areaId: 'NK', kind: 'community', name: '南坑社区', parentId: 'BJ' },
+  { type: 'DefineArea', areaId: 'HG', kind: 'subdistrict', name: '横岗街道', parentId: 'LG' },
+  { type: 'FoundFederation', unionId: 'F-NK', name: '南坑社区工联会', scope: 'regional', areaId: 'NK', occurredOn: '2020-01-01' },
+  // 100+: two in NK (one with its own union), one in HG without.
+  { type: 'RegisterEnterprise', creditCode: code(1), name: 'A', areaId: 'NK', headcount: 500, occurredOn: '2020-01-01' },
+  { type: 'FoundEnterpriseUnion', unionId: 'U-A', creditCode: code(1), occurredOn: '2020-02-01' },
+  { type: 'RegisterEnterprise', creditCode: code(2), name: 'B', areaId: 'NK', headcount: 150, occurredOn: '2020-01-01' },
+  { type: 'RegisterEnterprise', creditCode: code(3), name: 'C', areaId: 'HG', headcount: 100, occurredOn: '2020-01-01' },
+  // 25-99: one covered by the federation (a mid-size enterprise may be), one with a union.
+  { type: 'RegisterEnterprise', creditCode: code(4), name: 'D', areaId: 'NK', headcount: 40, newForm: true, occurredOn: '2020-01-01' },
+  { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: code(4), occurredOn: '2020-03-01' },
+  { type: 'RegisterEnterprise', creditCode: code(5), name: 'E', areaId: 'BJ', headcount: 25, occurredOn: '2020-01-01' },
+  { type: 'FoundEnterpriseUnion', unionId: 'U-E', creditCode: code(5), occurredOn: '2020-03-01' },
+  // <25: three small ones in NK, two covered; one closes.
+  { type: 'RegisterEnterprise', creditCode: code(6), name: 'F', areaId: 'NK', headcount: 10, newForm: true, occurredOn: '2020-01-01' },
+  { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: code(6), occurredOn: '2020-03-01' },
+  { type: 'RegisterEnterprise', creditCode: code(7), name: 'G', areaId: 'NK', headcount: 24, occurredOn: '2020-01-01' },
+  { type: 'CoverEnterprise', federationId: 'F-NK', creditCode: code(7), occurredOn: '2020-03-01' },
+  { type: 'RegisterEnterprise', creditCode: code(8), name: 'H', areaId: 'NK', headcount: 3, occurredOn: '2020-01-01' },
+  { type: 'CloseEnterprise', creditCode: code(8), occurredOn: '2021-01-01' },
+  // Members: two in A's union, one (new-form) in the federation, one who left.
+  { type: 'JoinUnion', memberId: 'M1', personId: residentId(1), name: 'a', unionId: 'U-A', occurredOn: '2020-03-01' },
+  { type: 'JoinUnion', memberId: 'M2', personId: residentId(2), name: 'b', unionId: 'U-A', occurredOn: '2020-03-01' },
+  { type: 'JoinUnion', memberId: 'M3', personId: residentId(3), name: 'c', unionId: 'F-NK', newForm: true, occurredOn: '2020-04-01' },
+  { type: 'JoinUnion', memberId: 'M4', personId: residentId(4), name: 'd', unionId: 'U-E', occurredOn: '2020-04-01' },
+  { type: 'LeaveUnion', memberId: 'M4', occurredOn: '2020-12-01' },
+];
+
+const f = (active: number, independent: number, federationCovered: number) => ({
+  active,
+  independent,
+  federationCovered,
+  organized: independent + federationCovered,
+  rate: active ? (independent + federationCovered) / active : null,
+});
+
+function coverageSuite(backend: 'pglite' | 'postgres') {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(backend);
+    const { body } = await api.post('/api/commands', SETUP);
+    expect(body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
+  });
+  afterAll(() => api?.close());
+
+  it('answers the district figures exactly as the contract shapes them, right after the commands (read-your-writes)', async () => {
+    const { status, body } = await api.get('/api/coverage?areaId=LG&asOf=2021-06-30');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      areaId: 'LG',
+      asOf: '2021-06-30',
+      bands: { '100+': f(3, 1, 0), '25-99': f(2, 1, 1), '<25': f(2, 0, 2) },
+      newForm: f(2, 0, 2),
+      members: { total: 3, newForm: 1 },
+      freshness: { position: expect.any(String), caughtUp: true },
+    });
+  });
+
+  it('rolls up the hierarchy: a subdistrict counts its communities, a community only itself', async () => {
+    const bj = (await api.get('/api/coverage?areaId=BJ&asOf=2021-06-30')).body;
+    expect(bj.bands).toEqual({ '100+': f(2, 1, 0), '25-99': f(2, 1, 1), '<25': f(2, 0, 2) });
+    const nk = (await api.get('/api/coverage?areaId=NK&asOf=2021-06-30')).body;
+    expect(nk.bands).toEqual({ '100+': f(2, 1, 0), '25-99': f(1, 0, 1), '<25': f(2, 0, 2) });
+    const hg = (await api.get('/api/coverage?areaId=HG&asOf=2021-06-30')).body;
+    expect(hg.bands['100+']).toEqual(f(1, 0, 0));
+    expect(hg.members).toEqual({ total: 0, newForm: 0 });
+  });
+
+  it('answers as of any date: before the foundings, and while the closed enterprise was open', async () => {
+    const early = (await api.get('/api/coverage?areaId=LG&asOf=2020-01-15')).body;
+    expect(early.bands).toEqual({ '100+': f(3, 0, 0), '25-99': f(2, 0, 0), '<25': f(3, 0, 0) });
+    expect(early.members).toEqual({ total: 0, newForm: 0 });
+    const autumn = (await api.get('/api/coverage?areaId=LG&asOf=2020-10-01')).body;
+    expect(autumn.bands['<25']).toEqual(f(3, 0, 2));
+    expect(autumn.members).toEqual({ total: 4, newForm: 1 });
+  });
+
+  it('takes a late report into account, for the past it changes only', async () => {
+    await api.post('/api/commands', { type: 'ReportHeadcount', creditCode: code(3), headcount: 90, occurredOn: '2020-06-01' });
+    const before = (await api.get('/api/coverage?areaId=HG&asOf=2020-05-31')).body;
+    const after = (await api.get('/api/coverage?areaId=HG&asOf=2020-06-01')).body;
+    expect([before.bands['100+'].active, before.bands['25-99'].active]).toEqual([1, 0]);
+    expect([after.bands['100+'].active, after.bands['25-99'].active]).toEqual([0, 1]);
+  });
+
+  it('lists the enterprises behind a figure, largest first, paginated', async () => {
+    const all = (await api.get('/api/coverage/enterprises?areaId=LG&asOf=2021-06-30&pageSize=3')).body;
+    expect(all.total).toBe(7);
+    // C reported 90 staff late (previous test): A 500, B 150, C 90, D 40, E 25, G 24, F 10.
+    expect(all.items.map((e: { name: string }) => e.name)).toEqual(['A', 'B', 'C']);
+    const next = (await api.get('/api/coverage/enterprises?areaId=LG&asOf=2021-06-30&pageSize=3&page=2')).body;
+    expect(next.items.map((e: { name: string }) => e.name)).toEqual(['D', 'E', 'G']);
+    const unorganized = (await api.get('/api/coverage/enterprises?areaId=LG&asOf=2021-06-30&status=unorganized')).body;
+    expect(unorganized.items.map((e: { creditCode: string; status: string }) => [e.creditCode, e.status])).toEqual([
+      [code(2), 'unorganized'],
+      [code(3), 'unorganized'],
+    ]);
+    const covered = (await api.get('/api/coverage/enterprises?areaId=NK&asOf=2021-06-30&band=%3C25&status=federationCovered')).body;
+    expect(covered.items.map((e: { name: string; federationId: string }) => [e.name, e.federationId])).toEqual([['G', 'F-NK'], ['F', 'F-NK']]);
+    const big = (await api.get('/api/coverage/enterprises?areaId=LG&asOf=2021-06-30&band=100+')).body;
+    expect(big.band).toBe('100+');
+    expect(big.total).toBe(2);
+  });
+
+  it('refuses a bad query with 400 and an unknown area with 404', async () => {
+    expect((await api.get('/api/coverage?areaId=LG&asOf=2021-02-30')).body.error).toBe('INVALID_QUERY');
+    expect((await api.get('/api/coverage')).status).toBe(400);
+    expect((await api.get('/api/coverage/enterprises?areaId=LG&status=covered')).status).toBe(400);
+    const unknown = await api.get('/api/coverage?areaId=NOWHERE');
+    expect(unknown).toEqual({ status: 404, body: { error: 'UNKNOWN_AREA', message: expect.any(String) } });
+  });
+}
+
+describe('GET /api/coverage [PGlite]', () => coverageSuite('pglite'));
+describePostgres('GET /api/coverage', () => coverageSuite('postgres'));
