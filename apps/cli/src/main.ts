@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerGenerateCommand } from './commands/generate.command.js';
 import { registerImportCommand } from './commands/import.command.js';
+import { registerProjectionCommands } from './commands/projection.commands.js';
 import { registerStoreCommands } from './commands/store.commands.js';
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
 registerStoreCommands(program);
 registerImportCommand(program);
 registerGenerateCommand(program);
+registerProjectionCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,2 +1,3 @@
 export * from './projection.js';
 export * from './projection-runner.js';
+export * from './rebuild.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStore } from '../../event-store/src/index.js';
+import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
 
 export interface RunnerOptions {
@@ -8,7 +8,11 @@ export interface RunnerOptions {
   /** Idle poll interval in ms. */
   readonly pollIntervalMs?: number;
   readonly onError?: (projection: string, error: unknown) => void;
+  /** Write to the tables (and checkpoints) of this schema instead of the live ones: a rebuild. */
+  readonly schema?: string;
 }
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Feeds projections from the log, each from its own checkpoint. A batch's
@@ -29,10 +33,14 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {}
 
+  private get checkpoints() {
+    return this.options.schema ? sql.raw(`${quoteIdent(this.options.schema)}.projection_checkpoints`) : sql.raw('projection_checkpoints');
+  }
+
   /** The projection's checkpoint: the position of the last event it has applied. */
   async checkpoint(name: string): Promise<bigint> {
     const { rows } = await sql<{ position: string }>`
-      select position::text as position from projection_checkpoints where name = ${name}`.execute(this.db);
+      select position::text as position from ${this.checkpoints} where name = ${name}`.execute(this.db);
     return BigInt(rows[0]?.position ?? 0);
   }
 
@@ -52,16 +60,24 @@ export class ProjectionRunner {
     const events = await this.store.readAll({ fromPosition: from + 1n, maxCount: this.options.batchSize ?? 1000 });
     if (events.length === 0) return 0;
     const upTo = events[events.length - 1]!.globalPosition;
-    const applied = await this.db.transaction().execute(async (trx) => {
-      await sql`insert into projection_checkpoints (name, position) values (${projection.name}, 0) on conflict (name) do nothing`.execute(trx);
-      const { rows } = await sql<{ position: string }>`
-        select position::text as position from projection_checkpoints where name = ${projection.name} for update`.execute(trx);
-      if (BigInt(rows[0]!.position) !== from) return false; // another runner applied it meanwhile
-      await projection.apply(trx, events, upTo);
-      await sql`update projection_checkpoints set position = ${upTo.toString()}::bigint, updated_at = now() where name = ${projection.name}`.execute(trx);
-      return true;
-    });
+    const applied = await this.db.transaction().execute((trx) => this.applyWithin(trx, projection, from, events, upTo));
     return applied ? events.length : 0;
+  }
+
+  /**
+   * In the caller's transaction: applies a batch that starts after `from`
+   * and moves the checkpoint, unless another runner moved it first.
+   */
+  async applyWithin(trx: Kysely<any>, projection: Projection, from: bigint, events: readonly RecordedEvent[], upTo: bigint): Promise<boolean> {
+    if (this.options.schema) await sql.raw(`set local search_path to ${quoteIdent(this.options.schema)}, public`).execute(trx);
+    await sql`insert into ${this.checkpoints} (name, position) values (${projection.name}, 0) on conflict (name) do nothing`.execute(trx);
+    const { rows } = await sql<{ position: string }>`
+      select position::text as position from ${this.checkpoints} where name = ${projection.name} for update`.execute(trx);
+    if (BigInt(rows[0]!.position) !== from) return false; // another runner applied it meanwhile
+    await projection.apply(trx, events, upTo);
+    await sql`update ${this.checkpoints} set position = ${upTo.toString()}::bigint, updated_at = now() where name = ${projection.name}`.execute(trx);
+    if (this.options.schema) await sql.raw('set local search_path to public').execute(trx);
+    return true;
   }
 
   /** Applies batches until every projection has reached the head of the log. */

@@ -12,5 +12,10 @@ export interface Projection {
   readonly name: string;
   /** Tables the projection owns, emptied before a rebuild. */
   readonly tables: readonly string[];
+  /**
+   * Creates the projection's tables (and a projection_checkpoints table) in
+   * the current search_path: how a rebuild gets fresh, empty tables.
+   */
+  createTables(db: Kysely<any>): Promise<void>;
   apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void>;
 }

@@ -1,0 +1,63 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { ProjectionRunner, rebuildProjection } from '../../../../libs/projections/src/index.js';
+import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
+import { withStore } from '../store-session.js';
+
+function projectionsNamed(name: string | undefined) {
+  if (name === undefined) return ALL_PROJECTIONS;
+  const found = ALL_PROJECTIONS.filter((p) => p.name === name);
+  if (!found.length) throw new Error(`unknown projection "${name}"; known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return found;
+}
+
+export function registerProjectionCommands(program: Command): void {
+  program
+    .command('rebuild')
+    .description('recompute read models from the whole log into fresh tables, then swap them in (queries go on meanwhile)')
+    .argument('[projection]', `one of: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} (default: all)`)
+    .action(async (name: string | undefined) => {
+      const projections = projectionsNamed(name);
+      await withStore(async ({ database }) => {
+        for (const projection of projections) {
+          const bar = new SingleBar({
+            format: `rebuilding ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
+            stream: process.stderr,
+            noTTYOutput: true,
+            notTTYSchedule: 5000,
+            etaBuffer: 20,
+          });
+          const result = await rebuildProjection(database.db, projection, {
+            onProgress: (p) => {
+              if (!bar.isActive) bar.start(p.total, 0, { rate: 0 });
+              bar.setTotal(Math.max(p.total, p.applied));
+              bar.update(p.applied, { rate: p.eventsPerSecond });
+            },
+          });
+          bar.stop();
+          console.log(
+            `${projection.name}: rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s), now at position ${result.position}`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('project')
+    .description('run the projections as a separate worker (start the API with PROJECTIONS=worker); stops on Ctrl-C / SIGTERM')
+    .action(async () => {
+      await withStore(async ({ database, store }) => {
+        const runner = new ProjectionRunner(database.db, store, ALL_PROJECTIONS, {
+          onError: (p, error) => console.error(`${p}: ${(error as Error).message}`),
+        });
+        runner.start();
+        console.error(`projecting ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; Ctrl-C to stop`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await runner.stop();
+        console.error(`stopped at position ${await runner.position()}`);
+      });
+    });
+}
