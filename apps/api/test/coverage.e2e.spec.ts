@@ -112,6 +112,35 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(big.total).toBe(2);
   });
 
+  it('gives a series at each month end, and the figure to date', async () => {
+    const { status, body } = await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-06-15&step=month');
+    expect(status).toBe(200);
+    expect(body.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30', '2020-05-31', '2020-06-15']);
+    const march = (await api.get('/api/coverage?areaId=LG&asOf=2020-03-31')).body;
+    expect(body.points[2]).toEqual({ asOf: '2020-03-31', bands: march.bands, newForm: march.newForm, members: march.members });
+    const quarters = (await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=quarter')).body;
+    expect(quarters.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-03-31', '2020-06-30', '2020-09-30', '2020-12-31']);
+    expect((await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=week')).status).toBe(400);
+  });
+
+  it('exports the coverage table and the enterprise list as CSV and XLSX, with Chinese and English headers', async () => {
+    const csv = await fetch(`${api.url}/api/coverage/export?areaId=LG&asOf=2021-06-30&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const text = await csv.text();
+    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('区域 Area,截至 As of,企业规模 Size band,在册企业数 Active,单独建会 Independent,工联会覆盖 Federation-covered,已建会 Organized,建会率 Rate');
+    expect(lines[1]).toBe('LG,2021-06-30,百人以上 100+,2,1,0,1,0.5');
+    const list = await (await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&status=unorganized`)).text();
+    expect(list.trim().split('\r\n')).toHaveLength(3);
+    const xlsx = await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&format=xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('.xlsx');
+    const bytes = Buffer.from(await xlsx.arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as XLSX is
+    expect(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml'))).toBe(true);
+  });
+
   it('refuses a bad query with 400 and an unknown area with 404', async () => {
     expect((await api.get('/api/coverage?areaId=LG&asOf=2021-02-30')).body.error).toBe('INVALID_QUERY');
     expect((await api.get('/api/coverage')).status).toBe(400);
