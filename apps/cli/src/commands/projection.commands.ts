@@ -47,7 +47,10 @@ export function registerProjectionCommands(program: Command): void {
     .description('run the projections as a separate worker (start the API with PROJECTIONS=worker); stops on Ctrl-C / SIGTERM')
     .action(async () => {
       await withStore(async ({ database, store }) => {
+        const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
         const runner = new ProjectionRunner(database.db, store, ALL_PROJECTIONS, {
+          batchSize,
           onError: (p, error) => console.error(`${p}: ${(error as Error).message}`),
         });
         runner.start();

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { KyselyEventStore } from '../../../libs/event-store/src/index.js';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../../libs/commands/src/index.js';
+import { ProjectionRunner, rebuildProjection } from '../../../libs/projections/src/index.js';
+import { coverageProjection, COVERAGE_TABLES } from '../../../libs/read-models/src/index.js';
+import { generateDistrict } from '../../../libs/simulation/src/index.js';
+import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+
+const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The projection worker is a real process (`npm run cli -- project`), killed
+ * with SIGKILL at random moments — mid-batch as often as not — while commands
+ * keep being recorded, and restarted. At the end its read models must equal a
+ * clean rebuild from the log: no batch lost, none applied twice.
+ */
+describePostgres('projection worker killed with SIGKILL, again and again', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    database = await createPostgresTestDatabase();
+  });
+  afterAll(() => database?.close());
+
+  const rows = async (table: string) =>
+    (await sql<{ r: string }>`select row_to_json(t)::text as r from ${sql.table(table)} t`.execute(database.db)).rows.map((x) => x.r).sort();
+
+  it('ends with read models equal to a clean rebuild', async () => {
+    const env = { ...process.env, DATABASE_URL: database.url!, PROJECTION_BATCH_SIZE: '50' };
+    let worker: ChildProcess | undefined;
+    const startWorker = () => {
+      worker = spawn(process.execPath, [CLI, 'project'], { env, stdio: 'ignore' });
+    };
+
+    const store = new KyselyEventStore(database.db);
+    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('crash-test-key-0123456789') });
+    let writing = true;
+    const writer = (async () => {
+      for (const c of generateDistrict({ enterprises: 400, workers: 900, years: 3, seed: 3 })) await executor.execute(validateCommand(c));
+      writing = false;
+    })();
+
+    let kills = 0;
+    startWorker();
+    while (writing || kills < 12) {
+      await sleep(150 + Math.floor(Math.random() * 400));
+      worker!.kill('SIGKILL');
+      await new Promise((r) => worker!.once('exit', r));
+      kills++;
+      startWorker();
+    }
+    await writer;
+
+    // Let the last worker catch up with the head of the log, then stop it.
+    const runner = new ProjectionRunner(database.db, store, [coverageProjection]);
+    const head = await store.headPosition();
+    for (let i = 0; i < 600 && (await runner.checkpoint('coverage')) < head; i++) await sleep(100);
+    worker!.kill('SIGKILL');
+    expect(await runner.checkpoint('coverage')).toBe(head);
+    expect(kills).toBeGreaterThanOrEqual(12);
+
+    const live = Object.fromEntries(await Promise.all(COVERAGE_TABLES.map(async (t) => [t, await rows(t)] as const)));
+    expect(live['rm_enterprise_periods']!.length).toBeGreaterThan(400);
+    await rebuildProjection(database.db, coverageProjection);
+    for (const t of COVERAGE_TABLES) expect({ table: t, rows: await rows(t) }).toEqual({ table: t, rows: live[t] });
+  }, 240_000);
+});
