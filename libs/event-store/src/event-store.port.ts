@@ -112,6 +112,9 @@ export interface EventStore {
   /** Events of one stream, in revision order. An unknown stream reads empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
+  /** Several streams at once (one round trip): each stream's events in revision order; unknown streams read empty. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+
   /** Current revision of a stream, or 'no_stream'. */
   streamRevision(streamId: string): Promise<number | 'no_stream'>;
 

@@ -92,25 +92,53 @@ export class KyselyEventStore implements EventStore {
     }
     // Lock streams in one order so that two multi-stream appends cannot deadlock.
     const ordered = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-    const run = async (db: Kysely<any>) => {
-      const store = new KyselyEventStore(db);
-      const results = new Map<string, AppendResult>();
-      for (const a of ordered) {
-        results.set(a.streamId, a.events.length ? await store.callAppend(a.streamId, a.events, a.expected, true) : await store.checkHeld(a.streamId, a.expected));
-      }
-      return appends.map((a) => results.get(a.streamId)!);
-    };
+    if (this.db.isTransaction) return this.appendMultipleWithin(ordered, appends);
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = this.db.isTransaction ? await run(this.db) : await this.db.transaction().execute(run);
+        const results = await this.callAppendMultiple(ordered, appends);
         if (results.some((r) => r.recorded)) this.appended.emit('appended');
         return results;
       } catch (error) {
-        if (error instanceof DuplicateInMultiple && !this.db.isTransaction) return this.explainMultipleDuplicate(appends);
-        const retriable = (error as { code?: string }).code === '40001' && !this.db.isTransaction;
-        if (!retriable || attempt >= 3) throw error;
+        const code = (error as { code?: string }).code;
+        if (code === 'UE002') return this.explainMultipleDuplicate(appends);
+        if (code === 'UE001') {
+          const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
+          const expected = appends.find((a) => a.streamId === streamId)?.expected ?? 'any';
+          throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
+        }
+        if (code !== '40001' || attempt >= 3) throw error;
       }
     }
+  }
+
+  /** All streams in one statement: append_multiple raises (undoing everything) unless all succeed. */
+  private async callAppendMultiple(ordered: readonly StreamAppend[], appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const events = ordered.flatMap((a) => a.events);
+    const { rows } = await sql<{ stream: string; revision: string | null; last: string | null }>`
+      select o_stream as stream, o_revision::text as revision, o_last_position::text as last
+      from append_multiple(
+        ${ordered.map((a) => a.streamId)}::text[], ${ordered.map((a) => String(a.expected))}::text[], ${ordered.map((a) => a.events.length)}::int[],
+        ${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
+        ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])`.execute(this.db);
+    const byStream = new Map(rows.map((r) => [r.stream, r]));
+    return appends.map((a) => {
+      const r = byStream.get(a.streamId)!;
+      return {
+        nextExpectedRevision: r.revision === null ? -1 : Number(r.revision),
+        lastPosition: r.last === null ? 0n : BigInt(r.last),
+        recorded: a.events.length > 0,
+      };
+    });
+  }
+
+  /** Inside the caller's transaction: stream by stream (an error leaves the caller's transaction usable). */
+  private async appendMultipleWithin(ordered: readonly StreamAppend[], appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results = new Map<string, AppendResult>();
+    for (const a of ordered) {
+      results.set(a.streamId, a.events.length ? await this.callAppend(a.streamId, a.events, a.expected, true) : await this.checkHeld(a.streamId, a.expected));
+    }
+    return appends.map((a) => results.get(a.streamId)!);
   }
 
   /** Checks a stream's revision and holds it (FOR SHARE) until the transaction ends. */
@@ -208,6 +236,17 @@ export class KyselyEventStore implements EventStore {
       order by events.stream_revision ${backwards ? sql`desc` : sql`asc`}
       ${limit(options.maxCount)}`.execute(this.db);
     return rows.map(toRecorded);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return result;
+    const { rows } = await sql<EventRow>`
+      select ${EVENT_COLUMNS} from events
+      where stream_id = any(${[...streamIds]}::text[])
+      order by events.stream_id, events.stream_revision`.execute(this.db);
+    for (const row of rows) result.get(row.stream_id)?.push(toRecorded(row));
+    return result;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../../event-store/src/index.js';
-import { HANDLERS, type HandlerDeps } from '../handlers/handlers.js';
+import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { eventIdFor } from './event-ids.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -52,6 +52,7 @@ export class CommandExecutor {
 
     for (let attempt = 1; ; attempt++) {
       const uow = new UnitOfWork(this.store);
+      await uow.prefetch(streamsToPrefetch(command, this.deps));
       await (HANDLERS[command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(command, uow, this.deps);
       const plan = uow.plan();
       const total = plan.reduce((n, p) => n + p.events.length, 0);

@@ -1,4 +1,4 @@
-import type { EventStore, ExpectedRevision, StreamAppend } from '../../../event-store/src/index.js';
+import type { EventStore, ExpectedRevision, RecordedEvent, StreamAppend } from '../../../event-store/src/index.js';
 
 /** A domain event as deciders produce it: a type and its data. */
 export interface DomainEvent {
@@ -17,10 +17,18 @@ export class UnitOfWork {
   private readonly revisions = new Map<string, ExpectedRevision>();
   private readonly staged = new Map<string, DomainEvent[]>();
 
+  private readonly prefetched = new Map<string, RecordedEvent[]>();
+
   constructor(private readonly store: EventStore) {}
 
+  /** Reads, in one round trip, streams the handler is known to load. */
+  async prefetch(streamIds: readonly string[]): Promise<void> {
+    if (streamIds.length === 0) return;
+    for (const [id, events] of await this.store.readStreams(streamIds)) this.prefetched.set(id, events);
+  }
+
   async load<S, E extends DomainEvent>(streamId: string, evolve: (state: S, event: E) => S, initial: S): Promise<S> {
-    const events = await this.store.readStream(streamId);
+    const events = this.prefetched.get(streamId) ?? (await this.store.readStream(streamId));
     const last = events[events.length - 1];
     this.revisions.set(streamId, last ? last.streamRevision : 'no_stream');
     let state = initial;

@@ -159,3 +159,45 @@ export const HANDLERS: { [T in CommandType]: Handler<Of<T>> } = {
     );
   },
 };
+
+/**
+ * The streams each handler will load, known from the command alone, so the
+ * executor can read them in one round trip before deciding. (A handler may
+ * still load more — e.g. the enterprise of a dissolved union.)
+ */
+export function streamsToPrefetch(c: EngineCommand, deps: HandlerDeps): string[] {
+  switch (c.type) {
+    case 'DefineArea':
+      return [d.areaStream(c.areaId)];
+    case 'RegisterEnterprise':
+    case 'ReportHeadcount':
+    case 'RelocateEnterprise':
+    case 'CloseEnterprise':
+    case 'RecordOutreach':
+      return [d.enterpriseStream(c.creditCode)];
+    case 'FoundEnterpriseUnion':
+      return [d.unionStream(c.unionId), d.enterpriseStream(c.creditCode)];
+    case 'FoundFederation':
+    case 'DissolveUnion':
+      return [d.unionStream(c.unionId)];
+    case 'CoverEnterprise':
+    case 'UncoverEnterprise':
+      return [d.enterpriseStream(c.creditCode), d.unionStream(c.federationId)];
+    case 'JoinUnion':
+      return [
+        d.memberStream(c.memberId),
+        d.personStream(deps.personKeys.keyOf(c.personId)),
+        d.unionStream(c.unionId),
+        ...(c.campaignId ? [d.campaignStream(c.campaignId)] : []),
+        ...(c.ceremonyId ? [d.ceremonyStream(c.ceremonyId)] : []),
+      ];
+    case 'TransferMembership':
+      return [d.memberStream(c.memberId), d.unionStream(c.toUnionId)];
+    case 'LeaveUnion':
+      return [d.memberStream(c.memberId)];
+    case 'LaunchCampaign':
+      return [d.campaignStream(c.campaignId)];
+    case 'HoldCeremony':
+      return [d.ceremonyStream(c.ceremonyId), ...(c.campaignId ? [d.campaignStream(c.campaignId)] : [])];
+  }
+}
