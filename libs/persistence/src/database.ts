@@ -51,6 +51,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const client = postgres(url, {
     max,
     onnotice: () => undefined,
+    // Recycling connections under a long import left a reserved connection
+    // that never ended (the importer hung at exit after 40 minutes); keep
+    // connections for the life of the process instead.
+    max_lifetime: null,
     connection: { application_name: 'union-coverage-engine' },
   });
   const db = new Kysely<any>({ dialect: new PostgresJSDialect({ postgres: client }) });
@@ -64,6 +68,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     db,
     kind: 'postgres',
     location: describeTarget({ databaseUrl: url }),
-    close: () => db.destroy(),
+    // Give running queries 5 s to finish, then close the connections anyway.
+    close: async () => {
+      await client.end({ timeout: 5 });
+      await db.destroy().catch(() => undefined);
+    },
   };
 }
