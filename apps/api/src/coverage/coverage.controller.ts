@@ -1,0 +1,132 @@
+import { Controller, Get, HttpException, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AcknowledgedPositions } from '../../../../libs/commands/src/index.js';
+import { DATABASE, type Database } from '../../../../libs/persistence/src/index.js';
+import type { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import {
+  areaExists,
+  coverageAsOf,
+  coverageTable,
+  enterprisesAsOf,
+  enterpriseTable,
+  PROJECTION_RUNNER,
+  toCsv,
+  toXlsx,
+  type Table,
+} from '../../../../libs/read-models/src/index.js';
+import { bandParam, dateParam, intParam, InvalidQuery, positionParam, requiredText, statusParam, todayInChina } from './query-params.js';
+import { seriesDates, STEPS, type Step } from './series.js';
+
+/** Largest enterprise list one export holds. */
+const EXPORT_LIMIT = 500_000;
+
+/** How long a query waits for the read models to catch up with what was acknowledged. */
+const FRESHNESS_WAIT_MS = 2000;
+
+/**
+ * Coverage as of a date, for any area (and everything below it), with the
+ * enterprises behind each figure. Every answer says how fresh it is: the log
+ * position the read models had reached, and whether that covers every
+ * command this server acknowledged (and the `position` the client asked for).
+ */
+@Controller('coverage')
+export class CoverageController {
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    private readonly acknowledged: AcknowledgedPositions,
+  ) {}
+
+  private async fresh(requested: bigint) {
+    const wanted = requested > this.acknowledged.latest ? requested : this.acknowledged.latest;
+    const { position, caughtUp } = await this.runner.waitFor(wanted, FRESHNESS_WAIT_MS);
+    return { position: position.toString(), caughtUp };
+  }
+
+  private async area(value: unknown): Promise<string> {
+    const areaId = requiredText(value, 'areaId');
+    if (!(await areaExists(this.database.db, areaId))) {
+      throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined` }, 404);
+    }
+    return areaId;
+  }
+
+  @Get()
+  async coverage(@Query() query: Record<string, unknown>) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const freshness = await this.fresh(positionParam(query['position']));
+    const areaId = await this.area(query['areaId']);
+    return { ...(await coverageAsOf(this.database.db, areaId, asOf)), freshness };
+  }
+
+  @Get('enterprises')
+  async enterprises(@Query() query: Record<string, unknown>) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const band = bandParam(query['band']);
+    const status = statusParam(query['status']);
+    const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
+    const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
+    const freshness = await this.fresh(positionParam(query['position']));
+    const areaId = await this.area(query['areaId']);
+    const { total, items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, limit: pageSize, offset: (page - 1) * pageSize });
+    return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, freshness };
+  }
+
+  /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
+  @Get('series')
+  async series(@Query() query: Record<string, unknown>) {
+    const to = dateParam(query['to'], 'to', todayInChina());
+    const from = dateParam(query['from'], 'from');
+    const step = (query['step'] ?? 'month') as Step;
+    if (!STEPS.includes(step)) throw new InvalidQuery(`step must be one of ${STEPS.join(', ')}`);
+    const dates = seriesDates(from, to, step);
+    const freshness = await this.fresh(positionParam(query['position']));
+    const areaId = await this.area(query['areaId']);
+    const points = [];
+    for (const date of dates) {
+      const { areaId: _a, ...figures } = await coverageAsOf(this.database.db, areaId, date);
+      points.push(figures);
+    }
+    return { areaId, from, to, step, points, freshness };
+  }
+
+  /** The coverage table as a spreadsheet (format=csv|xlsx). */
+  @Get('export')
+  async exportCoverage(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const format = formatParam(query['format']);
+    await this.fresh(positionParam(query['position']));
+    const areaId = await this.area(query['areaId']);
+    await send(reply, coverageTable(await coverageAsOf(this.database.db, areaId, asOf)), format, `coverage-${areaId}-${asOf}`);
+  }
+
+  /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
+  @Get('enterprises/export')
+  async exportEnterprises(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const band = bandParam(query['band']);
+    const status = statusParam(query['status']);
+    const format = formatParam(query['format']);
+    await this.fresh(positionParam(query['position']));
+    const areaId = await this.area(query['areaId']);
+    const { items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, limit: EXPORT_LIMIT, offset: 0 });
+    const suffix = [band, status].filter(Boolean).join('-');
+    await send(reply, enterpriseTable(items), format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
+  }
+}
+
+function formatParam(value: unknown): 'csv' | 'xlsx' {
+  const format = value === undefined || value === '' ? 'csv' : String(value);
+  if (format !== 'csv' && format !== 'xlsx') throw new InvalidQuery('format must be csv or xlsx');
+  return format;
+}
+
+async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx', name: string): Promise<void> {
+  const file = `${name.replace(/[^\w.+-]/g, '_')}.${format}`;
+  void reply.header('content-disposition', `attachment; filename="${file}"`);
+  if (format === 'csv') {
+    await reply.type('text/csv; charset=utf-8').send(toCsv(table));
+  } else {
+    await reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(table, name.slice(0, 31)));
+  }
+}

@@ -1,0 +1,58 @@
+import { HttpException } from '@nestjs/common';
+import { isIsoDate } from '../../../../libs/domain/src/index.js';
+import { BANDS, type Band, type CoverageStatus } from '../../../../libs/read-models/src/index.js';
+
+/** A malformed query: 400 with the contract's error body. */
+export class InvalidQuery extends HttpException {
+  constructor(message: string) {
+    super({ error: 'INVALID_QUERY', message }, 400);
+  }
+}
+
+/** Today in China (the federations' calendar), as YYYY-MM-DD. */
+export function todayInChina(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function requiredText(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidQuery(`${name} is required`);
+  return value.trim();
+}
+
+export function dateParam(value: unknown, name: string, fallback?: string): string {
+  if (value === undefined || value === '') {
+    if (fallback !== undefined) return fallback;
+    throw new InvalidQuery(`${name} is required (YYYY-MM-DD)`);
+  }
+  if (!isIsoDate(value)) throw new InvalidQuery(`${name} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `100+` arrives as `100 ` when the client did not encode the plus sign: accept both. */
+export function bandParam(value: unknown): Band | undefined {
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).trim();
+  const band = v === '100' ? '100+' : v;
+  if (!(BANDS as string[]).includes(band)) throw new InvalidQuery(`band must be one of ${BANDS.join(', ')}, got ${JSON.stringify(value)}`);
+  return band as Band;
+}
+
+export function statusParam(value: unknown): CoverageStatus | undefined {
+  if (value === undefined || value === '') return undefined;
+  const statuses = ['independent', 'federationCovered', 'unorganized'];
+  if (!statuses.includes(String(value))) throw new InvalidQuery(`status must be one of ${statuses.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as CoverageStatus;
+}
+
+export function intParam(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQuery(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function positionParam(value: unknown): bigint {
+  if (value === undefined || value === '') return 0n;
+  if (!/^\d+$/.test(String(value))) throw new InvalidQuery('position must be a global position (a whole number)');
+  return BigInt(String(value));
+}

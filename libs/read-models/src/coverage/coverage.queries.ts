@@ -1,0 +1,99 @@
+import { sql, type Kysely } from 'kysely';
+import { BANDS, type Band, type CoverageStatus } from './periods.js';
+
+export interface Figures {
+  active: number;
+  independent: number;
+  federationCovered: number;
+  organized: number;
+  rate: number | null;
+}
+
+/** The answer of GET /api/coverage, shaped as ../shared/CONTRACT.md fixes it. */
+export interface Coverage {
+  areaId: string;
+  asOf: string;
+  bands: Record<Band, Figures>;
+  newForm: Figures;
+  members: { total: number; newForm: number };
+}
+
+const empty = (): Figures => ({ active: 0, independent: 0, federationCovered: 0, organized: 0, rate: null });
+
+function finish(f: Figures): Figures {
+  f.organized = f.independent + f.federationCovered;
+  f.rate = f.active === 0 ? null : f.organized / f.active;
+  return f;
+}
+
+export async function areaExists(db: Kysely<any>, areaId: string): Promise<boolean> {
+  return (await db.selectFrom('rm_areas').select('area_id').where('area_id', '=', areaId).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Coverage of an area (and everything below it) at the end of a date: one
+ * aggregation over the enterprise periods that contain the date, and one over
+ * the membership periods.
+ */
+export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string): Promise<Coverage> {
+  const { rows } = await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
+    select p.band, p.status, p.new_form, count(*)::int as n
+    from rm_area_ancestors a
+    join rm_enterprise_periods p on p.area_id = a.area_id
+    where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+    group by p.band, p.status, p.new_form`.execute(db);
+
+  const bands = Object.fromEntries(BANDS.map((b) => [b, empty()])) as Record<Band, Figures>;
+  const newForm = empty();
+  for (const r of rows) {
+    for (const f of r.new_form ? [bands[r.band], newForm] : [bands[r.band]]) {
+      f.active += r.n;
+      if (r.status === 'independent') f.independent += r.n;
+      if (r.status === 'federationCovered') f.federationCovered += r.n;
+    }
+  }
+  BANDS.forEach((b) => finish(bands[b]));
+  finish(newForm);
+
+  const members = await sql<{ total: number; new_form: number }>`
+    select count(*)::int as total, count(*) filter (where m.new_form)::int as new_form
+    from rm_membership_periods m
+    join rm_unions u on u.union_id = m.union_id
+    left join rm_enterprise_locations l
+      on u.kind = 'enterprise' and l.credit_code = u.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+    join rm_area_ancestors a on a.area_id = coalesce(l.area_id, u.area_id)
+    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date`.execute(db);
+  const m = members.rows[0];
+  return { areaId, asOf, bands, newForm, members: { total: m?.total ?? 0, newForm: m?.new_form ?? 0 } };
+}
+
+export interface EnterpriseListOptions {
+  band?: Band;
+  status?: CoverageStatus;
+  limit: number;
+  offset: number;
+}
+
+/** The enterprises behind a figure, largest first: the work list of the cadres who visit them. */
+export async function enterprisesAsOf(db: Kysely<any>, areaId: string, asOf: string, options: EnterpriseListOptions) {
+  const filters = [
+    sql`a.ancestor_id = ${areaId}`,
+    sql`p.valid_from <= ${asOf}::date`,
+    sql`p.valid_to > ${asOf}::date`,
+    ...(options.band ? [sql`p.band = ${options.band}`] : []),
+    ...(options.status ? [sql`p.status = ${options.status}`] : []),
+  ];
+  const where = sql.join(filters, sql` and `);
+  const total = await sql<{ n: number }>`
+    select count(*)::int as n from rm_area_ancestors a join rm_enterprise_periods p on p.area_id = a.area_id where ${where}`.execute(db);
+  const { rows } = await sql<Record<string, unknown>>`
+    select p.credit_code as "creditCode", e.name, p.area_id as "areaId", p.headcount, p.band, p.new_form as "newForm",
+           p.status, p.union_id as "unionId", p.federation_id as "federationId", e.registered_on::text as "registeredOn"
+    from rm_area_ancestors a
+    join rm_enterprise_periods p on p.area_id = a.area_id
+    join rm_enterprises e on e.credit_code = p.credit_code
+    where ${where}
+    order by p.headcount desc, p.credit_code
+    limit ${options.limit} offset ${options.offset}`.execute(db);
+  return { total: total.rows[0]?.n ?? 0, items: rows };
+}
