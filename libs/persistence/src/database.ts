@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PostgresJsDialect } from './postgres-js-dialect.js';
 import { redactUrl } from './config.js';
 
 export type StoreKind = 'postgres' | 'pglite';
@@ -51,13 +51,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const client = postgres(url, {
     max,
     onnotice: () => undefined,
-    // Recycling connections under a long import left a reserved connection
-    // that never ended (the importer hung at exit after 40 minutes); keep
-    // connections for the life of the process instead.
-    max_lifetime: null,
+
     connection: { application_name: 'union-coverage-engine' },
   });
-  const db = new Kysely<any>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const db = new Kysely<any>({ dialect: new PostgresJsDialect(client) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
@@ -68,10 +65,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     db,
     kind: 'postgres',
     location: describeTarget({ databaseUrl: url }),
-    // Give running queries 5 s to finish, then close the connections anyway.
-    close: async () => {
-      await client.end({ timeout: 5 });
-      await db.destroy().catch(() => undefined);
-    },
+    // Kysely's destroy ends the pool, giving running queries 5 s.
+    close: () => db.destroy(),
   };
 }
