@@ -1,19 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { PostgresFamilyDialect, SavepointsBySql, transactionModes } from './dialect-support.js';
 
 /**
  * A Kysely dialect over one embedded PGlite instance.
@@ -26,20 +13,12 @@ import {
  * released it, so transactions (and single queries) run strictly one at a
  * time.
  */
-export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
-
-  createAdapter(): DialectAdapter {
-    return new PostgresAdapter();
+export class PGliteDialect extends PostgresFamilyDialect {
+  constructor(private readonly pglite: PGlite) {
+    super();
   }
   createDriver(): Driver {
     return new PGliteDriver(this.pglite);
-  }
-  createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
-  }
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
   }
 }
 
@@ -56,11 +35,13 @@ class Lease {
   }
 }
 
-class PGliteDriver implements Driver {
+class PGliteDriver extends SavepointsBySql implements Driver {
   private readonly lease = new Lease();
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite) {
+    super();
+  }
 
   async init(): Promise<void> {
     await this.pglite.waitReady;
@@ -74,10 +55,7 @@ class PGliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const modes: string[] = [];
-    if (settings.isolationLevel) modes.push(`isolation level ${settings.isolationLevel}`);
-    if (settings.accessMode) modes.push(settings.accessMode);
-    await connection.executeQuery(CompiledQuery.raw(['begin', ...modes].join(' ')));
+    await connection.executeQuery(CompiledQuery.raw(`begin ${transactionModes(settings)}`));
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));
@@ -85,16 +63,6 @@ class PGliteDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteIdent(name)}`));
-  }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${quoteIdent(name)}`));
-  }
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdent(name)}`));
-  }
-
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     this.releases.get(connection)?.();
     this.releases.delete(connection);
@@ -108,10 +76,6 @@ class PGliteDriver implements Driver {
       release();
     }
   }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 class PGliteConnection implements DatabaseConnection {

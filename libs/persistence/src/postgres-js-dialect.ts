@@ -1,19 +1,6 @@
 import type postgres from 'postgres';
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
+import { PostgresFamilyDialect, SavepointsBySql, transactionModes } from './dialect-support.js';
 
 type Sql = postgres.Sql;
 type TransactionSql = postgres.TransactionSql;
@@ -26,25 +13,19 @@ type TransactionSql = postgres.TransactionSql;
  * queues grow — most CPU went to `Queue.remove` — and finally left a
  * connection that never ended.)
  */
-export class PostgresJsDialect implements Dialect {
-  constructor(private readonly sql: Sql) {}
-
-  createAdapter(): DialectAdapter {
-    return new PostgresAdapter();
+export class PostgresJsDialect extends PostgresFamilyDialect {
+  constructor(private readonly sql: Sql) {
+    super();
   }
   createDriver(): Driver {
     return new PostgresJsDriver(this.sql);
   }
-  createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
-  }
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
-  }
 }
 
-class PostgresJsDriver implements Driver {
-  constructor(private readonly sql: Sql) {}
+class PostgresJsDriver extends SavepointsBySql implements Driver {
+  constructor(private readonly sql: Sql) {
+    super();
+  }
 
   async init(): Promise<void> {}
 
@@ -59,15 +40,6 @@ class PostgresJsDriver implements Driver {
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await (connection as PostgresJsConnection).end(false);
-  }
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint "${name.replace(/"/g, '""')}"`));
-  }
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint "${name.replace(/"/g, '""')}"`));
-  }
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release savepoint "${name.replace(/"/g, '""')}"`));
   }
   async releaseConnection(): Promise<void> {}
   async destroy(): Promise<void> {
@@ -86,10 +58,7 @@ class PostgresJsConnection implements DatabaseConnection {
   constructor(private readonly sql: Sql) {}
 
   async begin(settings: TransactionSettings): Promise<void> {
-    const modes = [
-      ...(settings.isolationLevel ? [`isolation level ${settings.isolationLevel}`] : []),
-      ...(settings.accessMode ? [settings.accessMode] : []),
-    ].join(' ');
+    const modes = transactionModes(settings);
     let started!: (tx: TransactionSql) => void;
     const ready = new Promise<TransactionSql>((resolve) => (started = resolve));
     this.done = this.sql.begin(modes, (tx) => {
