@@ -4,7 +4,7 @@ import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { CommandsModule } from '../../../libs/commands/src/index.js';
 import { ReadModelsModule } from '../../../libs/read-models/src/index.js';
 import { CommandsController } from './commands/commands.controller.js';
-import { CoverageController } from './coverage/coverage.controller.js';
+import { CoverageController } from './organizing-coverage/coverage.controller.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})

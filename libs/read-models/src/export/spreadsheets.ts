@@ -1,5 +1,5 @@
 import writeXlsxFile from 'write-excel-file/node';
-import type { Coverage, Figures } from '../coverage/coverage.queries.js';
+import type { Coverage, Figures } from '../organizing-coverage/coverage.queries.js';
 
 /**
  * Reports go upward as spreadsheets: the coverage table and the enterprise

@@ -2,7 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap
 import type { EventStore } from '../../../event-store/src/index.js';
 import { DATABASE, EVENT_STORE, type Database } from '../../../persistence/src/index.js';
 import { ProjectionRunner } from '../../../projections/src/index.js';
-import { coverageProjection } from '../coverage/coverage.projection.js';
+import { coverageProjection } from '../organizing-coverage/coverage.projection.js';
 
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
 export const ALL_PROJECTIONS = [coverageProjection];
