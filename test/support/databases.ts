@@ -57,4 +57,6 @@ async function truncateAll(database: Database): Promise<void> {
     select format('%I.%I', schemaname, tablename) as name from pg_tables
     where schemaname = current_schema() and tablename not like 'schema_migrations%'`.execute(database.db);
   if (rows.length) await sql.raw(`truncate ${rows.map((r) => r.name).join(', ')}`).execute(database.db);
+  // The log's head row (position 0, the genesis hash) must exist for appends.
+  await sql`insert into event_log_head (position, hash, recorded_at) values (0, decode(repeat('00', 32), 'hex'), 'epoch')`.execute(database.db);
 }

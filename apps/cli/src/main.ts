@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerGenerateCommand } from './commands/generate.command.js';
+import { registerHistoryCommand } from './commands/history.command.js';
 import { registerImportCommand } from './commands/import.command.js';
 import { registerProjectionCommands } from './commands/projection.commands.js';
 import { registerStoreCommands } from './commands/store.commands.js';
@@ -14,6 +15,7 @@ registerStoreCommands(program);
 registerImportCommand(program);
 registerGenerateCommand(program);
 registerProjectionCommands(program);
+registerHistoryCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

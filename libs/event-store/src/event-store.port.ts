@@ -39,7 +39,7 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   readonly streamId: string;
   /** 0-based index of the event within its stream. */
   readonly streamRevision: number;
-  /** Position in the global order of the log (sparse, strictly increasing). */
+  /** Position in the global order of the log: 1, 2, 3, … in commit order. */
   readonly globalPosition: bigint;
   readonly occurredOn: string | null;
   /** When the store recorded it (the transaction's time). */
@@ -119,9 +119,9 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<number | 'no_stream'>;
 
   /**
-   * Events of every stream in the one global order. Only final events are
-   * returned: an event shows once no transaction that could still commit a
-   * smaller position is running, so this order never changes behind a reader.
+   * Events of every stream in the one global order. Positions are given in
+   * commit order, so this order never changes behind a reader: no event can
+   * later appear below one already read.
    */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 

@@ -14,19 +14,11 @@ import type {
   SubscribeToAllOptions,
 } from './event-store.port.js';
 
-/**
- * Positions are `xid * 2^20 + index within the transaction` (see the
- * event-store migration). A transaction may append at most 2^20 events.
- */
-export const EVENTS_PER_TRANSACTION = 1_048_576;
 /** Largest batch one `append` call takes. */
 export const MAX_EVENTS_PER_APPEND = 65_536;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Every row with a position below this is final (its transaction has ended). */
-const HORIZON = sql`(pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)})`;
 
 interface EventRow {
   global_position: string;
@@ -46,13 +38,6 @@ const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, s
 
 // The columns are selected as text under their own names: ORDER BY must name
 // the table's column (events.x), or PostgreSQL sorts by the text alias.
-
-/** Some events of a multi-stream append are stored: roll back, then explain. */
-class DuplicateInMultiple extends EventIdConflictError {
-  constructor(streamId: string) {
-    super(streamId, []);
-  }
-}
 
 /**
  * The event store on Kysely: the same SQL on PostgreSQL (postgres.js) and on
@@ -92,10 +77,9 @@ export class KyselyEventStore implements EventStore {
     }
     // Lock streams in one order so that two multi-stream appends cannot deadlock.
     const ordered = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-    if (this.db.isTransaction) return this.appendMultipleWithin(ordered, appends);
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await this.callAppendMultiple(ordered, appends);
+        const results = await this.inSavepoint(() => this.callAppendMultiple(ordered, appends));
         if (results.some((r) => r.recorded)) this.appended.emit('appended');
         return results;
       } catch (error) {
@@ -106,8 +90,26 @@ export class KyselyEventStore implements EventStore {
           const expected = appends.find((a) => a.streamId === streamId)?.expected ?? 'any';
           throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
         }
-        if (code !== '40001' || attempt >= 3) throw error;
+        if (code !== '40001' || attempt >= 3 || this.db.isTransaction) throw error;
       }
+    }
+  }
+
+  /**
+   * Inside the caller's transaction, a failed statement would abort it: a
+   * savepoint keeps it usable (the refusal is then explained, and the caller
+   * decides).
+   */
+  private async inSavepoint<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.db.isTransaction) return work();
+    await sql`savepoint uce_append`.execute(this.db);
+    try {
+      const result = await work();
+      await sql`release savepoint uce_append`.execute(this.db);
+      return result;
+    } catch (error) {
+      await sql`rollback to savepoint uce_append`.execute(this.db);
+      throw error;
     }
   }
 
@@ -132,24 +134,6 @@ export class KyselyEventStore implements EventStore {
     });
   }
 
-  /** Inside the caller's transaction: stream by stream (an error leaves the caller's transaction usable). */
-  private async appendMultipleWithin(ordered: readonly StreamAppend[], appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const results = new Map<string, AppendResult>();
-    for (const a of ordered) {
-      results.set(a.streamId, a.events.length ? await this.callAppend(a.streamId, a.events, a.expected, true) : await this.checkHeld(a.streamId, a.expected));
-    }
-    return appends.map((a) => results.get(a.streamId)!);
-  }
-
-  /** Checks a stream's revision and holds it (FOR SHARE) until the transaction ends. */
-  private async checkHeld(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
-    const { rows } = await sql<{ revision: string }>`
-      select revision::text as revision from event_streams where stream_id = ${streamId} for share`.execute(this.db);
-    const actual = rows[0] ? Number(rows[0].revision) : 'no_stream';
-    if (!matches(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
-    return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, lastPosition: 0n, recorded: false };
-  }
-
   private async explainMultipleDuplicate(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const withEvents = appends.filter((a) => a.events.length > 0);
     const results = new Map<string, AppendResult>();
@@ -170,7 +154,6 @@ export class KyselyEventStore implements EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
-    partOfMultiple = false,
   ): Promise<AppendResult> {
     const { rows } = await sql<{ outcome: 'ok' | 'duplicate' | 'wrong_revision'; revision: string | null; last: string | null }>`
       select o_outcome as outcome, o_revision::text as revision, o_last_position::text as last
@@ -182,7 +165,6 @@ export class KyselyEventStore implements EventStore {
     if (row?.outcome === 'ok') {
       return { nextExpectedRevision: Number(row.revision), lastPosition: BigInt(row.last ?? 0), recorded: true };
     }
-    if (row?.outcome === 'duplicate' && partOfMultiple) throw new DuplicateInMultiple(streamId);
     if (row?.outcome === 'wrong_revision') {
       throw new WrongExpectedRevisionError(streamId, expected, row.revision === null ? 'no_stream' : Number(row.revision));
     }
@@ -253,7 +235,6 @@ export class KyselyEventStore implements EventStore {
     const { rows } = await sql<EventRow>`
       select ${EVENT_COLUMNS} from events
       where global_position >= ${(options.fromPosition ?? 0n).toString()}::bigint
-        and global_position < ${HORIZON}
       order by events.global_position
       ${limit(options.maxCount)}`.execute(this.db);
     return rows.map(toRecorded);
@@ -261,7 +242,7 @@ export class KyselyEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     const { rows } = await sql<{ head: string | null }>`
-      select max(global_position)::text as head from events where global_position < ${HORIZON}`.execute(this.db);
+      select max(global_position)::text as head from events`.execute(this.db);
     return BigInt(rows[0]?.head ?? 0);
   }
 

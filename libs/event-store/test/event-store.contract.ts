@@ -296,8 +296,8 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
 
     it('orders positions as numbers across a change in their number of digits', async () => {
       for (const position of [100, 9, 10, 99, 1000]) {
-        await sql`insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata)
-          values (${position}, ${`s-${position}`}, 0, ${randomUUID()}::uuid, 'Raw', '{}'::jsonb, '{}'::jsonb)`.execute(database.db);
+        await sql`insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at, hash)
+          values (${position}, ${`s-${position}`}, 0, ${randomUUID()}::uuid, 'Raw', '{}'::jsonb, '{}'::jsonb, now(), '\\x00'::bytea)`.execute(database.db);
       }
       const positions = (await store.readAll()).map((e) => Number(e.globalPosition));
       expect(positions).toEqual([9, 10, 99, 100, 1000]);

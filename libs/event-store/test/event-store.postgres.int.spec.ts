@@ -16,7 +16,7 @@ describePostgres('subscription under concurrent writers', () => {
   afterAll(() => database?.close());
   beforeEach(() => database.truncateAll());
 
-  it('holds back a later transaction until an earlier one that is still open has committed', async () => {
+  it('numbers a later append after an earlier one that is still open: positions follow commit order', async () => {
     const store = new KyselyEventStore(database.db);
     const controller = new AbortController();
     const seen: RecordedEvent[] = [];
@@ -34,17 +34,20 @@ describePostgres('subscription under concurrent writers', () => {
       await aMayCommit;
     });
     await aHasAppended;
-    await store.append('b', [anEvent(2)]); // commits while A is still open
+    let bDone = false;
+    const b = store.append('b', [anEvent(2)]).then((r) => ((bDone = true), r)); // waits for A's hold on the log head
     await sleep(200);
-    expect(seen).toEqual([]); // B is held back: A could still commit below it
+    expect(bDone).toBe(false);
+    expect(seen).toEqual([]);
 
     commitA();
     await a;
+    await b;
     for (let i = 0; i < 100 && seen.length < 2; i++) await sleep(10);
     controller.abort();
     await subscriber;
     expect(seen.map((e) => e.streamId)).toEqual(['a', 'b']);
-    expect(seen[0]!.globalPosition < seen[1]!.globalPosition).toBe(true);
+    expect(seen.map((e) => e.globalPosition)).toEqual([1n, 2n]);
   });
 
   it('delivers every event of 12 concurrent writers exactly once, in global order', async () => {
@@ -63,8 +66,8 @@ describePostgres('subscription under concurrent writers', () => {
     const writer = async (w: number) => {
       for (let i = 0; i < APPENDS_PER_WRITER; i++) {
         const events = Array.from({ length: 1 + ((w + i) % 3) }, (_, k) => anEvent(i * 10 + k, { data: { w, i, k } }));
-        // Hold some transactions open after they took their positions, so that
-        // later transactions commit first: the case a naive reader skips.
+        // Hold some transactions open after they took their positions: later
+        // appends must wait, never commit a position below one not yet visible.
         await database.db.transaction().execute(async (trx) => {
           await new KyselyEventStore(trx).append(`writer-${w}-${i % 5}`, events);
           if ((w * 31 + i) % 4 === 0) await sleep((w + i) % 6);

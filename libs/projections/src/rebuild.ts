@@ -15,68 +15,209 @@ export interface RebuildResult {
   readonly position: bigint;
 }
 
+interface ScratchOptions {
+  batchSize?: number;
+  onProgress?: (p: RebuildProgress) => void;
+}
+
+/**
+ * A projection recomputed from the log into fresh tables of a scratch
+ * schema, while the live tables keep answering queries.
+ */
+class Scratch {
+  readonly schema: string;
+  readonly qSchema: string;
+  private readonly started = process.hrtime.bigint();
+  applied = 0;
+  private total = 0;
+
+  constructor(
+    private readonly db: Kysely<any>,
+    readonly projection: Projection,
+    private readonly options: ScratchOptions,
+    purpose: string,
+  ) {
+    this.schema = `${purpose}_${projection.name.replace(/[^a-z0-9_]/gi, '_')}_${Date.now()}`;
+    this.qSchema = quoteIdent(this.schema);
+  }
+
+  get seconds(): number {
+    return Number(process.hrtime.bigint() - this.started) / 1e9;
+  }
+
+  report(): void {
+    this.options.onProgress?.({ applied: this.applied, total: this.total, eventsPerSecond: Math.round(this.applied / Math.max(this.seconds, 0.001)) });
+  }
+
+  /** Creates the schema and the projection's empty tables in it. */
+  async create(): Promise<void> {
+    await sql.raw(`create schema ${this.qSchema}`).execute(this.db);
+    await this.db.transaction().execute(async (trx) => {
+      await sql.raw(`set local search_path to ${this.qSchema}, public`).execute(trx);
+      await this.projection.createTables(trx);
+    });
+  }
+
+  /** Applies the log (up to `upTo`, if given) batch by batch, each in its own transaction. */
+  async fill(upTo?: bigint): Promise<void> {
+    const bound = upTo === undefined ? sql`true` : sql`global_position <= ${upTo.toString()}::bigint`;
+    this.total = Number((await sql<{ n: string }>`select count(*)::text as n from events where ${bound}`.execute(this.db)).rows[0]?.n ?? 0);
+    const store = new KyselyEventStore(this.db);
+    const runner = new ProjectionRunner(this.db, store, [this.projection], { schema: this.schema });
+    for (;;) {
+      const from = await runner.checkpoint(this.projection.name);
+      const max = this.options.batchSize ?? 2000;
+      const events = (await store.readAll({ fromPosition: from + 1n, maxCount: max })).filter((e) => upTo === undefined || e.globalPosition <= upTo);
+      if (events.length === 0) break;
+      const last = events[events.length - 1]!.globalPosition;
+      await this.db.transaction().execute((trx) => runner.applyWithin(trx, this.projection, from, events, last));
+      this.applied += events.length;
+      this.report();
+    }
+  }
+
+  /**
+   * In the caller's transaction (which holds the live checkpoint's lock, so
+   * the live runner is paused): applies the rest of the log up to `upTo`
+   * (default: its end) and returns the position reached.
+   */
+  async finishWithin(trx: Kysely<any>, upTo?: bigint): Promise<bigint> {
+    const inside = new ProjectionRunner(trx, new KyselyEventStore(trx), [this.projection], { schema: this.schema });
+    let from = await inside.checkpoint(this.projection.name);
+    for (;;) {
+      const events = (await new KyselyEventStore(trx).readAll({ fromPosition: from + 1n, maxCount: this.options.batchSize ?? 2000 })).filter(
+        (e) => upTo === undefined || e.globalPosition <= upTo,
+      );
+      if (events.length === 0) break;
+      const last = events[events.length - 1]!.globalPosition;
+      await inside.applyWithin(trx, this.projection, from, events, last);
+      this.applied += events.length;
+      from = last;
+    }
+    return from;
+  }
+
+  async drop(db: Kysely<any> = this.db): Promise<void> {
+    await sql.raw(`drop schema if exists ${this.qSchema} cascade`).execute(db);
+  }
+}
+
+/** Takes the live checkpoint's row lock: the live runner cannot commit a batch until the transaction ends. */
+async function holdLiveCheckpoint(trx: Kysely<any>, name: string): Promise<bigint> {
+  await sql`insert into public.projection_checkpoints (name, position) values (${name}, 0) on conflict (name) do nothing`.execute(trx);
+  const { rows } = await sql<{ position: string }>`
+    select position::text as position from public.projection_checkpoints where name = ${name} for update`.execute(trx);
+  return BigInt(rows[0]!.position);
+}
+
+async function liveCheckpoint(db: Kysely<any>, name: string): Promise<bigint> {
+  const { rows } = await sql<{ position: string }>`
+    select position::text as position from public.projection_checkpoints where name = ${name}`.execute(db);
+  return BigInt(rows[0]?.position ?? 0);
+}
+
 /**
  * Recomputes a projection from the whole log into fresh tables in a scratch
  * schema, while the live tables keep answering queries; once caught up, it
  * takes the live checkpoint's lock (pausing the live runner), applies what
  * arrived meanwhile, and swaps the new tables in, in one transaction.
  */
-export async function rebuildProjection(
-  db: Kysely<any>,
-  projection: Projection,
-  options: { batchSize?: number; onProgress?: (p: RebuildProgress) => void } = {},
-): Promise<RebuildResult> {
-  const started = process.hrtime.bigint();
-  const schema = `rebuild_${projection.name.replace(/[^a-z0-9_]/gi, '_')}_${Date.now()}`;
-  const qSchema = quoteIdent(schema);
-  await sql.raw(`create schema ${qSchema}`).execute(db);
+export async function rebuildProjection(db: Kysely<any>, projection: Projection, options: ScratchOptions = {}): Promise<RebuildResult> {
+  const scratch = new Scratch(db, projection, options, 'rebuild');
+  await scratch.create();
   try {
-    await db.transaction().execute(async (trx) => {
-      await sql.raw(`set local search_path to ${qSchema}, public`).execute(trx);
-      await projection.createTables(trx);
-    });
-
-    const store = new KyselyEventStore(db);
-    const runner = new ProjectionRunner(db, store, [projection], { schema, batchSize: options.batchSize ?? 2000 });
-    const total = Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(db)).rows[0]?.n ?? 0);
-    let applied = 0;
-    const report = () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.onProgress?.({ applied, total, eventsPerSecond: Math.round(applied / Math.max(seconds, 0.001)) });
-    };
-    for (;;) {
-      const n = await runner.step(projection);
-      if (n === 0) break;
-      applied += n;
-      report();
-    }
-
+    await scratch.fill();
     const position = await db.transaction().execute(async (trx) => {
-      // Hold the live checkpoint: the live runner cannot commit a batch until the swap is done.
-      await sql`insert into public.projection_checkpoints (name, position) values (${projection.name}, 0) on conflict (name) do nothing`.execute(trx);
-      await sql`select position from public.projection_checkpoints where name = ${projection.name} for update`.execute(trx);
-      const inside = new ProjectionRunner(trx, new KyselyEventStore(trx), [projection], { schema });
-      let from = await inside.checkpoint(projection.name);
-      for (;;) {
-        const events = await new KyselyEventStore(trx).readAll({ fromPosition: from + 1n, maxCount: options.batchSize ?? 2000 });
-        if (events.length === 0) break;
-        const upTo = events[events.length - 1]!.globalPosition;
-        await inside.applyWithin(trx, projection, from, events, upTo);
-        applied += events.length;
-        from = upTo;
-      }
+      await holdLiveCheckpoint(trx, projection.name);
+      const reached = await scratch.finishWithin(trx);
       for (const table of projection.tables) {
         await sql.raw(`drop table if exists public.${quoteIdent(table)}`).execute(trx);
-        await sql.raw(`alter table ${qSchema}.${quoteIdent(table)} set schema public`).execute(trx);
+        await sql.raw(`alter table ${scratch.qSchema}.${quoteIdent(table)} set schema public`).execute(trx);
       }
-      await sql`update public.projection_checkpoints set position = ${from.toString()}::bigint, updated_at = now() where name = ${projection.name}`.execute(trx);
-      await sql.raw(`drop schema ${qSchema} cascade`).execute(trx);
-      return from;
+      await sql`update public.projection_checkpoints set position = ${reached.toString()}::bigint, updated_at = now() where name = ${projection.name}`.execute(trx);
+      await scratch.drop(trx);
+      return reached;
     });
-    report();
-    return { events: applied, seconds: Number(process.hrtime.bigint() - started) / 1e9, position };
+    scratch.report();
+    return { events: scratch.applied, seconds: scratch.seconds, position };
   } catch (error) {
-    await sql.raw(`drop schema if exists ${qSchema} cascade`).execute(db).catch(() => undefined);
+    await scratch.drop().catch(() => undefined);
     throw error;
   }
+}
+
+export interface TableComparison {
+  readonly table: string;
+  readonly liveRows: number;
+  readonly rebuiltRows: number;
+  /** Rows a replay of the log gives that the live table lacks (count, with a few examples). */
+  readonly missingFromLive: number;
+  /** Rows of the live table that a replay of the log does not give. */
+  readonly extraInLive: number;
+  readonly examples: { readonly missingFromLive: unknown[]; readonly extraInLive: unknown[] };
+}
+
+export interface ProjectionComparison {
+  readonly projection: string;
+  /** The position both sides were compared at. */
+  readonly position: bigint;
+  readonly identical: boolean;
+  readonly tables: readonly TableComparison[];
+  readonly seconds: number;
+}
+
+/**
+ * Replay equivalence: recomputes the projection from the log in a scratch
+ * schema up to the live checkpoint, then, holding that checkpoint (so the
+ * live tables stand still), compares every table row for row (as multisets)
+ * and drops the scratch schema. The live read model is not touched.
+ */
+export async function compareWithReplay(db: Kysely<any>, projection: Projection, options: ScratchOptions = {}): Promise<ProjectionComparison> {
+  const scratch = new Scratch(db, projection, options, 'verify');
+  await scratch.create();
+  try {
+    await scratch.fill(await liveCheckpoint(db, projection.name));
+    const { position, tables } = await db.transaction().execute(async (trx) => {
+      const live = await holdLiveCheckpoint(trx, projection.name);
+      const reached = await scratch.finishWithin(trx, live);
+      const compared: TableComparison[] = [];
+      for (const table of projection.tables) compared.push(await compareTable(trx, table, scratch.schema));
+      return { position: reached, tables: compared };
+    });
+    return {
+      projection: projection.name,
+      position,
+      identical: tables.every((t) => t.missingFromLive === 0 && t.extraInLive === 0),
+      tables,
+      seconds: scratch.seconds,
+    };
+  } finally {
+    await scratch.drop().catch(() => undefined);
+  }
+}
+
+async function compareTable(db: Kysely<any>, table: string, schema: string): Promise<TableComparison> {
+  const { rows: columns } = await sql<{ name: string }>`
+    select column_name as name from information_schema.columns
+    where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db);
+  const list = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const live = `public.${quoteIdent(table)}`;
+  const rebuilt = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  const difference = async (a: string, b: string) => {
+    const diff = `select ${list} from ${a} except all select ${list} from ${b}`;
+    const count = Number((await sql.raw<{ n: string }>(`select count(*)::text as n from (${diff}) d`).execute(db)).rows[0]?.n ?? 0);
+    const examples = count ? (await sql.raw(`${diff} limit 5`).execute(db)).rows : [];
+    return { count, examples };
+  };
+  const countOf = async (t: string) => Number((await sql.raw<{ n: string }>(`select count(*)::text as n from ${t}`).execute(db)).rows[0]?.n ?? 0);
+  const missing = await difference(rebuilt, live);
+  const extra = await difference(live, rebuilt);
+  return {
+    table,
+    liveRows: await countOf(live),
+    rebuiltRows: await countOf(rebuilt),
+    missingFromLive: missing.count,
+    extraInLive: extra.count,
+    examples: { missingFromLive: missing.examples, extraInLive: extra.examples },
+  };
 }

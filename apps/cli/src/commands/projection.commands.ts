@@ -1,7 +1,7 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ProjectionRunner, rebuildProjection } from '../../../../libs/projections/src/index.js';
 import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
+import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 
 function projectionsNamed(name: string | undefined) {
@@ -20,19 +20,9 @@ export function registerProjectionCommands(program: Command): void {
       const projections = projectionsNamed(name);
       await withStore(async ({ database }) => {
         for (const projection of projections) {
-          const bar = new SingleBar({
-            format: `rebuilding ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted}`,
-            stream: process.stderr,
-            noTTYOutput: true,
-            notTTYSchedule: 5000,
-            etaBuffer: 20,
-          });
+          const bar = progressBar(`rebuilding ${projection.name}`, 'events');
           const result = await rebuildProjection(database.db, projection, {
-            onProgress: (p) => {
-              if (!bar.isActive) bar.start(p.total, 0, { rate: 0 });
-              bar.setTotal(Math.max(p.total, p.applied));
-              bar.update(p.applied, { rate: p.eventsPerSecond });
-            },
+            onProgress: (p) => bar.update(p.applied, p.total, p.eventsPerSecond),
           });
           bar.stop();
           console.log(

@@ -1,11 +1,20 @@
 import type { Command } from 'commander';
-import type { RecordedEvent } from '../../../../libs/event-store/src/index.js';
+import { verifyChain, type ChainReport, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
 import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '../../../../libs/persistence/src/index.js';
+import { compareWithReplay, type ProjectionComparison } from '../../../../libs/projections/src/index.js';
+import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
+import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new Error(`expected a whole number, got "${value}"`);
   return Number(value);
+}
+
+function parseAnchor(value: string, previous: Map<string, string> = new Map()): Map<string, string> {
+  const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(value);
+  if (!match) throw new Error(`expected POSITION:HASH (a whole number, a colon, 64 hex digits), got "${value}"`);
+  return new Map([...previous, [BigInt(match[1]!).toString(), match[2]!.toLowerCase()]]);
 }
 
 function parsePosition(value: string): bigint {
@@ -93,4 +102,57 @@ export function registerStoreCommands(program: Command): void {
         console.log(`head:    ${head}`);
       });
     });
+
+  program
+    .command('verify')
+    .description('walk the whole log and check its hash chain: report the first event whose content, order or presence no longer matches, and the head hash')
+    .option('--anchor <position:hash>', 'a head written down earlier (repeatable): the hash at that position must be unchanged', parseAnchor)
+    .option('--projections', 'also rebuild every read model in a scratch schema and compare it with the live one, row for row')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { anchor?: Map<string, string>; projections?: boolean; json?: boolean }) => {
+      const failed = await withStore(
+        async ({ database }) => {
+          const bar = progressBar('checking the hash chain', 'events');
+          const chain = await verifyChain(database.db, { anchors: opts.anchor, onProgress: (done, total) => bar.update(done, total) });
+          bar.stop();
+          const projections: ProjectionComparison[] = [];
+          for (const projection of opts.projections ? ALL_PROJECTIONS : []) {
+            const replay = progressBar(`replaying ${projection.name}`, 'events');
+            projections.push(await compareWithReplay(database.db, projection, { onProgress: (p) => replay.update(p.applied, p.total, p.eventsPerSecond) }));
+            replay.stop();
+          }
+          if (opts.json) {
+            const json = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+            console.log(JSON.stringify({ chain, ...(opts.projections ? { projections } : {}) }, json, 2));
+          } else {
+            printChainReport(chain);
+            projections.forEach(printComparison);
+          }
+          return !chain.ok || projections.some((p) => !p.identical);
+        },
+        { quiet: opts.json },
+      );
+      if (failed) process.exitCode = 1;
+    });
+}
+
+function printChainReport(chain: ChainReport): void {
+  if (chain.ok) {
+    console.log(`log: OK — ${chain.events} events chained, none altered, removed or reordered`);
+  } else {
+    console.log(`log: FAILED after ${chain.events} good events`);
+    console.log(`  ${chain.failure!.message}`);
+  }
+  console.log(`head: position ${chain.headPosition}, hash ${chain.headHash}`);
+  if (chain.ok) console.log(`  (write it down; check later with: verify --anchor ${chain.headPosition}:${chain.headHash})`);
+}
+
+function printComparison(c: ProjectionComparison): void {
+  console.log(`read model ${c.projection}: ${c.identical ? 'OK — identical to a replay of the log' : 'DIFFERS from a replay of the log'} at position ${c.position} (${c.seconds.toFixed(1)} s)`);
+  for (const t of c.tables) {
+    const verdict = t.missingFromLive === 0 && t.extraInLive === 0 ? 'same' : `${t.missingFromLive} rows missing, ${t.extraInLive} rows extra`;
+    console.log(`  ${t.table.padEnd(28)} live ${String(t.liveRows).padStart(9)}  replay ${String(t.rebuiltRows).padStart(9)}  ${verdict}`);
+    for (const row of t.examples.missingFromLive) console.log(`    missing: ${JSON.stringify(row)}`);
+    for (const row of t.examples.extraInLive) console.log(`    extra:   ${JSON.stringify(row)}`);
+  }
 }
