@@ -60,7 +60,7 @@ export async function up(db: Kysely<any>): Promise<void> {
      end
      $do$`,
     `alter table events alter column hash set not null, alter column recorded_at drop default`,
-    `create index events_recorded_at on events (recorded_at)`,
+    `create index events_recorded_at on events (recorded_at, global_position)`,
     `delete from projection_checkpoints`,
     WRITE_EVENTS,
     CLAIM_REVISION,

@@ -3,6 +3,7 @@ import * as eventStore from './1763700000000-event-store.js';
 import * as coverageReadModel from './1763800000000-coverage-read-model.js';
 import * as appendMultiple from './1763900000000-append-multiple.js';
 import * as hashChain from './1764000000000-hash-chain.js';
+import * as bitemporalCoverage from './1764100000000-bitemporal-coverage.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '1763800000000-coverage-read-model': coverageReadModel,
   '1763900000000-append-multiple': appendMultiple,
   '1764000000000-hash-chain': hashChain,
+  '1764100000000-bitemporal-coverage': bitemporalCoverage,
 };

@@ -10,6 +10,8 @@ import {
 import type { RecordedEvent } from '../../../event-store/src/index.js';
 import type { Projection } from '../../../projections/src/index.js';
 import { up as createCoverageTables } from '../../../persistence/src/migrations/1763800000000-coverage-read-model.js';
+import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
@@ -32,21 +34,56 @@ async function insertChunked(db: Kysely<any>, table: string, rows: Record<string
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto(table).values(rows.slice(i, i + CHUNK)).execute();
 }
 
+interface StreamEvent {
+  readonly position: bigint;
+  readonly type: string;
+  readonly data: any;
+}
+
 /** The events of some streams, up to a position, grouped by stream in revision order. */
 async function streamsUpTo(db: Kysely<any>, streamIds: string[], upTo: bigint) {
-  const byStream = new Map<string, Array<{ type: string; data: any }>>();
+  const byStream = new Map<string, StreamEvent[]>();
   for (let i = 0; i < streamIds.length; i += CHUNK) {
-    const { rows } = await sql<{ stream_id: string; event_type: string; data: any }>`
-      select stream_id, event_type, data from events
+    const { rows } = await sql<{ stream_id: string; position: string; event_type: string; data: any }>`
+      select stream_id, global_position::text as position, event_type, data from events
       where stream_id = any(${streamIds.slice(i, i + CHUNK)}::text[]) and global_position <= ${upTo.toString()}::bigint
       order by events.stream_id, events.stream_revision`.execute(db);
     for (const r of rows) {
       const list = byStream.get(r.stream_id) ?? [];
-      list.push({ type: r.event_type, data: r.data });
+      list.push({ position: BigInt(r.position), type: r.event_type, data: r.data });
       byStream.set(r.stream_id, list);
     }
   }
   return byStream;
+}
+
+/**
+ * An entity's rows as known after each of the given log positions, turned
+ * into rows with a recorded axis: a row is known from the first position
+ * whose version holds it to the first later one whose version does not.
+ */
+export function withRecordedAxis<Row extends Record<string, unknown>>(
+  versions: Iterable<{ position: bigint; rows: readonly Row[] }>,
+): Array<Row & { recorded_from: string; recorded_to: string }> {
+  const open = new Map<string, { row: Row; from: bigint }>();
+  const out: Array<Row & { recorded_from: string; recorded_to: string }> = [];
+  for (const { position, rows } of versions) {
+    const current = new Map(rows.map((row) => [JSON.stringify(row), row]));
+    for (const [key, { row, from }] of open) {
+      if (current.has(key)) continue;
+      open.delete(key);
+      if (from !== position) out.push({ ...row, recorded_from: from.toString(), recorded_to: position.toString() });
+    }
+    for (const [key, row] of current) if (!open.has(key)) open.set(key, { row, from: position });
+  }
+  for (const { row, from } of open.values()) out.push({ ...row, recorded_from: from.toString(), recorded_to: STILL_KNOWN });
+  return out;
+}
+
+/** Prefixes of an entity's events: the positions at which what is known of it may change, and the events known by then. */
+function* knowledgePoints(events: readonly StreamEvent[], extra: readonly bigint[] = []) {
+  const positions = [...new Set([...events.map((e) => e.position), ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const position of positions) yield { position, known: events.filter((e) => e.position <= position) };
 }
 
 /**
@@ -60,7 +97,10 @@ async function streamsUpTo(db: Kysely<any>, streamIds: string[], upTo: bigint) {
 export const coverageProjection: Projection = {
   name: 'coverage',
   tables: COVERAGE_TABLES,
-  createTables: createCoverageTables,
+  async createTables(db) {
+    await createCoverageTables(db);
+    await addRecordedAxis(db);
+  },
 
   async apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void> {
     const enterprises = new Set<string>();
@@ -71,7 +111,10 @@ export const coverageProjection: Projection = {
       const d = e.data as Record<string, any>;
       switch (e.type) {
         case 'AreaDefined':
-          await db.insertInto('rm_areas').values({ area_id: d.areaId, kind: d.kind, name: d.name, parent_id: d.parentId }).execute();
+          await db
+            .insertInto('rm_areas')
+            .values({ area_id: d.areaId, kind: d.kind, name: d.name, parent_id: d.parentId, defined_position: e.globalPosition.toString() })
+            .execute();
           await sql`
             insert into rm_area_ancestors (ancestor_id, area_id, depth)
             select ${d.areaId}, ${d.areaId}, 0
@@ -88,7 +131,11 @@ export const coverageProjection: Projection = {
             .execute();
           break;
         case 'UnionDissolved':
-          await db.updateTable('rm_unions').set({ dissolved_on: d.occurredOn }).where('union_id', '=', d.unionId).execute();
+          await db
+            .updateTable('rm_unions')
+            .set({ dissolved_on: d.occurredOn, dissolved_position: e.globalPosition.toString() })
+            .where('union_id', '=', d.unionId)
+            .execute();
           touchedFederations.add(d.unionId);
           break;
         default:
@@ -110,18 +157,23 @@ export const coverageProjection: Projection = {
   },
 };
 
+/**
+ * Recomputes enterprises' rows, with their whole recorded history: a version
+ * after each of the enterprise's events, and after the dissolution of each
+ * federation that covered it (which ends the coverage from its date on).
+ */
 async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigint): Promise<void> {
   const streams = await streamsUpTo(db, codes.map((c) => ENTERPRISE_PREFIX + c), upTo);
-  const states = codes
-    .map((code) => (streams.get(ENTERPRISE_PREFIX + code) ?? []).reduce((s, e) => evolveEnterprise(s, e as EnterpriseEvent), initialEnterpriseState))
-    .filter((s) => s.status === 'registered');
-
-  const federationIds = [...new Set(states.flatMap((s) => s.coverages.map((c) => c.id)))];
-  const dissolved = new Map<string, string | null>();
-  if (federationIds.length) {
-    const rows = await sql<{ union_id: string; dissolved_on: string | null }>`
-      select union_id, dissolved_on::text as dissolved_on from rm_unions where union_id = any(${federationIds}::text[])`.execute(db);
-    for (const r of rows.rows) dissolved.set(r.union_id, r.dissolved_on);
+  const coveringIds = new Set<string>();
+  for (const events of streams.values()) {
+    for (const e of events) if (e.type === 'EnterpriseCovered') coveringIds.add(e.data.federationId);
+  }
+  const dissolutions = new Map<string, { on: string; position: bigint }>();
+  if (coveringIds.size) {
+    const rows = await sql<{ union_id: string; dissolved_on: string; dissolved_position: string }>`
+      select union_id, dissolved_on::text as dissolved_on, dissolved_position::text as dissolved_position
+      from rm_unions where union_id = any(${[...coveringIds]}::text[]) and dissolved_position <= ${upTo.toString()}::bigint`.execute(db);
+    for (const r of rows.rows) dissolutions.set(r.union_id, { on: r.dissolved_on, position: BigInt(r.dissolved_position) });
   }
 
   await db.deleteFrom('rm_enterprise_periods').where('credit_code', 'in', codes).execute();
@@ -132,24 +184,50 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   const locations: Record<string, unknown>[] = [];
   const mapping: Record<string, unknown>[] = [];
   const enterpriseRows: Record<string, unknown>[] = [];
-  for (const s of states) {
-    enterpriseRows.push({ credit_code: s.creditCode, name: s.name, new_form: s.newForm, registered_on: s.registeredOn, closed_on: s.closedOn });
-    for (const p of enterprisePeriods(s, (id) => dissolved.get(id) ?? null)) {
-      periods.push({
-        credit_code: s.creditCode,
-        valid_from: p.validFrom,
-        valid_to: p.validTo,
-        area_id: p.areaId,
-        headcount: p.headcount,
-        band: p.band,
-        new_form: p.newForm,
-        status: p.status,
-        union_id: p.unionId,
-        federation_id: p.federationId,
+  for (const code of codes) {
+    const events = streams.get(ENTERPRISE_PREFIX + code) ?? [];
+    const covering = [...new Set(events.filter((e) => e.type === 'EnterpriseCovered').map((e) => e.data.federationId as string))];
+    const dissolvedAt = covering.flatMap((id) => (dissolutions.has(id) ? [dissolutions.get(id)!.position] : []));
+    const periodVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+    const locationVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+    let state = initialEnterpriseState;
+    for (const { position, known } of knowledgePoints(events, dissolvedAt)) {
+      state = known.reduce((s, e) => evolveEnterprise(s, e as unknown as EnterpriseEvent), initialEnterpriseState);
+      if (state.status !== 'registered') {
+        periodVersions.push({ position, rows: [] });
+        locationVersions.push({ position, rows: [] });
+        continue;
+      }
+      const dissolvedOn = (id: string) => {
+        const d = dissolutions.get(id);
+        return d && d.position <= position ? d.on : null;
+      };
+      const s = state;
+      periodVersions.push({
+        position,
+        rows: enterprisePeriods(s, dissolvedOn).map((p) => ({
+          credit_code: s.creditCode,
+          valid_from: p.validFrom,
+          valid_to: p.validTo,
+          area_id: p.areaId,
+          headcount: p.headcount,
+          band: p.band,
+          new_form: p.newForm,
+          status: p.status,
+          union_id: p.unionId,
+          federation_id: p.federationId,
+        })),
+      });
+      locationVersions.push({
+        position,
+        rows: locationPeriods(s).map((l) => ({ credit_code: s.creditCode, valid_from: l.validFrom, valid_to: l.validTo, area_id: l.areaId })),
       });
     }
-    for (const l of locationPeriods(s)) locations.push({ credit_code: s.creditCode, valid_from: l.validFrom, valid_to: l.validTo, area_id: l.areaId });
-    for (const id of new Set(s.coverages.map((c) => c.id))) mapping.push({ federation_id: id, credit_code: s.creditCode });
+    periods.push(...withRecordedAxis(periodVersions));
+    locations.push(...withRecordedAxis(locationVersions));
+    if (state.status !== 'registered') continue;
+    enterpriseRows.push({ credit_code: state.creditCode, name: state.name, new_form: state.newForm, registered_on: state.registeredOn, closed_on: state.closedOn });
+    for (const id of covering) mapping.push({ federation_id: id, credit_code: state.creditCode });
   }
   await insertChunked(db, 'rm_enterprises', enterpriseRows);
   await insertChunked(db, 'rm_enterprise_periods', periods);
@@ -159,19 +237,27 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   }
 }
 
+/** Recomputes members' membership periods, with a version after each event of the member's stream. */
 async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigint): Promise<void> {
   const streams = await streamsUpTo(db, memberIds.map((m) => MEMBER_PREFIX + m), upTo);
   await db.deleteFrom('rm_membership_periods').where('member_id', 'in', memberIds).execute();
   const rows: Record<string, unknown>[] = [];
   for (const id of memberIds) {
-    const events = (streams.get(MEMBER_PREFIX + id) ?? []) as MemberEvent[];
-    const state = events.reduce(evolveMember, initialMemberState);
-    if (state.status !== 'member') continue;
-    const joined = events.find((e) => e.type === 'MemberJoined');
-    const newForm = joined?.type === 'MemberJoined' ? joined.data.newForm : false;
-    for (const p of membershipPeriods(state, newForm)) {
-      rows.push({ member_id: id, union_id: p.unionId, valid_from: p.validFrom, valid_to: p.validTo, new_form: p.newForm });
+    const events = streams.get(MEMBER_PREFIX + id) ?? [];
+    const versions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+    for (const { position, known } of knowledgePoints(events)) {
+      const state = (known as unknown as MemberEvent[]).reduce(evolveMember, initialMemberState);
+      const joined = known.find((e) => e.type === 'MemberJoined');
+      const newForm = Boolean(joined?.data.newForm);
+      versions.push({
+        position,
+        rows:
+          state.status !== 'member'
+            ? []
+            : membershipPeriods(state, newForm).map((p) => ({ member_id: id, union_id: p.unionId, valid_from: p.validFrom, valid_to: p.validTo, new_form: p.newForm })),
+      });
     }
+    rows.push(...withRecordedAxis(versions));
   }
   await insertChunked(db, 'rm_membership_periods', rows);
 }

@@ -1,5 +1,28 @@
 import { sql, type Kysely } from 'kysely';
+import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { BANDS, type Band, type CoverageStatus } from './periods.js';
+
+/**
+ * Which knowledge a query answers from: what the engine knows now (the
+ * default), or what it knew once the log held `position` (knownAt).
+ */
+export type Knowledge = { readonly position: bigint } | undefined;
+
+/** The rows of a bitemporal table (by its alias) that make up the given knowledge. */
+export function knownRows(alias: string, knowledge: Knowledge) {
+  const t = sql.raw(alias);
+  return knowledge === undefined
+    ? sql`${t}.recorded_to = ${sql.raw(STILL_KNOWN)}`
+    : sql`${t}.recorded_from <= ${knowledge.position.toString()}::bigint and ${t}.recorded_to > ${knowledge.position.toString()}::bigint`;
+}
+
+/** The log position of the last event recorded at or before an instant (0: none yet). */
+export async function positionKnownAt(db: Kysely<any>, instant: Date): Promise<bigint> {
+  const { rows } = await sql<{ position: string }>`
+    select global_position::text as position from events where recorded_at <= ${instant.toISOString()}::timestamptz
+    order by recorded_at desc, global_position desc limit 1`.execute(db);
+  return BigInt(rows[0]?.position ?? 0);
+}
 
 export interface Figures {
   active: number;
@@ -26,8 +49,10 @@ function finish(f: Figures): Figures {
   return f;
 }
 
-export async function areaExists(db: Kysely<any>, areaId: string): Promise<boolean> {
-  return (await db.selectFrom('rm_areas').select('area_id').where('area_id', '=', areaId).executeTakeFirst()) !== undefined;
+export async function areaExists(db: Kysely<any>, areaId: string, knowledge?: Knowledge): Promise<boolean> {
+  let query = db.selectFrom('rm_areas').select('area_id').where('area_id', '=', areaId);
+  if (knowledge) query = query.where('defined_position', '<=', knowledge.position.toString());
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 /**
@@ -35,12 +60,12 @@ export async function areaExists(db: Kysely<any>, areaId: string): Promise<boole
  * aggregation over the enterprise periods that contain the date, and one over
  * the membership periods.
  */
-export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string): Promise<Coverage> {
+export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
   const { rows } = await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
     select p.band, p.status, p.new_form, count(*)::int as n
     from rm_area_ancestors a
     join rm_enterprise_periods p on p.area_id = a.area_id
-    where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+    where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date and ${knownRows('p', knowledge)}
     group by p.band, p.status, p.new_form`.execute(db);
 
   const bands = Object.fromEntries(BANDS.map((b) => [b, empty()])) as Record<Band, Figures>;
@@ -61,8 +86,9 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
     join rm_unions u on u.union_id = m.union_id
     left join rm_enterprise_locations l
       on u.kind = 'enterprise' and l.credit_code = u.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+         and ${knownRows('l', knowledge)}
     join rm_area_ancestors a on a.area_id = coalesce(l.area_id, u.area_id)
-    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date`.execute(db);
+    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date and ${knownRows('m', knowledge)}`.execute(db);
   const m = members.rows[0];
   return { areaId, asOf, bands, newForm, members: { total: m?.total ?? 0, newForm: m?.new_form ?? 0 } };
 }
@@ -70,6 +96,7 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
 export interface EnterpriseListOptions {
   band?: Band;
   status?: CoverageStatus;
+  knowledge?: Knowledge;
   limit: number;
   offset: number;
 }
@@ -80,6 +107,7 @@ export async function enterprisesAsOf(db: Kysely<any>, areaId: string, asOf: str
     sql`a.ancestor_id = ${areaId}`,
     sql`p.valid_from <= ${asOf}::date`,
     sql`p.valid_to > ${asOf}::date`,
+    knownRows('p', options.knowledge),
     ...(options.band ? [sql`p.band = ${options.band}`] : []),
     ...(options.status ? [sql`p.status = ${options.status}`] : []),
   ];

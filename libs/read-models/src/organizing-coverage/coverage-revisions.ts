@@ -1,0 +1,278 @@
+import { sql, type Kysely } from 'kysely';
+import { coverageAsOf, type Coverage } from './coverage.queries.js';
+import { BANDS, type Band, type CoverageStatus } from './periods.js';
+
+/** How one enterprise counts in a figure (null: it does not count there). */
+export interface EnterpriseCount {
+  readonly band: Band;
+  readonly status: CoverageStatus;
+  readonly newForm: boolean;
+}
+
+/** How one member counts in a figure (null: not counted there). */
+export interface MemberCount {
+  readonly newForm: boolean;
+}
+
+export type Change =
+  | { readonly kind: 'enterprise'; readonly creditCode: string; readonly before: EnterpriseCount | null; readonly after: EnterpriseCount | null }
+  | { readonly kind: 'member'; readonly memberId: string; readonly before: MemberCount | null; readonly after: MemberCount | null };
+
+export interface Counts {
+  active: number;
+  independent: number;
+  federationCovered: number;
+  organized: number;
+}
+
+/** A change of every count of the coverage answer (rates are not additive: see before/after). */
+export interface CoverageDelta {
+  bands: Record<Band, Counts>;
+  newForm: Counts;
+  members: { total: number; newForm: number };
+}
+
+/** One recorded event that changed the figure, with what it changed. */
+export interface CoverageRevision {
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly occurredOn: string | null;
+  readonly actor: string | null;
+  readonly commandId: string | null;
+  readonly commandType: string | null;
+  readonly changes: readonly Change[];
+  readonly delta: CoverageDelta;
+}
+
+export interface CoverageRevisions {
+  readonly areaId: string;
+  readonly asOf: string;
+  /** The figure as known at `since` (knownAt) and as known at `until` (now). */
+  readonly knownAtPosition: string;
+  readonly currentPosition: string;
+  readonly before: Coverage;
+  readonly after: Coverage;
+  /** after − before, count by count: the sum of every revision's delta. */
+  readonly difference: CoverageDelta;
+  readonly revisions: readonly CoverageRevision[];
+}
+
+const counts = (): Counts => ({ active: 0, independent: 0, federationCovered: 0, organized: 0 });
+export const emptyDelta = (): CoverageDelta => ({
+  bands: Object.fromEntries(BANDS.map((b) => [b, counts()])) as Record<Band, Counts>,
+  newForm: counts(),
+  members: { total: 0, newForm: 0 },
+});
+
+function addEnterprise(delta: CoverageDelta, c: EnterpriseCount | null, sign: 1 | -1): void {
+  if (!c) return;
+  for (const f of c.newForm ? [delta.bands[c.band], delta.newForm] : [delta.bands[c.band]]) {
+    f.active += sign;
+    if (c.status === 'independent') f.independent += sign;
+    if (c.status === 'federationCovered') f.federationCovered += sign;
+    if (c.status !== 'unorganized') f.organized += sign;
+  }
+}
+
+function addMember(delta: CoverageDelta, c: MemberCount | null, sign: 1 | -1): void {
+  if (!c) return;
+  delta.members.total += sign;
+  if (c.newForm) delta.members.newForm += sign;
+}
+
+/** The difference between two coverage answers, count by count. */
+export function coverageDifference(before: Coverage, after: Coverage): CoverageDelta {
+  const d = emptyDelta();
+  const sub = (t: Counts, a: Counts, b: Counts) => {
+    for (const k of ['active', 'independent', 'federationCovered', 'organized'] as const) t[k] = a[k] - b[k];
+  };
+  for (const band of BANDS) sub(d.bands[band], after.bands[band], before.bands[band]);
+  sub(d.newForm, after.newForm, before.newForm);
+  d.members.total = after.members.total - before.members.total;
+  d.members.newForm = after.members.newForm - before.members.newForm;
+  return d;
+}
+
+const same = (a: object | null, b: object | null) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The events recorded after position `since` (up to `until`) that changed the
+ * coverage of an area as of a date, each with the entities whose count it
+ * changed and by how much: the line-by-line explanation of the difference
+ * between the figure known at `since` and the one known at `until`.
+ *
+ * Read from the recorded axis of the read models: an entity's count can
+ * change only at a position where one of its rows containing the date
+ * starts or stops being known; at each such position its count is taken
+ * as known then, and compared with the count just before.
+ */
+export async function coverageRevisions(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint): Promise<CoverageRevisions> {
+  const [before, after] = [await coverageAsOf(db, areaId, asOf, { position: since }), await coverageAsOf(db, areaId, asOf, { position: until })];
+  const changes = new Map<string, Change[]>();
+  const note = (position: string, change: Change) => changes.set(position, [...(changes.get(position) ?? []), change]);
+
+  for (const [creditCode, points] of groupBy(await enterpriseCounts(db, areaId, asOf, since, until), (r) => r.code)) {
+    let previous: EnterpriseCount | null = null;
+    for (const p of points) {
+      const count: EnterpriseCount | null = p.band ? { band: p.band, status: p.status!, newForm: p.new_form! } : null;
+      if (p.q !== since.toString() && !same(previous, count)) note(p.q, { kind: 'enterprise', creditCode, before: previous, after: count });
+      previous = count;
+    }
+  }
+  for (const [memberId, points] of groupBy(await memberCounts(db, areaId, asOf, since, until), (r) => r.member_id)) {
+    let previous: MemberCount | null = null;
+    for (const p of points) {
+      const count: MemberCount | null = p.counted ? { newForm: p.new_form! } : null;
+      if (p.q !== since.toString() && !same(previous, count)) note(p.q, { kind: 'member', memberId, before: previous, after: count });
+      previous = count;
+    }
+  }
+
+  const positions = [...changes.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const events = new Map<string, EventRow>();
+  for (let i = 0; i < positions.length; i += 1000) {
+    const { rows } = await sql<EventRow>`
+      select global_position::text as position, recorded_at, event_type, stream_id, occurred_on::text as occurred_on, metadata
+      from events where global_position = any(${positions.slice(i, i + 1000)}::bigint[])`.execute(db);
+    for (const r of rows) events.set(r.position, r);
+  }
+  const revisions = positions.map((position): CoverageRevision => {
+    const e = events.get(position)!;
+    const list = changes.get(position)!;
+    const delta = emptyDelta();
+    for (const c of list) {
+      if (c.kind === 'enterprise') {
+        addEnterprise(delta, c.before, -1);
+        addEnterprise(delta, c.after, 1);
+      } else {
+        addMember(delta, c.before, -1);
+        addMember(delta, c.after, 1);
+      }
+    }
+    const m = (e.metadata ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return {
+      position,
+      recordedAt: new Date(e.recorded_at).toISOString(),
+      type: e.event_type,
+      streamId: e.stream_id,
+      occurredOn: e.occurred_on,
+      actor: text(m['actor']),
+      commandId: text(m['commandId']),
+      commandType: text(m['commandType']),
+      changes: list,
+      delta,
+    };
+  });
+  return {
+    areaId,
+    asOf,
+    knownAtPosition: since.toString(),
+    currentPosition: until.toString(),
+    before,
+    after,
+    difference: coverageDifference(before, after),
+    revisions,
+  };
+}
+
+interface EventRow {
+  position: string;
+  recorded_at: Date | string;
+  event_type: string;
+  stream_id: string;
+  occurred_on: string | null;
+  metadata: unknown;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  return groups;
+}
+
+/**
+ * For every enterprise whose rows containing the date (in the area) changed
+ * in (since, until]: its count at `since` and at each such change, in order.
+ */
+async function enterpriseCounts(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint) {
+  const { rows } = await sql<{ code: string; q: string; band: Band | null; status: CoverageStatus | null; new_form: boolean | null }>`
+    with changed as (
+      select distinct p.credit_code, q.q
+      from rm_area_ancestors a
+      join rm_enterprise_periods p on p.area_id = a.area_id
+      cross join lateral (values (p.recorded_from), (p.recorded_to)) as q(q)
+      where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+        and q.q > ${since.toString()}::bigint and q.q <= ${until.toString()}::bigint
+    ),
+    points as (
+      select credit_code, q from changed
+      union
+      select distinct credit_code, ${since.toString()}::bigint from changed
+    )
+    select pt.credit_code as code, pt.q::text as q, c.band, c.status, c.new_form
+    from points pt
+    left join lateral (
+      select p.band, p.status, p.new_form
+      from rm_enterprise_periods p
+      join rm_area_ancestors a on a.area_id = p.area_id and a.ancestor_id = ${areaId}
+      where p.credit_code = pt.credit_code and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+        and p.recorded_from <= pt.q and p.recorded_to > pt.q
+      limit 1
+    ) c on true
+    order by pt.credit_code, pt.q`.execute(db);
+  return rows;
+}
+
+/**
+ * For every member whose count may have changed in (since, until] — a
+ * membership row containing the date started or stopped being known, or the
+ * location on that date of the enterprise whose union they belong to did —
+ * the count at `since` and at each such position, in order.
+ */
+async function memberCounts(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint) {
+  const s = since.toString();
+  const u = until.toString();
+  const { rows } = await sql<{ member_id: string; q: string; counted: boolean; new_form: boolean | null }>`
+    with relevant as (
+      select m.* from rm_membership_periods m
+      where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
+        and m.recorded_from <= ${u}::bigint and m.recorded_to > ${s}::bigint
+    ),
+    changed as (
+      select m.member_id, q.q
+      from relevant m cross join lateral (values (m.recorded_from), (m.recorded_to)) as q(q)
+      where q.q > ${s}::bigint and q.q <= ${u}::bigint
+      union
+      select m.member_id, q.q
+      from rm_enterprise_locations l
+      join rm_unions un on un.kind = 'enterprise' and un.credit_code = l.credit_code
+      join relevant m on m.union_id = un.union_id
+      cross join lateral (values (l.recorded_from), (l.recorded_to)) as q(q)
+      where l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+        and q.q > ${s}::bigint and q.q <= ${u}::bigint
+    ),
+    points as (
+      select member_id, q from changed
+      union
+      select distinct member_id, ${s}::bigint from changed
+    )
+    select pt.member_id, pt.q::text as q, c.member_id is not null as counted, c.new_form
+    from points pt
+    left join lateral (
+      select m.member_id, m.new_form
+      from rm_membership_periods m
+      join rm_unions un on un.union_id = m.union_id
+      left join rm_enterprise_locations l
+        on un.kind = 'enterprise' and l.credit_code = un.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+           and l.recorded_from <= pt.q and l.recorded_to > pt.q
+      join rm_area_ancestors a on a.area_id = coalesce(l.area_id, un.area_id) and a.ancestor_id = ${areaId}
+      where m.member_id = pt.member_id and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
+        and m.recorded_from <= pt.q and m.recorded_to > pt.q
+      limit 1
+    ) c on true
+    order by pt.member_id, pt.q`.execute(db);
+  return rows;
+}
