@@ -6,6 +6,7 @@ import { ReadModelsModule } from '../../../libs/read-models/src/index.js';
 import { CommandsController } from './commands/commands.controller.js';
 import { CoverageController } from './organizing-coverage/coverage.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { HistoryController } from './history/history.controller.js';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
         CommandsModule.forRoot(config),
         ReadModelsModule.forRoot({ runProjections: config.projections === 'inline' }),
       ],
-      controllers: [HealthController, CommandsController, CoverageController],
+      controllers: [HealthController, CommandsController, CoverageController, HistoryController],
     };
   }
 }

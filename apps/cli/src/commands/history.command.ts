@@ -24,6 +24,14 @@ function parseKnownAt(value: string): Date {
   return instant;
 }
 
+/** Columns a string takes in a terminal: CJK and full-width characters take two. */
+function displayWidth(value: string): number {
+  let width = 0;
+  for (const ch of value) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return width;
+}
+const pad = (value: string, width: number) => value + ' '.repeat(Math.max(0, width - displayWidth(value)));
+
 const who = (e: HistoryEntry) => [e.actor ?? '—', e.commandType ?? ''].filter(Boolean).join(' / ');
 
 /** The history as aligned lines: one event a line, then the state. */
@@ -42,8 +50,8 @@ export function formatHistory(h: EntityHistory): string {
       e.summary,
     ]);
     const header = ['pos', 'recorded (UTC)', 'date', ...(withStream ? ['stream'] : []), 'type', 'by / command', 'what'];
-    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => displayWidth(r[i]!))));
+    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join('  ');
     lines.push(line(header), ...rows.map(line));
   };
   if (h.events.length) table(h.events, false);
