@@ -59,21 +59,6 @@ export class UnknownEntityError extends Error {
 
 // ── query values ─────────────────────────────────────────────────────────
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/i;
-
-/**
- * An ISO 8601 instant with its time zone (`2024-05-01T10:00:00Z`,
- * `2024-05-01T18:00:00.5+08:00`), or undefined. A time without a zone is
- * refused: it would mean different instants on different machines.
- */
-export function parseInstant(value: unknown): Date | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = INSTANT.exec(value);
-  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
-
 // ── the event list ───────────────────────────────────────────────────────
 
 /** One event as an auditor reads it. */

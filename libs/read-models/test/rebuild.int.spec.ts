@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { KyselyEventStore } from '../../event-store/src/index.js';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
-import { ProjectionRunner, rebuildProjection } from '../../projections/src/index.js';
+import { compareWithReplay, ProjectionRunner, rebuildProjection } from '../../projections/src/index.js';
 import { generateDistrict } from '../../simulation/src/index.js';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { coverageAsOf, coverageProjection, COVERAGE_TABLES } from '../src/index.js';
@@ -62,6 +62,33 @@ function rebuildSuite(open: () => Promise<TestDatabase>) {
     });
     await new Promise((r) => setTimeout(r, 50));
     for (const answer of during) expect(answer).toEqual(live);
+  });
+
+  it('finds the live read model identical to a replay of the log, and names the rows that differ once it is altered', async () => {
+    const clean = await compareWithReplay(database.db, coverageProjection, { batchSize: 300 });
+    expect(clean.identical).toBe(true);
+    expect(clean.position).toBe(await store.headPosition());
+    expect(clean.tables.map((t) => t.table)).toEqual([...COVERAGE_TABLES]);
+    for (const t of clean.tables) expect(t.liveRows).toBe(t.rebuiltRows);
+    expect(clean.tables.find((t) => t.table === 'rm_enterprise_periods')!.liveRows).toBeGreaterThan(100);
+
+    // Someone edits the read model behind the projection's back.
+    const victim = (await sql<{ credit_code: string }>`select credit_code from rm_enterprise_periods limit 1`.execute(database.db)).rows[0]!.credit_code;
+    await sql`delete from rm_enterprise_periods where ctid = (select ctid from rm_enterprise_periods where credit_code = ${victim} limit 1)`.execute(database.db);
+    await sql`update rm_membership_periods set new_form = not new_form where ctid = (select ctid from rm_membership_periods limit 1)`.execute(database.db);
+    const altered = await compareWithReplay(database.db, coverageProjection);
+    expect(altered.identical).toBe(false);
+    const periods = altered.tables.find((t) => t.table === 'rm_enterprise_periods')!;
+    expect(periods).toMatchObject({ missingFromLive: 1, extraInLive: 0 });
+    expect(periods.examples.missingFromLive).toEqual([expect.objectContaining({ credit_code: victim })]);
+    expect(altered.tables.find((t) => t.table === 'rm_membership_periods')).toMatchObject({ missingFromLive: 1, extraInLive: 1 });
+    expect(altered.tables.filter((t) => t.missingFromLive + t.extraInLive > 0).map((t) => t.table).sort()).toEqual(['rm_enterprise_periods', 'rm_membership_periods']);
+    const schemas = await sql<{ n: string }>`select count(*)::text as n from information_schema.schemata where schema_name like 'verify_%'`.execute(database.db);
+    expect(schemas.rows[0]!.n).toBe('0');
+
+    // A rebuild repairs it.
+    await rebuildProjection(database.db, coverageProjection);
+    expect((await compareWithReplay(database.db, coverageProjection)).identical).toBe(true);
   });
 }
 

@@ -1,9 +1,9 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { loadHistory, parseInstant, UnknownEntityError, type EntityKind } from '../../../../libs/audit/src/index.js';
+import { loadHistory, UnknownEntityError, type EntityKind } from '../../../../libs/audit/src/index.js';
 import type { EventStore } from '../../../../libs/event-store/src/index.js';
 import { EVENT_STORE } from '../../../../libs/persistence/src/index.js';
-import { dateParam, InvalidQuery, todayInChina } from '../organizing-coverage/query-params.js';
+import { dateParam, instantParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { Documented } from './history.openapi.js';
 
 /**
@@ -59,10 +59,6 @@ export class HistoryController {
 }
 
 function knownAtParam(value: unknown): Date | undefined {
-  if (value === undefined || value === '') return undefined;
-  const instant = parseInstant(value);
-  if (!instant) {
-    throw new InvalidQuery(`knownAt must be an ISO 8601 instant with its time zone, e.g. 2024-05-01T10:00:00Z, got ${JSON.stringify(value)}`);
-  }
-  return instant;
+  const literal = instantParam(value, 'knownAt');
+  return literal === undefined ? undefined : new Date(literal);
 }

@@ -6,15 +6,18 @@ import type { ProjectionRunner } from '../../../../libs/projections/src/index.js
 import {
   areaExists,
   coverageAsOf,
+  coverageRevisions,
   coverageTable,
   enterprisesAsOf,
   enterpriseTable,
+  positionKnownAt,
   PROJECTION_RUNNER,
   toCsv,
+  type Knowledge,
   toXlsx,
   type Table,
 } from '../../../../libs/read-models/src/index.js';
-import { bandParam, dateParam, intParam, InvalidQuery, positionParam, requiredText, statusParam, todayInChina } from './query-params.js';
+import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, requiredText, statusParam, todayInChina } from './query-params.js';
 import { seriesDates, STEPS, type Step } from './series.js';
 
 /** Largest enterprise list one export holds. */
@@ -43,20 +46,59 @@ export class CoverageController {
     return { position: position.toString(), caughtUp };
   }
 
-  private async area(value: unknown): Promise<string> {
+  private async area(value: unknown, knowledge?: Knowledge): Promise<string> {
     const areaId = requiredText(value, 'areaId');
-    if (!(await areaExists(this.database.db, areaId))) {
-      throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined` }, 404);
+    if (!(await areaExists(this.database.db, areaId, knowledge))) {
+      const when = knowledge ? ' at that time' : '';
+      throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined${when}` }, 404);
     }
     return areaId;
+  }
+
+  /**
+   * What a query answers from: the engine's current knowledge, or with
+   * `knownAt` what it knew at that instant (the log up to the last event
+   * recorded by then, everything recorded later ignored) — plus freshness.
+   */
+  private async knowledge(query: Record<string, unknown>) {
+    const at = instantParam(query['knownAt'], 'knownAt');
+    const requested = positionParam(query['position']);
+    if (at === undefined) return { knowledge: undefined, knownAt: undefined, freshness: await this.fresh(requested) };
+    const position = await positionKnownAt(this.database.db, at);
+    const freshness = await this.fresh(position > requested ? position : requested);
+    return { knowledge: { position }, knownAt: { at, position: position.toString() }, freshness };
+  }
+
+  /** `knownAt` in an answer, only when asked. */
+  private static echo(knownAt: { at: string; position: string } | undefined) {
+    return knownAt ? { knownAt } : {};
   }
 
   @Get()
   async coverage(@Query() query: Record<string, unknown>) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const { knowledge, knownAt, freshness } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
+    return { ...(await coverageAsOf(this.database.db, areaId, asOf, knowledge)), ...CoverageController.echo(knownAt), freshness };
+  }
+
+  /**
+   * The recorded events that changed a figure since `knownAt` (late reports,
+   * corrections, new facts), each with the enterprises and members whose
+   * count it changed and by how much: they add up to the difference between
+   * the figure known then and the figure known now.
+   */
+  @Get('revisions')
+  async revisions(@Query() query: Record<string, unknown>) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const at = instantParam(query['knownAt'], 'knownAt');
+    if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
+    const since = await positionKnownAt(this.database.db, at);
     const freshness = await this.fresh(positionParam(query['position']));
     const areaId = await this.area(query['areaId']);
-    return { ...(await coverageAsOf(this.database.db, areaId, asOf)), freshness };
+    const until = BigInt(freshness.position);
+    const revisions = await coverageRevisions(this.database.db, areaId, asOf, since < until ? since : until, until);
+    return { knownAt: at, ...revisions, freshness };
   }
 
   @Get('enterprises')
@@ -66,10 +108,10 @@ export class CoverageController {
     const status = statusParam(query['status']);
     const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
     const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
-    const freshness = await this.fresh(positionParam(query['position']));
-    const areaId = await this.area(query['areaId']);
-    const { total, items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, limit: pageSize, offset: (page - 1) * pageSize });
-    return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, freshness };
+    const { knowledge, knownAt, freshness } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
+    const { total, items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset: (page - 1) * pageSize });
+    return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, ...CoverageController.echo(knownAt), freshness };
   }
 
   /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
@@ -80,14 +122,14 @@ export class CoverageController {
     const step = (query['step'] ?? 'month') as Step;
     if (!STEPS.includes(step)) throw new InvalidQuery(`step must be one of ${STEPS.join(', ')}`);
     const dates = seriesDates(from, to, step);
-    const freshness = await this.fresh(positionParam(query['position']));
-    const areaId = await this.area(query['areaId']);
+    const { knowledge, knownAt, freshness } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
     const points = [];
     for (const date of dates) {
-      const { areaId: _a, ...figures } = await coverageAsOf(this.database.db, areaId, date);
+      const { areaId: _a, ...figures } = await coverageAsOf(this.database.db, areaId, date, knowledge);
       points.push(figures);
     }
-    return { areaId, from, to, step, points, freshness };
+    return { areaId, from, to, step, points, ...CoverageController.echo(knownAt), freshness };
   }
 
   /** The coverage table as a spreadsheet (format=csv|xlsx). */
@@ -95,9 +137,9 @@ export class CoverageController {
   async exportCoverage(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const format = formatParam(query['format']);
-    await this.fresh(positionParam(query['position']));
-    const areaId = await this.area(query['areaId']);
-    await send(reply, coverageTable(await coverageAsOf(this.database.db, areaId, asOf)), format, `coverage-${areaId}-${asOf}`);
+    const { knowledge } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
+    await send(reply, coverageTable(await coverageAsOf(this.database.db, areaId, asOf, knowledge)), format, `coverage-${areaId}-${asOf}`);
   }
 
   /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
@@ -107,9 +149,9 @@ export class CoverageController {
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
     const format = formatParam(query['format']);
-    await this.fresh(positionParam(query['position']));
-    const areaId = await this.area(query['areaId']);
-    const { items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, limit: EXPORT_LIMIT, offset: 0 });
+    const { knowledge } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
+    const { items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, knowledge, limit: EXPORT_LIMIT, offset: 0 });
     const suffix = [band, status].filter(Boolean).join('-');
     await send(reply, enterpriseTable(items), format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
   }

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isIsoDate } from '../../../../libs/domain/src/index.js';
+import { isIsoDate, parseInstant, todayInChina } from '../../../../libs/domain/src/index.js';
 import { BANDS, type Band, type CoverageStatus } from '../../../../libs/read-models/src/index.js';
 
 /** A malformed query: 400 with the contract's error body. */
@@ -9,10 +9,7 @@ export class InvalidQuery extends HttpException {
   }
 }
 
-/** Today in China (the federations' calendar), as YYYY-MM-DD. */
-export function todayInChina(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { todayInChina };
 
 export function requiredText(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidQuery(`${name} is required`);
@@ -55,4 +52,19 @@ export function positionParam(value: unknown): bigint {
   if (value === undefined || value === '') return 0n;
   if (!/^\d+$/.test(String(value))) throw new InvalidQuery('position must be a global position (a whole number)');
   return BigInt(String(value));
+}
+
+/**
+ * `knownAt`: an instant (see parseInstant: no zone means China time, a bare
+ * date the end of that day). Returns a timestamptz literal, or undefined when absent.
+ */
+export function instantParam(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const instant = parseInstant(value);
+  if (!instant) {
+    throw new InvalidQuery(
+      `${name} must be an ISO 8601 timestamp such as 2023-01-15T18:00:00+08:00 (without a zone: China time; a bare date: the end of that day in China), got ${JSON.stringify(value)}`,
+    );
+  }
+  return instant.literal;
 }

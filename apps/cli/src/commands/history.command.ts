@@ -3,14 +3,11 @@ import {
   ENTITY_KINDS,
   isEntityKind,
   loadHistory,
-  parseInstant,
   UnknownEntityError,
   type EntityHistory,
   type HistoryEntry,
 } from '../../../../libs/audit/src/index.js';
-import { isIsoDate } from '../../../../libs/domain/src/index.js';
-// The API's default for asOf, so the CLI and the API agree on "today".
-import { todayInChina } from '../../../api/src/organizing-coverage/query-params.js';
+import { isIsoDate, parseInstant, todayInChina } from '../../../../libs/domain/src/index.js';
 import { withStore } from '../store-session.js';
 
 function parseDate(value: string): string {
@@ -20,8 +17,10 @@ function parseDate(value: string): string {
 
 function parseKnownAt(value: string): Date {
   const instant = parseInstant(value);
-  if (!instant) throw new InvalidArgumentError(`expected an ISO 8601 instant with its time zone (e.g. 2024-05-01T10:00:00Z), got "${value}"`);
-  return instant;
+  if (!instant) {
+    throw new InvalidArgumentError(`expected an ISO 8601 timestamp such as 2024-05-01T10:00:00Z (without a zone: China time; a bare date: the end of that day in China), got "${value}"`);
+  }
+  return instant.date;
 }
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */

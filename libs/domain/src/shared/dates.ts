@@ -18,3 +18,33 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
 }
 
 export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a > b ? a : b);
+
+/** Today in China (the federations' calendar), as YYYY-MM-DD. */
+export function todayInChina(now = new Date()): IsoDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,6})?)?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/i;
+
+/** An instant as written by a user, normalised: a timestamptz literal to the microsecond, and the JS Date (to the millisecond). */
+export interface Instant {
+  readonly literal: string;
+  readonly date: Date;
+}
+
+/**
+ * An instant ("known at"): an ISO 8601 timestamp. Without a time zone it is
+ * China time (+08:00), the federations' clock; a bare date means the end of
+ * that day in China ("what we knew on 2023-01-15"). Undefined when malformed.
+ */
+export function parseInstant(value: unknown): Instant | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = INSTANT.exec(value.trim());
+  if (!m || !isIsoDate(m[1])) return undefined;
+  const [, date, hh, mm, ss, fraction, zone] = m;
+  const time = hh === undefined ? '23:59:59.999999' : `${hh}:${mm}:${ss ?? '00'}${(fraction ?? '.').padEnd(7, '0')}`;
+  const offset = zone === undefined ? '+08:00' : zone.toUpperCase() === 'Z' ? '+00:00' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const literal = `${date}T${time}${offset}`;
+  const parsed = new Date(literal);
+  return Number.isNaN(parsed.getTime()) ? undefined : { literal, date: parsed };
+}

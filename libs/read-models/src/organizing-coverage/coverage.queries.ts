@@ -16,10 +16,15 @@ export function knownRows(alias: string, knowledge: Knowledge) {
     : sql`${t}.recorded_from <= ${knowledge.position.toString()}::bigint and ${t}.recorded_to > ${knowledge.position.toString()}::bigint`;
 }
 
-/** The log position of the last event recorded at or before an instant (0: none yet). */
-export async function positionKnownAt(db: Kysely<any>, instant: Date): Promise<bigint> {
+/**
+ * The log position of the last event recorded at or before an instant (0:
+ * none yet); `instant` is a timestamptz literal. Recorded times never go
+ * backwards along the log, so the events recorded by then are the log up to
+ * that position.
+ */
+export async function positionKnownAt(db: Kysely<any>, instant: string): Promise<bigint> {
   const { rows } = await sql<{ position: string }>`
-    select global_position::text as position from events where recorded_at <= ${instant.toISOString()}::timestamptz
+    select global_position::text as position from events where recorded_at <= ${instant}::timestamptz
     order by recorded_at desc, global_position desc limit 1`.execute(db);
   return BigInt(rows[0]?.position ?? 0);
 }

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
+import { openDatabase } from '../../../libs/persistence/src/index.js';
+
+const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** `npm run cli -- verify` on the embedded store: an auditor's check of the log and the read models. */
+describe('cli verify', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const tamper = async (statement: string) => {
+    const database = await openDatabase({ dataDir: env['DATA_DIR']! });
+    try {
+      await sql.raw(statement).execute(database.db);
+    } finally {
+      await database.close();
+    }
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    dir = mkdtempSync(join(tmpdir(), 'uce-cli-verify-'));
+    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-verify-test-key-0123456789' };
+    const lines = [
+      { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
+      { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },
+      ...[1, 2, 3].map((n) => ({ type: 'RegisterEnterprise', creditCode: creditCode(960 + n), name: `E${n}`, areaId: 'BJ', headcount: 30 * n, occurredOn: '2022-03-01' })),
+      { type: 'ReportHeadcount', creditCode: creditCode(961), headcount: 120, occurredOn: '2022-09-01' },
+    ];
+    writeFileSync(join(dir, 'log.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    expect((await cli(['import', join(dir, 'log.ndjson')], env)).code).toBe(0);
+  }, 60_000);
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('passes an untouched log and prints its head hash, and the read models equal a replay', async () => {
+    const { code, stdout } = await cli(['verify', '--projections'], env);
+    expect(code).toBe(0);
+    expect(stdout).toContain('log: OK — 6 events chained');
+    expect(stdout).toMatch(/head: position 6, hash [0-9a-f]{64}/);
+    expect(stdout).toContain('read model coverage: OK');
+  }, 60_000);
+
+  it('fails on an edited payload, names the event, and on a head written down before', async () => {
+    const head = /head: position (\d+), hash ([0-9a-f]{64})/.exec((await cli(['verify'], env)).stdout)!;
+    await tamper(`update events set data = jsonb_set(data, '{headcount}', '12') where global_position = 6`);
+    const edited = await cli(['verify', '--anchor', `${head[1]}:${head[2]}`], env);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/log: FAILED after 5 good events\n\s+event [0-9a-f-]{36} \(HeadcountReported, enterprise-\S+ revision 1\) at position 6 does not match its hash/);
+    const json = JSON.parse((await cli(['verify', '--json'], env)).stdout);
+    expect(json.chain).toMatchObject({ ok: false, failure: { kind: 'mismatch', position: '6', type: 'HeadcountReported' } });
+  }, 60_000);
+
+  it('refuses a malformed anchor', async () => {
+    const { code, stderr } = await cli(['verify', '--anchor', '6:xyz'], env);
+    expect(code).toBe(1);
+    expect(stderr).toContain('expected POSITION:HASH');
+  });
+});
