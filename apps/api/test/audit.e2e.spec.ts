@@ -136,6 +136,14 @@ function auditSuite(backend: 'pglite' | 'postgres') {
     const { rows } = await sql<{ n: string }>`select count(*)::text as n from events`.execute(api.app.get<Database>(DATABASE).db);
     expect(later.knownAt.position).toBe(rows[0]!.n);
   });
+
+  it('documents knownAt and the revisions in the OpenAPI document', async () => {
+    const document = (await api.get('/api/docs-json')).body;
+    for (const path of ['/api/coverage', '/api/coverage/series', '/api/coverage/enterprises', '/api/coverage/revisions']) {
+      expect(document.paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['areaId', 'knownAt']));
+    }
+    expect(document.paths['/api/coverage/revisions'].get.parameters.find((p: { name: string }) => p.name === 'knownAt').required).toBe(true);
+  });
 }
 
 describe('auditing reported figures [PGlite]', () => auditSuite('pglite'));

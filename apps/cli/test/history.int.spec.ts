@@ -65,7 +65,7 @@ describe('cli history', () => {
       [['history', 'company', E], /kind must be one of enterprise, member, union, campaign/],
       [['history', 'union', 'U-9'], /UNKNOWN_UNION/],
       [['history', 'enterprise', E, '--as-of', '2022-02-30'], /expected a calendar date/],
-      [['history', 'enterprise', E, '--known-at', '2022-01-01'], /ISO 8601 instant/],
+      [['history', 'enterprise', E, '--known-at', '2022-01-01T25:00'], /ISO 8601 timestamp/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await cli(args, env);

@@ -64,7 +64,7 @@ export function Documented(kind: EntityKind, param: string, paramDescription: st
     ApiQuery({
       name: 'knownAt',
       required: false,
-      description: 'only events recorded at or before this instant (ISO 8601 with a time zone): the history as the engine knew it then',
+      description: 'only events recorded at or before this instant (ISO 8601; without a zone: China time; a bare date: the end of that day in China): the history as the engine knew it then',
       schema: { type: 'string', format: 'date-time' },
     }),
     ApiOkResponse({ description: `The ${kind}'s history and state`, schema: historySchema(kind) as never }),

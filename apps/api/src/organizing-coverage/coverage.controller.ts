@@ -18,6 +18,7 @@ import {
   type Table,
 } from '../../../../libs/read-models/src/index.js';
 import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, requiredText, statusParam, todayInChina } from './query-params.js';
+import { CoverageQuery } from './coverage.openapi.js';
 import { seriesDates, STEPS, type Step } from './series.js';
 
 /** Largest enterprise list one export holds. */
@@ -74,6 +75,11 @@ export class CoverageController {
     return knownAt ? { knownAt } : {};
   }
 
+  @CoverageQuery(
+    'Dynamic founding rates by size band, as of a date',
+    'The coverage of an area (and everything below it) at the end of asOf, exactly as ../shared/CONTRACT.md defines it; with knownAt, as the engine knew it then.',
+    ['areaId', 'asOf', 'knownAt', 'position'],
+  )
   @Get()
   async coverage(@Query() query: Record<string, unknown>) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
@@ -88,6 +94,12 @@ export class CoverageController {
    * count it changed and by how much: they add up to the difference between
    * the figure known then and the figure known now.
    */
+  @CoverageQuery(
+    'What changed a figure since it was known at an instant',
+    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas = `after` (as known now).',
+    ['areaId', 'asOf', 'knownAt', 'position'],
+    { knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' } },
+  )
   @Get('revisions')
   async revisions(@Query() query: Record<string, unknown>) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
@@ -101,6 +113,7 @@ export class CoverageController {
     return { knownAt: at, ...revisions, freshness };
   }
 
+  @CoverageQuery('The enterprises behind a figure, largest first', 'Active enterprises of the area as of the date, with their band, status and union, paginated.', ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'knownAt', 'position'])
   @Get('enterprises')
   async enterprises(@Query() query: Record<string, unknown>) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
@@ -115,6 +128,7 @@ export class CoverageController {
   }
 
   /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
+  @CoverageQuery('The figures at the end of each month, quarter or year', 'One coverage answer per step between from and to, then `to` itself.', ['areaId', 'from', 'to', 'step', 'knownAt', 'position'])
   @Get('series')
   async series(@Query() query: Record<string, unknown>) {
     const to = dateParam(query['to'], 'to', todayInChina());
@@ -133,6 +147,7 @@ export class CoverageController {
   }
 
   /** The coverage table as a spreadsheet (format=csv|xlsx). */
+  @CoverageQuery('The coverage table as a spreadsheet', 'Chinese and English headers.', ['areaId', 'asOf', 'format', 'knownAt', 'position'])
   @Get('export')
   async exportCoverage(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
@@ -143,6 +158,7 @@ export class CoverageController {
   }
 
   /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
+  @CoverageQuery('The enterprise list as a spreadsheet', 'All pages in one file.', ['areaId', 'asOf', 'band', 'status', 'format', 'knownAt', 'position'])
   @Get('enterprises/export')
   async exportEnterprises(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());

@@ -1,0 +1,41 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+
+/** The OpenAPI description of the coverage queries (served at /api/docs with the rest). */
+
+const error = { $ref: '#/components/schemas/Error' };
+
+const PARAMS = {
+  areaId: { required: true, description: 'the area: a district, subdistrict, community, park or building; figures include everything below it' },
+  asOf: { description: 'the date of the figures, YYYY-MM-DD, at the end of that day (default: today in China)', schema: { type: 'string', format: 'date' } },
+  knownAt: {
+    description:
+      'answer as the engine knew it at this instant, ignoring everything recorded later (late reports included). ISO 8601; ' +
+      'without a zone: China time; a bare date: the end of that day in China. Default: what is known now',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  position: { description: 'wait (up to 2 s) until the read models have applied the log up to this position (from a command answer)' },
+  band: { description: 'only enterprises of this size band', schema: { type: 'string', enum: ['100+', '25-99', '<25'] } },
+  status: { description: 'only enterprises with this organizing status', schema: { type: 'string', enum: ['independent', 'federationCovered', 'unorganized'] } },
+  page: { description: 'page number, from 1', schema: { type: 'integer', minimum: 1 } },
+  pageSize: { description: 'items per page (1–1000, default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+  from: { required: true, description: 'first date of the series, YYYY-MM-DD', schema: { type: 'string', format: 'date' } },
+  to: { description: 'last date of the series (default: today in China)', schema: { type: 'string', format: 'date' } },
+  step: { description: 'one point at the end of every month, quarter or year', schema: { type: 'string', enum: ['month', 'quarter', 'year'] } },
+  format: { description: 'csv (UTF-8 with BOM, opens in Excel) or xlsx', schema: { type: 'string', enum: ['csv', 'xlsx'] } },
+} as const;
+
+type Param = keyof typeof PARAMS;
+
+/** A coverage endpoint: what it answers and which query parameters it takes. */
+export function CoverageQuery(summary: string, description: string, params: readonly Param[], overrides: Partial<Record<Param, { required?: boolean; description?: string }>> = {}) {
+  return applyDecorators(
+    ApiOperation({ summary, description }),
+    ...params.map((name) => {
+      const p: { required?: boolean; description: string; schema?: object } = { ...PARAMS[name], ...overrides[name] };
+      return ApiQuery({ name, required: p.required ?? false, description: p.description, schema: (p.schema ?? { type: 'string' }) as never });
+    }),
+    ApiBadRequestResponse({ description: 'INVALID_QUERY: a parameter is missing or malformed', schema: error }),
+    ApiNotFoundResponse({ description: 'UNKNOWN_AREA: the area is not defined (or was not yet, at knownAt)', schema: error }),
+  );
+}
