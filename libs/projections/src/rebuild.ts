@@ -154,7 +154,8 @@ export interface TableComparison {
   readonly missingFromLive: number;
   /** Rows of the live table that a replay of the log does not give. */
   readonly extraInLive: number;
-  readonly examples: { readonly missingFromLive: unknown[]; readonly extraInLive: unknown[] };
+  /** A few of those rows, each as JSON text. */
+  readonly examples: { readonly missingFromLive: string[]; readonly extraInLive: string[] };
 }
 
 export interface ProjectionComparison {
@@ -206,7 +207,10 @@ async function compareTable(db: Kysely<any>, table: string, schema: string): Pro
   const difference = async (a: string, b: string) => {
     const diff = `select ${list} from ${a} except all select ${list} from ${b}`;
     const count = Number((await sql.raw<{ n: string }>(`select count(*)::text as n from (${diff}) d`).execute(db)).rows[0]?.n ?? 0);
-    const examples = count ? (await sql.raw(`${diff} limit 5`).execute(db)).rows : [];
+    // As JSON text built by the database: dates stay dates and 64-bit positions exact.
+    const examples = count
+      ? (await sql.raw<{ r: string }>(`select row_to_json(d)::text as r from (${diff} limit 5) d`).execute(db)).rows.map((x) => x.r)
+      : [];
     return { count, examples };
   };
   const countOf = async (t: string) => Number((await sql.raw<{ n: string }>(`select count(*)::text as n from ${t}`).execute(db)).rows[0]?.n ?? 0);

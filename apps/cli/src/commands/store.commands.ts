@@ -143,8 +143,12 @@ function printChainReport(chain: ChainReport): void {
     console.log(`log: FAILED after ${chain.events} good events`);
     console.log(`  ${chain.failure!.message}`);
   }
-  console.log(`head: position ${chain.headPosition}, hash ${chain.headHash}`);
-  if (chain.ok) console.log(`  (write it down; check later with: verify --anchor ${chain.headPosition}:${chain.headHash})`);
+  if (chain.ok) {
+    console.log(`head: position ${chain.headPosition}, hash ${chain.headHash}`);
+    console.log(`  (write it down; check later with: verify --anchor ${chain.headPosition}:${chain.headHash})`);
+  } else {
+    console.log(`head as recorded (not to be trusted while the chain fails): position ${chain.headPosition}, hash ${chain.headHash}`);
+  }
 }
 
 function printComparison(c: ProjectionComparison): void {
@@ -152,7 +156,7 @@ function printComparison(c: ProjectionComparison): void {
   for (const t of c.tables) {
     const verdict = t.missingFromLive === 0 && t.extraInLive === 0 ? 'same' : `${t.missingFromLive} rows missing, ${t.extraInLive} rows extra`;
     console.log(`  ${t.table.padEnd(28)} live ${String(t.liveRows).padStart(9)}  replay ${String(t.rebuiltRows).padStart(9)}  ${verdict}`);
-    for (const row of t.examples.missingFromLive) console.log(`    missing: ${JSON.stringify(row)}`);
-    for (const row of t.examples.extraInLive) console.log(`    extra:   ${JSON.stringify(row)}`);
+    for (const row of t.examples.missingFromLive) console.log(`    missing: ${row}`);
+    for (const row of t.examples.extraInLive) console.log(`    extra:   ${row}`);
   }
 }
