@@ -12,6 +12,12 @@ export interface CommandKeys {
 
 /** Leaving frees a person whose id the command does not carry: it conflicts with every join. */
 const ALL_PERSONS = 'person:*';
+/**
+ * Dissolving an enterprise's own union writes to an enterprise the command
+ * does not name (dissolve U1, then found U2 for the same enterprise must stay
+ * in that order): it conflicts with every command on an enterprise.
+ */
+const ALL_ENTERPRISES = 'enterprise:*';
 
 export function keysOf(command: Record<string, unknown>): CommandKeys {
   const s = (field: string) => (typeof command[field] === 'string' ? (command[field] as string) : undefined);
@@ -21,20 +27,20 @@ export function keysOf(command: Record<string, unknown>): CommandKeys {
       return { writes: k('area', 'areaId'), reads: k('area', 'parentId') };
     case 'RegisterEnterprise':
     case 'RelocateEnterprise':
-      return { writes: k('enterprise', 'creditCode'), reads: k('area', 'areaId') };
+      return { writes: k('enterprise', 'creditCode'), reads: [...k('area', 'areaId'), ALL_ENTERPRISES] };
     case 'ReportHeadcount':
     case 'CloseEnterprise':
     case 'RecordOutreach':
-      return { writes: k('enterprise', 'creditCode'), reads: [] };
+      return { writes: k('enterprise', 'creditCode'), reads: [ALL_ENTERPRISES] };
     case 'FoundEnterpriseUnion':
-      return { writes: [...k('union', 'unionId'), ...k('enterprise', 'creditCode')], reads: [] };
+      return { writes: [...k('union', 'unionId'), ...k('enterprise', 'creditCode')], reads: [ALL_ENTERPRISES] };
     case 'FoundFederation':
       return { writes: k('union', 'unionId'), reads: k('area', 'areaId') };
     case 'DissolveUnion':
-      return { writes: k('union', 'unionId'), reads: [] };
+      return { writes: [...k('union', 'unionId'), ALL_ENTERPRISES], reads: [] };
     case 'CoverEnterprise':
     case 'UncoverEnterprise':
-      return { writes: k('enterprise', 'creditCode'), reads: k('union', 'federationId') };
+      return { writes: k('enterprise', 'creditCode'), reads: [...k('union', 'federationId'), ALL_ENTERPRISES] };
     case 'JoinUnion':
       return {
         writes: [...k('member', 'memberId'), ...k('person', 'personId')],

@@ -51,4 +51,17 @@ describe('which commands may run side by side during an import', () => {
     expect(locks.canRun(headcountE2)).toBe(false);
     locks.release(a);
   });
+
+  it("a union's dissolution keeps its place among commands on any enterprise (it may be an enterprise's own union)", () => {
+    const dissolve = keysOf({ type: 'DissolveUnion', unionId: 'U1' });
+    const foundAnother = keysOf({ type: 'FoundEnterpriseUnion', unionId: 'U2', creditCode: 'E1' });
+    locks.hold(dissolve);
+    expect(locks.canRun(foundAnother)).toBe(false);
+    expect(locks.canRun(headcountE2)).toBe(false);
+    locks.release(dissolve);
+    locks.hold(headcountE2);
+    expect(locks.canRun(foundAnother)).toBe(true); // enterprises still run side by side
+    expect(locks.canRun(dissolve)).toBe(false);
+    locks.release(headcountE2);
+  });
 });

@@ -39,6 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
        position bigint not null,
        hash bytea not null,
        recorded_at timestamptz not null)`,
+    EVENT_CONTENT,
     EVENT_HASH,
     // Dense positions for events stored before this migration (order kept).
     `update events set global_position = -global_position`,
@@ -71,15 +72,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-/** The chained hash of one event (see the header). */
-const EVENT_HASH = `
-create function event_hash(
-  p_previous bytea, p_position bigint, p_event_id uuid, p_stream text, p_revision bigint, p_type text,
+/** The bytes of one event that its hash covers (see the header), and its chained hash. */
+const EVENT_CONTENT = `
+create function event_content(
+  p_position bigint, p_event_id uuid, p_stream text, p_revision bigint, p_type text,
   p_data jsonb, p_metadata jsonb, p_occurred_on date, p_recorded_at timestamptz, p_schema_version integer
 ) returns bytea
-language sql immutable
+language sql stable
 as $fn$
-  select sha256(p_previous || convert_to(
+  select convert_to(
     octet_length(p_position::text) || ':' || p_position::text || ';' ||
     octet_length(p_event_id::text) || ':' || p_event_id::text || ';' ||
     octet_length(p_stream) || ':' || p_stream || ';' ||
@@ -90,7 +91,18 @@ as $fn$
     octet_length(coalesce(to_char(p_occurred_on, 'YYYY-MM-DD'), '')) || ':' || coalesce(to_char(p_occurred_on, 'YYYY-MM-DD'), '') || ';' ||
     octet_length(((extract(epoch from p_recorded_at) * 1000000)::bigint)::text) || ':' || ((extract(epoch from p_recorded_at) * 1000000)::bigint)::text || ';' ||
     octet_length(p_schema_version::text) || ':' || p_schema_version::text || ';',
-    'UTF8'))
+    'UTF8')
+$fn$`;
+
+const EVENT_HASH = `
+create function event_hash(
+  p_previous bytea, p_position bigint, p_event_id uuid, p_stream text, p_revision bigint, p_type text,
+  p_data jsonb, p_metadata jsonb, p_occurred_on date, p_recorded_at timestamptz, p_schema_version integer
+) returns bytea
+language sql stable
+as $fn$
+  select sha256(p_previous || event_content(p_position, p_event_id, p_stream, p_revision, p_type,
+                                            p_data, p_metadata, p_occurred_on, p_recorded_at, p_schema_version))
 $fn$`;
 
 /**
@@ -112,7 +124,8 @@ declare
   v_position bigint;
   v_hash bytea;
   v_at timestamptz;
-  v_positions bigint[] := array_fill(0::bigint, array[v_count]);
+  v_positions bigint[];
+  v_contents bytea[];
   v_hashes bytea[] := array_fill(null::bytea, array[v_count]);
   v_inserted integer;
 begin
@@ -121,13 +134,18 @@ begin
   if not found then
     raise exception 'the event log has no head row (event_log_head)' using errcode = '55000';
   end if;
+  -- The contents in one query (the SQL function is inlined), then the chain:
+  -- one sha256 per event.
+  select array_agg(event_content(v_position + o, p_ids[o], p_streams[o], p_revisions[o], p_types[o],
+                                 v_data[o], v_metadata[o], p_occurred_on[o], v_at, p_schema_versions[o]) order by o),
+         array_agg(v_position + o order by o)
+    into v_contents, v_positions
+  from generate_series(1, v_count) o;
   for i in 1 .. v_count loop
-    v_position := v_position + 1;
-    v_hash := event_hash(v_hash, v_position, p_ids[i], p_streams[i], p_revisions[i], p_types[i],
-                         v_data[i], v_metadata[i], p_occurred_on[i], v_at, p_schema_versions[i]);
-    v_positions[i] := v_position;
+    v_hash := sha256(v_hash || v_contents[i]);
     v_hashes[i] := v_hash;
   end loop;
+  v_position := v_position + v_count;
 
   insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata,
                       occurred_on, recorded_at, schema_version, hash)
