@@ -1,27 +1,17 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli, requireBuiltCli } from './support/cli.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
 
-const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
 const E = creditCode(951);
-
-/** Runs the built CLI; never rejects: the exit code is in the answer. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** `npm run cli -- history` on the embedded store, after an import of a short history. */
 describe('cli history', () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'uce-cli-history-'));
     env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-history-test-key-0123456789' };
     const lines = [

@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli, requireBuiltCli } from './support/cli.js';
 import { sql } from 'kysely';
 import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
 import { openDatabase } from '../../../libs/persistence/src/index.js';
-
-const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** `npm run cli -- verify` on the embedded store: an auditor's check of the log and the read models. */
 describe('cli verify', () => {
@@ -30,7 +20,7 @@ describe('cli verify', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+    requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'uce-cli-verify-'));
     env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-verify-test-key-0123456789' };
     const lines = [
