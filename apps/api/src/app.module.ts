@@ -6,6 +6,8 @@ import { ReadModelsModule } from '../../../libs/read-models/src/index.js';
 import { CommandsController } from './commands/commands.controller.js';
 import { CoverageController } from './organizing-coverage/coverage.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { ReadAccess } from './organizing-coverage/read-access.js';
+import { ORGANIZING_CONTROLLERS } from './organizing-work/organizing.controllers.js';
 import { HistoryController } from './history/history.controller.js';
 
 @Module({})
@@ -18,7 +20,8 @@ export class AppModule {
         CommandsModule.forRoot(config),
         ReadModelsModule.forRoot({ runProjections: config.projections === 'inline' }),
       ],
-      controllers: [HealthController, CommandsController, CoverageController, HistoryController],
+      controllers: [HealthController, CommandsController, CoverageController, HistoryController, ...ORGANIZING_CONTROLLERS],
+      providers: [ReadAccess],
     };
   }
 }

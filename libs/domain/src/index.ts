@@ -4,3 +4,4 @@ export * from './enterprise/enterprise.js';
 export * from './union/union.js';
 export * from './membership/membership.js';
 export * from './campaign/campaign.js';
+export * from './campaign/occupations.js';

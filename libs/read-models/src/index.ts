@@ -4,3 +4,8 @@ export * from './organizing-coverage/coverage.queries.js';
 export * from './organizing-coverage/coverage-revisions.js';
 export * from './nest/read-models.module.js';
 export * from './export/spreadsheets.js';
+export * from './organizing-work/organizing.projection.js';
+export * from './organizing-work/campaign-progress.js';
+export * from './organizing-work/ceremony-compliance.js';
+export * from './organizing-work/outreach.js';
+export * from './organizing-work/target-gap.js';

@@ -1,31 +1,24 @@
-import { Controller, Get, HttpException, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AcknowledgedPositions } from '../../../../libs/commands/src/index.js';
-import { DATABASE, type Database } from '../../../../libs/persistence/src/index.js';
-import type { ProjectionRunner } from '../../../../libs/projections/src/index.js';
 import {
-  areaExists,
   coverageAsOf,
   coverageRevisions,
   coverageTable,
   enterprisesAsOf,
   enterpriseTable,
   positionKnownAt,
-  PROJECTION_RUNNER,
   toCsv,
   type Knowledge,
   toXlsx,
   type Table,
 } from '../../../../libs/read-models/src/index.js';
-import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, requiredText, statusParam, todayInChina } from './query-params.js';
+import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, statusParam, todayInChina } from './query-params.js';
+import { ReadAccess } from './read-access.js';
 import { CoverageQuery } from './coverage.openapi.js';
 import { seriesDates, STEPS, type Step } from './series.js';
 
 /** Largest enterprise list one export holds. */
 const EXPORT_LIMIT = 500_000;
-
-/** How long a query waits for the read models to catch up with what was acknowledged. */
-const FRESHNESS_WAIT_MS = 2000;
 
 /**
  * Coverage as of a date, for any area (and everything below it), with the
@@ -35,25 +28,14 @@ const FRESHNESS_WAIT_MS = 2000;
  */
 @Controller('coverage')
 export class CoverageController {
-  constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
-    private readonly acknowledged: AcknowledgedPositions,
-  ) {}
+  constructor(private readonly access: ReadAccess) {}
 
-  private async fresh(requested: bigint) {
-    const wanted = requested > this.acknowledged.latest ? requested : this.acknowledged.latest;
-    const { position, caughtUp } = await this.runner.waitFor(wanted, FRESHNESS_WAIT_MS);
-    return { position: position.toString(), caughtUp };
+  private fresh(requested: bigint) {
+    return this.access.fresh(requested);
   }
 
-  private async area(value: unknown, knowledge?: Knowledge): Promise<string> {
-    const areaId = requiredText(value, 'areaId');
-    if (!(await areaExists(this.database.db, areaId, knowledge))) {
-      const when = knowledge ? ' at that time' : '';
-      throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined${when}` }, 404);
-    }
-    return areaId;
+  private area(value: unknown, knowledge?: Knowledge): Promise<string> {
+    return this.access.area(value, knowledge);
   }
 
   /**
@@ -65,7 +47,7 @@ export class CoverageController {
     const at = instantParam(query['knownAt'], 'knownAt');
     const requested = positionParam(query['position']);
     if (at === undefined) return { knowledge: undefined, knownAt: undefined, freshness: await this.fresh(requested) };
-    const position = await positionKnownAt(this.database.db, at);
+    const position = await positionKnownAt(this.access.db, at);
     const freshness = await this.fresh(position > requested ? position : requested);
     return { knowledge: { position }, knownAt: { at, position: position.toString() }, freshness };
   }
@@ -85,7 +67,7 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    return { ...(await coverageAsOf(this.database.db, areaId, asOf, knowledge)), ...CoverageController.echo(knownAt), freshness };
+    return { ...(await coverageAsOf(this.access.db, areaId, asOf, knowledge)), ...CoverageController.echo(knownAt), freshness };
   }
 
   /**
@@ -105,11 +87,11 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const at = instantParam(query['knownAt'], 'knownAt');
     if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
-    const since = await positionKnownAt(this.database.db, at);
+    const since = await positionKnownAt(this.access.db, at);
     const freshness = await this.fresh(positionParam(query['position']));
     const areaId = await this.area(query['areaId']);
     const until = BigInt(freshness.position);
-    const revisions = await coverageRevisions(this.database.db, areaId, asOf, since < until ? since : until, until);
+    const revisions = await coverageRevisions(this.access.db, areaId, asOf, since < until ? since : until, until);
     return { knownAt: at, ...revisions, freshness };
   }
 
@@ -123,7 +105,7 @@ export class CoverageController {
     const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    const { total, items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset: (page - 1) * pageSize });
+    const { total, items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset: (page - 1) * pageSize });
     return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, ...CoverageController.echo(knownAt), freshness };
   }
 
@@ -140,7 +122,7 @@ export class CoverageController {
     const areaId = await this.area(query['areaId'], knowledge);
     const points = [];
     for (const date of dates) {
-      const { areaId: _a, ...figures } = await coverageAsOf(this.database.db, areaId, date, knowledge);
+      const { areaId: _a, ...figures } = await coverageAsOf(this.access.db, areaId, date, knowledge);
       points.push(figures);
     }
     return { areaId, from, to, step, points, ...CoverageController.echo(knownAt), freshness };
@@ -154,7 +136,7 @@ export class CoverageController {
     const format = formatParam(query['format']);
     const { knowledge } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    await send(reply, coverageTable(await coverageAsOf(this.database.db, areaId, asOf, knowledge)), format, `coverage-${areaId}-${asOf}`);
+    await send(reply, coverageTable(await coverageAsOf(this.access.db, areaId, asOf, knowledge)), format, `coverage-${areaId}-${asOf}`);
   }
 
   /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
@@ -167,7 +149,7 @@ export class CoverageController {
     const format = formatParam(query['format']);
     const { knowledge } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    const { items } = await enterprisesAsOf(this.database.db, areaId, asOf, { band, status, knowledge, limit: EXPORT_LIMIT, offset: 0 });
+    const { items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: EXPORT_LIMIT, offset: 0 });
     const suffix = [band, status].filter(Boolean).join('-');
     await send(reply, enterpriseTable(items), format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
   }

@@ -4,6 +4,7 @@ import * as coverageReadModel from './1763800000000-coverage-read-model.js';
 import * as appendMultiple from './1763900000000-append-multiple.js';
 import * as hashChain from './1764000000000-hash-chain.js';
 import * as bitemporalCoverage from './1764100000000-bitemporal-coverage.js';
+import * as organizingReadModels from './1764200000000-organizing-read-models.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '1763900000000-append-multiple': appendMultiple,
   '1764000000000-hash-chain': hashChain,
   '1764100000000-bitemporal-coverage': bitemporalCoverage,
+  '1764200000000-organizing-read-models': organizingReadModels,
 };

@@ -3,9 +3,10 @@ import type { EventStore } from '../../../event-store/src/index.js';
 import { DATABASE, EVENT_STORE, type Database } from '../../../persistence/src/index.js';
 import { ProjectionRunner } from '../../../projections/src/index.js';
 import { coverageProjection } from '../organizing-coverage/coverage.projection.js';
+import { organizingProjection } from '../organizing-work/organizing.projection.js';
 
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
-export const ALL_PROJECTIONS = [coverageProjection];
+export const ALL_PROJECTIONS = [coverageProjection, organizingProjection];
 
 export interface ReadModelsOptions {
   /** Run the projections in this process (default), or leave them to a worker (`npm run cli -- project`). */

@@ -1,0 +1,44 @@
+import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { AcknowledgedPositions } from '../../../../libs/commands/src/index.js';
+import { DATABASE, type Database } from '../../../../libs/persistence/src/index.js';
+import type { ProjectionRunner } from '../../../../libs/projections/src/index.js';
+import { areaExists, PROJECTION_RUNNER, type Knowledge } from '../../../../libs/read-models/src/index.js';
+import { requiredText } from './query-params.js';
+
+/** How long a query waits for the read models to catch up with what was acknowledged. */
+const FRESHNESS_WAIT_MS = 2000;
+
+/**
+ * What every read endpoint needs: the read models' database, freshness
+ * (read-your-writes: wait for what this server acknowledged, or for the
+ * `position` the client names) and the area check.
+ */
+@Injectable()
+export class ReadAccess {
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    private readonly acknowledged: AcknowledgedPositions,
+  ) {}
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Waits (up to 2 s) until the read models have applied the log up to what was acknowledged or requested. */
+  async fresh(requested: bigint): Promise<{ position: string; caughtUp: boolean }> {
+    const wanted = requested > this.acknowledged.latest ? requested : this.acknowledged.latest;
+    const { position, caughtUp } = await this.runner.waitFor(wanted, FRESHNESS_WAIT_MS);
+    return { position: position.toString(), caughtUp };
+  }
+
+  /** The `areaId` parameter of a defined area (as known then, with knowledge), else 400 / 404 UNKNOWN_AREA. */
+  async area(value: unknown, knowledge?: Knowledge): Promise<string> {
+    const areaId = requiredText(value, 'areaId');
+    if (!(await areaExists(this.database.db, areaId, knowledge))) {
+      const when = knowledge ? ' at that time' : '';
+      throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined${when}` }, 404);
+    }
+    return areaId;
+  }
+}

@@ -1,0 +1,80 @@
+import { sql, type Kysely } from 'kysely';
+import type { RecordedEvent } from '../../../event-store/src/index.js';
+import type { Projection } from '../../../projections/src/index.js';
+import { createOrganizingTables } from '../../../persistence/src/migrations/1764200000000-organizing-read-models.js';
+
+/** Tables this projection owns (emptied by a rebuild). */
+export const ORGANIZING_TABLES = ['rm_campaigns', 'rm_ceremonies', 'rm_attributed_joins', 'rm_outreach'] as const;
+
+/**
+ * Organizing work: campaigns and ceremonies as defined, the joins attributed
+ * to a campaign or a ceremony (with the member's leaving, when it comes), and
+ * the first date each outreach step was reached by each enterprise. Every
+ * write is keyed or an upsert, so a late event lands in place: a late
+ * outreach report moves the step's date back, a late leave sets left_on.
+ */
+export const organizingProjection: Projection = {
+  name: 'organizing',
+  tables: ORGANIZING_TABLES,
+
+  async createTables(db) {
+    await sql`create table if not exists projection_checkpoints (
+      name text primary key, position bigint not null default 0, updated_at timestamptz not null default now())`.execute(db);
+    await createOrganizingTables(db);
+  },
+
+  async apply(db: Kysely<any>, events: readonly RecordedEvent[]): Promise<void> {
+    for (const e of events) {
+      const d = e.data as Record<string, any>;
+      switch (e.type) {
+        case 'CampaignLaunched':
+          await db
+            .insertInto('rm_campaigns')
+            .values({
+              campaign_id: d.campaignId,
+              name: d.name,
+              area_id: d.areaId,
+              target_joins: d.targetJoins,
+              starts_on: d.startsOn,
+              ends_on: d.endsOn,
+              target_occupations: JSON.stringify(d.targetOccupations ?? []),
+            })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          break;
+        case 'CeremonyHeld':
+          await db
+            .insertInto('rm_ceremonies')
+            .values({ ceremony_id: d.ceremonyId, area_id: d.areaId, campaign_id: d.campaignId, held_on: d.occurredOn })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          break;
+        case 'MemberJoined':
+          if (!d.campaignId && !d.ceremonyId) break;
+          await db
+            .insertInto('rm_attributed_joins')
+            .values({
+              member_id: d.memberId,
+              campaign_id: d.campaignId,
+              ceremony_id: d.ceremonyId,
+              union_id: d.unionId,
+              occupation: d.occupation,
+              channel: d.channel,
+              new_form: d.newForm,
+              joined_on: d.occurredOn,
+            })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          break;
+        case 'MemberLeft':
+          await db.updateTable('rm_attributed_joins').set({ left_on: d.occurredOn }).where('member_id', '=', d.memberId).execute();
+          break;
+        case 'OutreachRecorded':
+          await sql`
+            insert into rm_outreach (credit_code, step, reached_on) values (${d.creditCode}, ${d.step}, ${d.occurredOn})
+            on conflict (credit_code, step) do update set reached_on = least(rm_outreach.reached_on, excluded.reached_on)`.execute(db);
+          break;
+      }
+    }
+  },
+};
