@@ -80,7 +80,11 @@ function tally<K>(rows: readonly JoinRow[], keyOf: (r: JoinRow) => K, asOf: stri
   return out;
 }
 
-const byJoinedDesc = <T extends JoinCount>(a: T, b: T) => b.joined - a.joined;
+/** Most joins first; ties in the order of their names. */
+const byJoinedDesc =
+  <T extends JoinCount>(name: (x: T) => string | null) =>
+  (a: T, b: T) =>
+    b.joined - a.joined || (name(a) ?? '\uffff').localeCompare(name(b) ?? '\uffff');
 
 /**
  * A joining drive's progress as of a date: the joins attributed to it — by
@@ -155,9 +159,9 @@ export async function campaignProgress(db: Kysely<any>, campaignId: string, asOf
     bySubdistrict: [...tally(rows, (r) => [r.subdistrict_id, r.subdistrict_name] as const, asOf).values()]
       .map(({ key: [areaId, name], joined, left: gone }) => ({ areaId, name, joined, left: gone }))
       .sort((a, b) => (a.areaId ?? '\uffff').localeCompare(b.areaId ?? '\uffff')),
-    byOccupation: [...byOccupation.values()].sort(byJoinedDesc),
-    unmappedOccupations: unmappedOccupations.sort(byJoinedDesc),
-    byChannel: [...tally(rows, (r) => r.channel, asOf).values()].map(({ key, ...n }) => ({ channel: key, ...n })).sort(byJoinedDesc),
+    byOccupation: [...byOccupation.values()].sort(byJoinedDesc((o) => o.group)),
+    unmappedOccupations: unmappedOccupations.sort(byJoinedDesc((o) => o.asWritten)),
+    byChannel: [...tally(rows, (r) => r.channel, asOf).values()].map(({ key, ...n }) => ({ channel: key, ...n })).sort(byJoinedDesc((c) => c.channel)),
     byCeremony: [...tally(rows, (r) => [r.ceremony_id, r.held_on, r.ceremony_area] as const, asOf).values()]
       .map(({ key: [ceremonyId, heldOn, areaId], ...n }) => ({ ceremonyId, heldOn, areaId, ...n }))
       .sort((a, b) => (a.heldOn ?? '\uffff').localeCompare(b.heldOn ?? '\uffff') || (a.ceremonyId ?? '').localeCompare(b.ceremonyId ?? '')),

@@ -37,7 +37,8 @@ export const organizingProjection: Projection = {
               target_joins: d.targetJoins,
               starts_on: d.startsOn,
               ends_on: d.endsOn,
-              target_occupations: JSON.stringify(d.targetOccupations ?? []),
+              // As text cast in SQL: a driver would encode a string bound to jsonb once more.
+              target_occupations: sql`${JSON.stringify(d.targetOccupations ?? [])}::text::jsonb`,
             })
             .onConflict((oc) => oc.doNothing())
             .execute();
