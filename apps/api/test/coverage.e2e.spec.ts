@@ -61,7 +61,13 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
       asOf: '2021-06-30',
       bands: { '100+': f(3, 1, 0), '25-99': f(2, 1, 1), '<25': f(2, 0, 2) },
       newForm: f(2, 0, 2),
-      members: { total: 3, newForm: 1 },
+      members: {
+        total: 3,
+        newForm: 1,
+        // Breakdowns beyond the contract's fields: by kind of union, and by the area's direct sub-areas.
+        byUnionKind: { enterprise: { total: 2, newForm: 0 }, federation: { total: 1, newForm: 1 } },
+        byArea: [{ areaId: 'BJ', name: '布吉街道', kind: 'subdistrict', total: 3, newForm: 1 }],
+      },
       freshness: { position: expect.any(String), caughtUp: true },
     });
   });
@@ -73,16 +79,16 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(nk.bands).toEqual({ '100+': f(2, 1, 0), '25-99': f(1, 0, 1), '<25': f(2, 0, 2) });
     const hg = (await api.get('/api/coverage?areaId=HG&asOf=2021-06-30')).body;
     expect(hg.bands['100+']).toEqual(f(1, 0, 0));
-    expect(hg.members).toEqual({ total: 0, newForm: 0 });
+    expect(hg.members).toMatchObject({ total: 0, newForm: 0, byArea: [] });
   });
 
   it('answers as of any date: before the foundings, and while the closed enterprise was open', async () => {
     const early = (await api.get('/api/coverage?areaId=LG&asOf=2020-01-15')).body;
     expect(early.bands).toEqual({ '100+': f(3, 0, 0), '25-99': f(2, 0, 0), '<25': f(3, 0, 0) });
-    expect(early.members).toEqual({ total: 0, newForm: 0 });
+    expect(early.members).toMatchObject({ total: 0, newForm: 0 });
     const autumn = (await api.get('/api/coverage?areaId=LG&asOf=2020-10-01')).body;
     expect(autumn.bands['<25']).toEqual(f(3, 0, 2));
-    expect(autumn.members).toEqual({ total: 4, newForm: 1 });
+    expect(autumn.members).toMatchObject({ total: 4, newForm: 1 });
   });
 
   it('takes a late report into account, for the past it changes only', async () => {
@@ -117,7 +123,7 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(status).toBe(200);
     expect(body.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30', '2020-05-31', '2020-06-15']);
     const march = (await api.get('/api/coverage?areaId=LG&asOf=2020-03-31')).body;
-    expect(body.points[2]).toEqual({ asOf: '2020-03-31', bands: march.bands, newForm: march.newForm, members: march.members });
+    expect(body.points[2]).toEqual({ asOf: '2020-03-31', bands: march.bands, newForm: march.newForm, members: { total: march.members.total, newForm: march.members.newForm } });
     const quarters = (await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=quarter')).body;
     expect(quarters.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-03-31', '2020-06-30', '2020-09-30', '2020-12-31']);
     expect((await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=week')).status).toBe(400);

@@ -9,3 +9,4 @@ export * from './organizing-work/campaign-progress.js';
 export * from './organizing-work/ceremony-compliance.js';
 export * from './organizing-work/outreach.js';
 export * from './organizing-work/target-gap.js';
+export * from './organizing-coverage/membership-counts.js';

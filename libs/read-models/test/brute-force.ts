@@ -15,7 +15,7 @@ import {
   type UnionEvent,
   type UnionState,
 } from '../../domain/src/index.js';
-import type { Coverage, Figures } from '../src/index.js';
+import type { Coverage, Figures, MembershipBreakdown } from '../src/index.js';
 
 /**
  * Coverage computed the slow, obvious way, straight from the contract's
@@ -78,6 +78,14 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
 
   let total = 0;
   let newFormMembers = 0;
+  const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
+  const byArea = new Map<string, { total: number; newForm: number }>();
+  /** The area's direct sub-area on the path to `a` (or the area itself). */
+  const childOnPath = (a: string): string => {
+    let x = a;
+    while (x !== areaId && parent.get(x) && parent.get(x) !== areaId) x = parent.get(x)!;
+    return x;
+  };
   for (const { state, newForm: nf } of members.values()) {
     if (state.status !== 'member' || state.joinedOn > date || (state.leftOn !== null && state.leftOn <= date)) continue;
     const union = unions.get(unionOn(state, date)!);
@@ -86,6 +94,24 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     if (!within(where)) continue;
     total++;
     if (nf) newFormMembers++;
+    const sub = byArea.get(childOnPath(where!)) ?? { total: 0, newForm: 0 };
+    byArea.set(childOnPath(where!), sub);
+    for (const counts of [byUnionKind[union.kind], sub]) {
+      counts.total++;
+      if (nf) counts.newForm++;
+    }
   }
+  lastBreakdown = {
+    byUnionKind,
+    byArea: [...byArea.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, counts]) => ({ areaId: id, ...counts })),
+  };
   return { areaId, asOf: date, bands, newForm, members: { total, newForm: newFormMembers } };
+}
+
+let lastBreakdown: { byUnionKind: MembershipBreakdown['byUnionKind']; byArea: Array<{ areaId: string; total: number; newForm: number }> } | undefined;
+
+/** The membership breakdowns, the slow way (areas given by id only; names and kinds are the read model's). */
+export function bruteForceBreakdown(log: readonly RecordedEvent[], areaId: string, date: string) {
+  bruteForceCoverage(log, areaId, date);
+  return lastBreakdown!;
 }

@@ -6,6 +6,8 @@ import {
   coverageTable,
   enterprisesAsOf,
   enterpriseTable,
+  membershipBreakdown,
+  membershipsByUnion,
   positionKnownAt,
   toCsv,
   type Knowledge,
@@ -67,7 +69,27 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    return { ...(await coverageAsOf(this.access.db, areaId, asOf, knowledge)), ...CoverageController.echo(knownAt), freshness };
+    const coverage = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
+    const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
+    return { ...coverage, members: { ...coverage.members, ...breakdown }, ...CoverageController.echo(knownAt), freshness };
+  }
+
+  @CoverageQuery(
+    'Memberships per union located in the area, largest first',
+    'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), paginated.',
+    ['areaId', 'asOf', 'page', 'pageSize', 'knownAt', 'position'],
+  )
+  @Get('members')
+  async members(@Query() query: Record<string, unknown>) {
+    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
+    const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
+    const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
+    const { knowledge, knownAt, freshness } = await this.knowledge(query);
+    const areaId = await this.area(query['areaId'], knowledge);
+    const { members } = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
+    const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
+    const { unions, items } = await membershipsByUnion(this.access.db, areaId, asOf, { knowledge, limit: pageSize, offset: (page - 1) * pageSize });
+    return { areaId, asOf, ...members, ...breakdown, unions, page, pageSize, items, ...CoverageController.echo(knownAt), freshness };
   }
 
   /**
