@@ -7,6 +7,8 @@ const E2 = creditCode(102); // 30 staff, new-form
 const E3 = creditCode(103); // 10 staff, covered by the federation
 const P1 = residentId(1);
 const P2 = residentId(2);
+const P3 = residentId(31);
+const P4 = residentId(32);
 
 /** Every command of the contract, valid, in an order where each can succeed. */
 const VALID_COMMANDS = [
@@ -32,6 +34,19 @@ const VALID_COMMANDS = [
   { type: 'UncoverEnterprise', federationId: 'F-NK', creditCode: E3, occurredOn: '2021-01-01' },
   { type: 'CloseEnterprise', creditCode: E3, occurredOn: '2021-02-01' },
   { type: 'DissolveUnion', unionId: 'F-NK', occurredOn: '2021-03-01' },
+  // The membership lifecycle (docs/membership.md): retention, resumption, succession, cards.
+  { type: 'FoundFederation', unionId: 'F-BJ', name: '布吉街道总工会', scope: 'regional', areaId: 'BJ', occurredOn: '2020-02-01' },
+  { type: 'JoinUnion', memberId: 'M3', personId: P3, name: '孙七', unionId: 'U-E1', occurredOn: '2021-01-10' },
+  { type: 'JoinUnion', memberId: 'M4', personId: P4, name: '周八', unionId: 'U-E1', occurredOn: '2021-01-10' },
+  { type: 'RetainMembership', memberId: 'M3', reason: 'unemployed', heldByUnionId: 'F-BJ', occurredOn: '2021-02-01' },
+  { type: 'RetainMembership', memberId: 'M4', reason: 'retired', occurredOn: '2021-02-01' },
+  { type: 'IssueMemberCard', memberId: 'M4', cardNumber: 'SZ-000010', occurredOn: '2021-02-05' },
+  { type: 'ResumeMembership', memberId: 'M3', unionId: 'U-E1', occurredOn: '2021-04-01' },
+  { type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'U-E1', toUnionId: 'F-BJ', reason: 'unionDissolved', occurredOn: '2021-05-01' },
+  { type: 'PassMembershipUp', memberId: 'M3', fromUnionId: 'U-E1', reason: 'enterpriseClosed', occurredOn: '2021-05-01' },
+  { type: 'IssueMemberCard', memberId: 'M3', cardNumber: 'SZ-000001', occurredOn: '2021-05-02' },
+  { type: 'ReplaceMemberCard', memberId: 'M3', newCardNumber: 'SZ-000002', reason: 'lost', occurredOn: '2021-06-01' },
+  { type: 'RevokeMemberCard', memberId: 'M3', reason: 'misused', occurredOn: '2021-07-01' },
 ];
 
 /** Malformed commands: 400 and the code. */
@@ -54,6 +69,11 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ['an unknown scope', { type: 'FoundFederation', unionId: 'F9', name: 'x', scope: 'global', areaId: 'LG', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
   ['an unknown outreach step', { type: 'RecordOutreach', creditCode: E2, step: 'phoned', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
   ['a campaign ending before it starts', { type: 'LaunchCampaign', campaignId: 'C9', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-02-01', endsOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  ['a card number too short', { type: 'IssueMemberCard', memberId: 'M3', cardNumber: 'A1', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['a card number with a space', { type: 'ReplaceMemberCard', memberId: 'M3', newCardNumber: 'SZ 000123', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['an unknown retention reason', { type: 'RetainMembership', memberId: 'M2', reason: 'sick', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['an unknown succession reason', { type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'F-BJ', reason: 'merged', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['an unknown field on a lifecycle command', { type: 'ResumeMembership', memberId: 'M4', unionId: 'U-E1', occurredOn: '2021-08-01', toUnionId: 'U-E1' }, 'INVALID_FIELDS'],
   ['newForm that is not a boolean', { type: 'RegisterEnterprise', creditCode: creditCode(199), name: 'x', areaId: 'NK', headcount: 1, newForm: 'yes', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
 ];
 
@@ -90,6 +110,28 @@ const RULE_BREAKING: Array<[string, unknown, string]> = [
   ['a campaign id in use', { type: 'LaunchCampaign', campaignId: 'C1', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-01-01', endsOn: '2021-01-31' }, 'CAMPAIGN_ALREADY_EXISTS'],
   ['a ceremony held by a district', { type: 'HoldCeremony', ceremonyId: 'K9', areaId: 'LG', occurredOn: '2021-01-01' }, 'CEREMONY_AREA_TOO_HIGH'],
   ['a ceremony for an unknown campaign', { type: 'HoldCeremony', ceremonyId: 'K9', areaId: 'BJ', occurredOn: '2021-01-01', campaignId: 'C404' }, 'UNKNOWN_CAMPAIGN'],
+  ['a retention of a member who left', { type: 'RetainMembership', memberId: 'M1', reason: 'retired', occurredOn: '2021-01-01' }, 'MEMBERSHIP_NOT_ACTIVE'],
+  ['a retention held by a dissolved union', { type: 'RetainMembership', memberId: 'M2', reason: 'unemployed', heldByUnionId: 'F-NK', occurredOn: '2021-06-01' }, 'UNION_NOT_ACTIVE'],
+  ['a retention dated before a change of union', { type: 'RetainMembership', memberId: 'M2', reason: 'unemployed', occurredOn: '2021-04-01' }, 'MEMBER_HAS_LATER_FACTS'],
+  ['a second retention', { type: 'RetainMembership', memberId: 'M4', reason: 'unemployed', occurredOn: '2021-03-01' }, 'MEMBERSHIP_ALREADY_RETAINED'],
+  ['a transfer of a retained member', { type: 'TransferMembership', memberId: 'M4', toUnionId: 'F-BJ', occurredOn: '2021-03-01' }, 'MEMBERSHIP_RETAINED'],
+  ['a resumption of a member not retained', { type: 'ResumeMembership', memberId: 'M2', unionId: 'U-E1', occurredOn: '2021-06-01' }, 'MEMBERSHIP_NOT_RETAINED'],
+  ['a resumption dated before the retention', { type: 'ResumeMembership', memberId: 'M4', unionId: 'U-E1', occurredOn: '2021-01-15' }, 'DATE_BEFORE_RETENTION'],
+  ['a resumption in a dissolved union', { type: 'ResumeMembership', memberId: 'M4', unionId: 'F-NK', occurredOn: '2021-06-01' }, 'UNION_NOT_ACTIVE'],
+  ['a pass-up of a member no longer in the union', { type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'U-E1', toUnionId: 'F-BJ', reason: 'enterpriseClosed', occurredOn: '2021-06-01' }, 'MEMBERSHIP_NOT_IN_UNION'],
+  ['a member flagged twice', { type: 'PassMembershipUp', memberId: 'M3', fromUnionId: 'U-E1', reason: 'enterpriseClosed', occurredOn: '2021-05-01' }, 'ALREADY_AWAITING_TRANSFER'],
+  ['a pass-up to an enterprise union', { type: 'PassMembershipUp', memberId: 'M4', fromUnionId: 'U-E1', toUnionId: 'U-E1', reason: 'enterpriseClosed', occurredOn: '2021-03-01' }, 'NOT_A_FEDERATION'],
+  ['a pass-up to a dissolved federation', { type: 'PassMembershipUp', memberId: 'M4', fromUnionId: 'U-E1', toUnionId: 'F-NK', reason: 'enterpriseClosed', occurredOn: '2021-06-01' }, 'UNION_NOT_ACTIVE'],
+  ['a pass-up of an unknown member', { type: 'PassMembershipUp', memberId: 'M404', fromUnionId: 'U-E1', reason: 'enterpriseClosed', occurredOn: '2021-06-01' }, 'UNKNOWN_MEMBER'],
+  ['a card number used before (revoked)', { type: 'IssueMemberCard', memberId: 'M3', cardNumber: 'SZ-000001', occurredOn: '2021-08-01' }, 'CARD_NUMBER_ALREADY_USED'],
+  ['a card number used before, in other letter case', { type: 'IssueMemberCard', memberId: 'M2', cardNumber: 'sz-000002', occurredOn: '2021-08-01' }, 'CARD_NUMBER_ALREADY_USED'],
+  ['a card for a member who left', { type: 'IssueMemberCard', memberId: 'M1', cardNumber: 'SZ-000020', occurredOn: '2021-08-01' }, 'MEMBERSHIP_NOT_ACTIVE'],
+  ['a card for an unknown member', { type: 'IssueMemberCard', memberId: 'M404', cardNumber: 'SZ-000020', occurredOn: '2021-08-01' }, 'UNKNOWN_MEMBER'],
+  ['a second valid card', { type: 'IssueMemberCard', memberId: 'M4', cardNumber: 'SZ-000011', occurredOn: '2021-08-01' }, 'CARD_ALREADY_ISSUED'],
+  ['a replacement without a valid card', { type: 'ReplaceMemberCard', memberId: 'M3', newCardNumber: 'SZ-000020', occurredOn: '2021-08-01' }, 'NO_VALID_CARD'],
+  ['a replacement by a used number', { type: 'ReplaceMemberCard', memberId: 'M4', newCardNumber: 'SZ-000001', occurredOn: '2021-08-01' }, 'CARD_NUMBER_ALREADY_USED'],
+  ['a replacement dated before the card was issued', { type: 'ReplaceMemberCard', memberId: 'M4', newCardNumber: 'SZ-000020', occurredOn: '2021-02-01' }, 'CARD_HAS_LATER_FACTS'],
+  ['a revocation without a valid card', { type: 'RevokeMemberCard', memberId: 'M3', occurredOn: '2021-08-01' }, 'NO_VALID_CARD'],
   ['outreach to an unknown enterprise', { type: 'RecordOutreach', creditCode: creditCode(152), step: 'visited', occurredOn: '2021-01-01' }, 'UNKNOWN_ENTERPRISE'],
 ];
 
@@ -177,6 +219,32 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual(Array(49).fill('PERSON_ALREADY_MEMBER'));
+  });
+
+  it('keeps a card number on its own stream: given once, retired when replaced, never reused', async () => {
+    const { sql } = await import('kysely');
+    const { DATABASE } = await import('../../../libs/persistence/src/index.js');
+    const db = api.app.get(DATABASE).db;
+    const streams = (await sql<{ stream_id: string; event_type: string }>`
+      select stream_id, event_type from events where stream_id like 'card-%' order by global_position`.execute(db)).rows;
+    expect(streams.filter((r) => r.stream_id === 'card-SZ-000001').map((r) => r.event_type)).toEqual(['CardNumberAssigned', 'CardNumberRetired']);
+    expect(streams.filter((r) => r.stream_id === 'card-SZ-000002').map((r) => r.event_type)).toEqual(['CardNumberAssigned', 'CardNumberRetired']);
+    const m3 = (await sql<{ event_type: string }>`select event_type from events where stream_id = 'member-M3' order by stream_revision`.execute(db)).rows;
+    expect(m3.map((r) => r.event_type)).toEqual([
+      'MemberJoined', 'MembershipRetained', 'MembershipResumed', 'MembershipAwaitingTransfer', 'MemberCardIssued', 'MemberCardReplaced', 'MemberCardRevoked',
+    ]);
+  });
+
+  it('lets exactly one of 20 concurrent card issues of one number to different members through', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { status } = await api.post('/api/commands', { type: 'JoinUnion', memberId: `card-race-${i}`, personId: residentId(100 + i, '19800101'), name: '会员', unionId: 'U-E1', occurredOn: '2021-05-01' });
+      expect(status).toBe(200);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api.post('/api/commands', { type: 'IssueMemberCard', memberId: `card-race-${i}`, cardNumber: 'SZ-RACE-01', occurredOn: '2021-06-01' })),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual(Array(19).fill('CARD_NUMBER_ALREADY_USED'));
   });
 
   it('lets exactly one of 50 concurrent foundings of an own union for one enterprise through', async () => {

@@ -66,6 +66,7 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
         newForm: 1,
         // Breakdowns beyond the contract's fields: by kind of union, and by the area's direct sub-areas.
         byUnionKind: { enterprise: { total: 2, newForm: 0 }, federation: { total: 1, newForm: 1 } },
+        retained: { total: 0, newForm: 0, byReason: {} },
         byArea: [{ areaId: 'BJ', name: '布吉街道', kind: 'subdistrict', total: 3, newForm: 1 }],
       },
       freshness: { position: expect.any(String), caughtUp: true },

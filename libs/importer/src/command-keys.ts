@@ -22,6 +22,8 @@ const ALL_ENTERPRISES = 'enterprise:*';
 export function keysOf(command: Record<string, unknown>): CommandKeys {
   const s = (field: string) => (typeof command[field] === 'string' ? (command[field] as string) : undefined);
   const k = (prefix: string, field: string) => (s(field) === undefined ? [] : [`${prefix}:${s(field)}`]);
+  // Card numbers are unique regardless of case (see cardStream in libs/domain).
+  const card = (field: string) => (s(field) === undefined ? [] : [`card:${s(field)!.toUpperCase()}`]);
   switch (command['type']) {
     case 'DefineArea':
       return { writes: k('area', 'areaId'), reads: k('area', 'parentId') };
@@ -50,6 +52,19 @@ export function keysOf(command: Record<string, unknown>): CommandKeys {
       return { writes: k('member', 'memberId'), reads: k('union', 'toUnionId') };
     case 'LeaveUnion':
       return { writes: [...k('member', 'memberId'), ALL_PERSONS], reads: [] };
+    case 'RetainMembership':
+      return { writes: k('member', 'memberId'), reads: k('union', 'heldByUnionId') };
+    case 'ResumeMembership':
+      return { writes: k('member', 'memberId'), reads: k('union', 'unionId') };
+    case 'PassMembershipUp':
+      return { writes: k('member', 'memberId'), reads: [...k('union', 'fromUnionId'), ...k('union', 'toUnionId')] };
+    case 'IssueMemberCard':
+      return { writes: [...k('member', 'memberId'), ...card('cardNumber')], reads: [] };
+    case 'ReplaceMemberCard':
+      return { writes: [...k('member', 'memberId'), ...card('newCardNumber')], reads: [] };
+    case 'RevokeMemberCard':
+      // The number revoked is the member's own card: only this member's commands touch its stream.
+      return { writes: k('member', 'memberId'), reads: [] };
     case 'LaunchCampaign':
       return { writes: k('campaign', 'campaignId'), reads: k('area', 'areaId') };
     case 'HoldCeremony':

@@ -64,4 +64,35 @@ describe('which commands may run side by side during an import', () => {
     expect(locks.canRun(dissolve)).toBe(false);
     locks.release(headcountE2);
   });
+  it("a member's lifecycle commands keep their order with the member's other commands and wait for the unions they name", () => {
+    const join = keysOf({ type: 'JoinUnion', memberId: 'M1', personId: 'P1', unionId: 'U1' });
+    const retain = keysOf({ type: 'RetainMembership', memberId: 'M1', reason: 'retired', heldByUnionId: 'F1' });
+    const resume = keysOf({ type: 'ResumeMembership', memberId: 'M1', unionId: 'U2' });
+    const passUp = keysOf({ type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'U1', toUnionId: 'F1', reason: 'enterpriseClosed' });
+    const foundF1 = keysOf({ type: 'FoundFederation', unionId: 'F1', areaId: 'A' });
+    locks.hold(join);
+    expect(locks.canRun(retain)).toBe(false);
+    expect(locks.canRun(resume)).toBe(false);
+    expect(locks.canRun(passUp)).toBe(true);
+    locks.release(join);
+    locks.hold(foundF1);
+    expect(locks.canRun(retain)).toBe(false);
+    expect(locks.canRun(passUp)).toBe(false);
+    expect(locks.canRun(resume)).toBe(true);
+    locks.release(foundF1);
+  });
+
+  it('card commands on one card number keep their order, whatever the case of the number', () => {
+    const issueM1 = keysOf({ type: 'IssueMemberCard', memberId: 'M1', cardNumber: 'sz-000123' });
+    const issueM2 = keysOf({ type: 'IssueMemberCard', memberId: 'M2', cardNumber: 'SZ-000123' });
+    const replaceM3 = keysOf({ type: 'ReplaceMemberCard', memberId: 'M3', newCardNumber: 'SZ-000123' });
+    const other = keysOf({ type: 'IssueMemberCard', memberId: 'M4', cardNumber: 'SZ-000999' });
+    const revokeM1 = keysOf({ type: 'RevokeMemberCard', memberId: 'M1' });
+    locks.hold(issueM1);
+    expect(locks.canRun(issueM2)).toBe(false);
+    expect(locks.canRun(replaceM3)).toBe(false);
+    expect(locks.canRun(revokeM1)).toBe(false);
+    expect(locks.canRun(other)).toBe(true);
+    locks.release(issueM1);
+  });
 });

@@ -7,6 +7,7 @@ import {
   initialEnterpriseState,
   initialMemberState,
   initialUnionState,
+  retentionOn,
   unionOn,
   type EnterpriseEvent,
   type EnterpriseState,
@@ -79,6 +80,7 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
   let total = 0;
   let newFormMembers = 0;
   const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
+  const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
   const byArea = new Map<string, { total: number; newForm: number }>();
   /** The area's direct sub-area on the path to `a` (or the area itself). */
   const childOnPath = (a: string): string => {
@@ -96,19 +98,22 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     if (nf) newFormMembers++;
     const sub = byArea.get(childOnPath(where!)) ?? { total: 0, newForm: 0 };
     byArea.set(childOnPath(where!), sub);
-    for (const counts of [byUnionKind[union.kind], sub]) {
+    const retention = retentionOn(state, date);
+    if (retention) retained.byReason[retention.reason] = (retained.byReason[retention.reason] ?? 0) + 1;
+    for (const counts of [byUnionKind[union.kind], sub, ...(retention ? [retained] : [])]) {
       counts.total++;
       if (nf) counts.newForm++;
     }
   }
   lastBreakdown = {
     byUnionKind,
+    retained,
     byArea: [...byArea.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, counts]) => ({ areaId: id, ...counts })),
   };
   return { areaId, asOf: date, bands, newForm, members: { total, newForm: newFormMembers } };
 }
 
-let lastBreakdown: { byUnionKind: MembershipBreakdown['byUnionKind']; byArea: Array<{ areaId: string; total: number; newForm: number }> } | undefined;
+let lastBreakdown: { byUnionKind: MembershipBreakdown['byUnionKind']; retained: MembershipBreakdown['retained']; byArea: Array<{ areaId: string; total: number; newForm: number }> } | undefined;
 
 /** The membership breakdowns, the slow way (areas given by id only; names and kinds are the read model's). */
 export function bruteForceBreakdown(log: readonly RecordedEvent[], areaId: string, date: string) {

@@ -56,6 +56,10 @@ const command = fc.oneof(
   { weight: 2, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), u: fc.constantFrom(...UNION_IDS), on: day })
       .map(({ m, u, on }) => ({ type: 'TransferMembership', memberId: `M${m}`, toUnionId: u, occurredOn: on })) },
   { weight: 1, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), on: day }).map(({ m, on }) => ({ type: 'LeaveUnion', memberId: `M${m}`, occurredOn: on })) },
+  { weight: 1, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), reason: fc.constantFrom('unemployed', 'retired'), u: fc.option(fc.constantFrom(...UNION_IDS), { nil: undefined }), on: day })
+      .map(({ m, reason, u, on }) => ({ type: 'RetainMembership', memberId: `M${m}`, reason, ...(u ? { heldByUnionId: u } : {}), occurredOn: on })) },
+  { weight: 1, arbitrary: fc.record({ m: fc.integer({ min: 0, max: 7 }), u: fc.constantFrom(...UNION_IDS), on: day })
+      .map(({ m, u, on }) => ({ type: 'ResumeMembership', memberId: `M${m}`, unionId: u, occurredOn: on })) },
 );
 
 /** Most enterprises are registered early, so that the random commands after them mostly apply. */

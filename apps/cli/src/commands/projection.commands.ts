@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { ProjectionRunner, rebuildProjection } from '../../../../libs/projections/src/index.js';
 import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
+import { PersonKeys } from '../../../../libs/commands/src/index.js';
+import { loadConfig } from '../../../../libs/persistence/src/index.js';
+import { createPolicies } from '../../../../libs/policies/src/index.js';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 
@@ -39,12 +42,14 @@ export function registerProjectionCommands(program: Command): void {
       await withStore(async ({ database, store }) => {
         const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
-        const runner = new ProjectionRunner(database.db, store, ALL_PROJECTIONS, {
+        // The read models and the policies (which record commands, e.g. membership succession); rebuild and verify replay only the former.
+        const all = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(loadConfig().personIdKey) })];
+        const runner = new ProjectionRunner(database.db, store, all, {
           batchSize,
           onError: (p, error) => console.error(`${p}: ${(error as Error).message}`),
         });
         runner.start();
-        console.error(`projecting ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}; Ctrl-C to stop`);
+        console.error(`projecting ${all.map((p) => p.name).join(', ')}; Ctrl-C to stop`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

@@ -21,6 +21,8 @@ type Of<T extends CommandType> = Extract<EngineCommand, { type: T }>;
 const loadEnterprise = (uow: UnitOfWork, creditCode: string) =>
   uow.load(d.enterpriseStream(creditCode), d.evolveEnterprise, d.initialEnterpriseState);
 const loadUnion = (uow: UnitOfWork, unionId: string) => uow.load(d.unionStream(unionId), d.evolveUnion, d.initialUnionState);
+const loadMember = (uow: UnitOfWork, memberId: string) => uow.load(d.memberStream(memberId), d.evolveMember, d.initialMemberState);
+const loadCard = (uow: UnitOfWork, cardNumber: string) => uow.load(d.cardStream(cardNumber), d.evolveCard, d.initialCardState);
 
 /** Loads the enterprise, decides with a pure enterprise decider, stages. */
 function onEnterprise<C extends { creditCode: string }>(decide: (c: C, s: d.EnterpriseState) => d.EnterpriseEvent[]): Handler<C> {
@@ -144,6 +146,56 @@ export const HANDLERS: { [T in CommandType]: Handler<Of<T>> } = {
     uow.append(d.personStream(decided.personKey), decided.person);
   },
 
+  async RetainMembership(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const heldBy = c.heldByUnionId === undefined ? undefined : await loadUnion(uow, c.heldByUnionId);
+    uow.append(
+      d.memberStream(c.memberId),
+      d.decideRetain(c, member, heldBy ? { requireHeldBy: () => void d.requireActiveUnion(heldBy, c.heldByUnionId!, c.occurredOn) } : {}),
+    );
+  },
+
+  async ResumeMembership(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const union = await loadUnion(uow, c.unionId);
+    uow.append(d.memberStream(c.memberId), d.decideResume(c, member, () => void d.requireActiveUnion(union, c.unionId, c.occurredOn)));
+  },
+
+  async PassMembershipUp(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const federation = c.toUnionId === undefined ? undefined : await loadUnion(uow, c.toUnionId);
+    uow.append(
+      d.memberStream(c.memberId),
+      d.decidePassUp(c, member, federation && (() => void d.requireActiveFederation(federation, c.toUnionId!, c.occurredOn))),
+    );
+  },
+
+  async IssueMemberCard(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const card = await loadCard(uow, c.cardNumber);
+    const decided = d.decideIssueCard(c, member, card);
+    uow.append(d.memberStream(c.memberId), decided.member);
+    uow.append(d.cardStream(c.cardNumber), decided.card);
+  },
+
+  async ReplaceMemberCard(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const card = await loadCard(uow, c.newCardNumber);
+    const decided = d.decideReplaceCard(c, member, card);
+    await loadCard(uow, decided.oldCardNumber);
+    uow.append(d.memberStream(c.memberId), decided.member);
+    uow.append(d.cardStream(c.newCardNumber), decided.newCard);
+    uow.append(d.cardStream(decided.oldCardNumber), decided.oldCard);
+  },
+
+  async RevokeMemberCard(c, uow) {
+    const member = await loadMember(uow, c.memberId);
+    const decided = d.decideRevokeCard(c, member);
+    await loadCard(uow, decided.cardNumber);
+    uow.append(d.memberStream(c.memberId), decided.member);
+    uow.append(d.cardStream(decided.cardNumber), decided.card);
+  },
+
   async LaunchCampaign(c, uow, { areas }) {
     const state = await uow.load(d.campaignStream(c.campaignId), d.evolveCampaign, d.initialCampaignState);
     uow.append(d.campaignStream(c.campaignId), d.decideLaunchCampaign(c, state, (await areas.get(c.areaId)).defined));
@@ -194,7 +246,18 @@ export function streamsToPrefetch(c: EngineCommand, deps: HandlerDeps): string[]
     case 'TransferMembership':
       return [d.memberStream(c.memberId), d.unionStream(c.toUnionId)];
     case 'LeaveUnion':
+    case 'RevokeMemberCard':
       return [d.memberStream(c.memberId)];
+    case 'RetainMembership':
+      return [d.memberStream(c.memberId), ...(c.heldByUnionId === undefined ? [] : [d.unionStream(c.heldByUnionId)])];
+    case 'ResumeMembership':
+      return [d.memberStream(c.memberId), d.unionStream(c.unionId)];
+    case 'PassMembershipUp':
+      return [d.memberStream(c.memberId), ...(c.toUnionId === undefined ? [] : [d.unionStream(c.toUnionId)])];
+    case 'IssueMemberCard':
+      return [d.memberStream(c.memberId), d.cardStream(c.cardNumber)];
+    case 'ReplaceMemberCard':
+      return [d.memberStream(c.memberId), d.cardStream(c.newCardNumber)];
     case 'LaunchCampaign':
       return [d.campaignStream(c.campaignId)];
     case 'HoldCeremony':

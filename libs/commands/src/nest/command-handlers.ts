@@ -34,9 +34,17 @@ abstract class ExecutingHandler<T extends CommandType> implements ICommandHandle
 @CommandHandler(m.LaunchCampaignCommand) export class LaunchCampaignHandler extends ExecutingHandler<'LaunchCampaign'> {}
 @CommandHandler(m.HoldCeremonyCommand) export class HoldCeremonyHandler extends ExecutingHandler<'HoldCeremony'> {}
 @CommandHandler(m.RecordOutreachCommand) export class RecordOutreachHandler extends ExecutingHandler<'RecordOutreach'> {}
+@CommandHandler(m.RetainMembershipCommand) export class RetainMembershipHandler extends ExecutingHandler<'RetainMembership'> {}
+@CommandHandler(m.ResumeMembershipCommand) export class ResumeMembershipHandler extends ExecutingHandler<'ResumeMembership'> {}
+@CommandHandler(m.PassMembershipUpCommand) export class PassMembershipUpHandler extends ExecutingHandler<'PassMembershipUp'> {}
+@CommandHandler(m.IssueMemberCardCommand) export class IssueMemberCardHandler extends ExecutingHandler<'IssueMemberCard'> {}
+@CommandHandler(m.ReplaceMemberCardCommand) export class ReplaceMemberCardHandler extends ExecutingHandler<'ReplaceMemberCard'> {}
+@CommandHandler(m.RevokeMemberCardCommand) export class RevokeMemberCardHandler extends ExecutingHandler<'RevokeMemberCard'> {}
 
 export const COMMAND_HANDLERS = [
   DefineAreaHandler, RegisterEnterpriseHandler, ReportHeadcountHandler, RelocateEnterpriseHandler, CloseEnterpriseHandler,
   FoundEnterpriseUnionHandler, FoundFederationHandler, DissolveUnionHandler, CoverEnterpriseHandler, UncoverEnterpriseHandler,
   JoinUnionHandler, TransferMembershipHandler, LeaveUnionHandler, LaunchCampaignHandler, HoldCeremonyHandler, RecordOutreachHandler,
+  RetainMembershipHandler, ResumeMembershipHandler, PassMembershipUpHandler, IssueMemberCardHandler, ReplaceMemberCardHandler,
+  RevokeMemberCardHandler,
 ];

@@ -29,6 +29,12 @@ export class LeaveUnionCommand extends EngineCommandMessage<'LeaveUnion'> {}
 export class LaunchCampaignCommand extends EngineCommandMessage<'LaunchCampaign'> {}
 export class HoldCeremonyCommand extends EngineCommandMessage<'HoldCeremony'> {}
 export class RecordOutreachCommand extends EngineCommandMessage<'RecordOutreach'> {}
+export class RetainMembershipCommand extends EngineCommandMessage<'RetainMembership'> {}
+export class ResumeMembershipCommand extends EngineCommandMessage<'ResumeMembership'> {}
+export class PassMembershipUpCommand extends EngineCommandMessage<'PassMembershipUp'> {}
+export class IssueMemberCardCommand extends EngineCommandMessage<'IssueMemberCard'> {}
+export class ReplaceMemberCardCommand extends EngineCommandMessage<'ReplaceMemberCard'> {}
+export class RevokeMemberCardCommand extends EngineCommandMessage<'RevokeMemberCard'> {}
 
 /** The message class of each command type. */
 export const MESSAGES: { [T in CommandType]: new (payload: Extract<EngineCommand, { type: T }>, options?: ExecuteOptions) => EngineCommandMessage<T> } = {
@@ -48,4 +54,10 @@ export const MESSAGES: { [T in CommandType]: new (payload: Extract<EngineCommand
   LaunchCampaign: LaunchCampaignCommand,
   HoldCeremony: HoldCeremonyCommand,
   RecordOutreach: RecordOutreachCommand,
+  RetainMembership: RetainMembershipCommand,
+  ResumeMembership: ResumeMembershipCommand,
+  PassMembershipUp: PassMembershipUpCommand,
+  IssueMemberCard: IssueMemberCardCommand,
+  ReplaceMemberCard: ReplaceMemberCardCommand,
+  RevokeMemberCard: RevokeMemberCardCommand,
 };

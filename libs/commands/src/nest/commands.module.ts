@@ -6,32 +6,46 @@ import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import { AreaDirectory } from '../execution/area-directory.js';
 import { CommandExecutor } from '../execution/command-executor.js';
 import { PersonKeys } from '../execution/person-key.js';
+import type { HandlerDeps } from '../handlers/handlers.js';
 import { COMMAND_EXECUTOR, COMMAND_HANDLERS } from './command-handlers.js';
 import { CommandService } from './command-service.js';
 
-/** Every command of the contract on the CommandBus, and the CommandService that feeds it. */
+/** What handlers need besides the streams (the area directory, the person-id key); also what policies run commands with. */
+export const HANDLER_DEPS = Symbol('HANDLER_DEPS');
+
+/**
+ * Every command of the contract on the CommandBus, and the CommandService
+ * that feeds it. Global, so that other modules (the policies run by the
+ * projection runner) get the same handler dependencies.
+ */
 @Module({})
 export class CommandsModule {
   static forRoot(config: EngineConfig): DynamicModule {
     return {
       module: CommandsModule,
+      global: true,
       imports: [CqrsModule.forRoot()],
       providers: [
         {
-          provide: COMMAND_EXECUTOR,
+          provide: HANDLER_DEPS,
           inject: [EVENT_STORE],
-          useFactory: (store: EventStore) => {
+          useFactory: (store: EventStore): HandlerDeps => {
             if (config.personIdKeyIsDevelopmentKey) {
               new Logger('Commands').warn('PERSON_ID_KEY is not set: using the development key (set a secret one in production)');
             }
-            return new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(config.personIdKey) });
+            return { areas: new AreaDirectory(store), personKeys: new PersonKeys(config.personIdKey) };
           },
+        },
+        {
+          provide: COMMAND_EXECUTOR,
+          inject: [EVENT_STORE, HANDLER_DEPS],
+          useFactory: (store: EventStore, deps: HandlerDeps) => new CommandExecutor(store, deps),
         },
         ...COMMAND_HANDLERS,
         AcknowledgedPositions,
         CommandService,
       ],
-      exports: [CommandService, AcknowledgedPositions],
+      exports: [CommandService, AcknowledgedPositions, HANDLER_DEPS],
     };
   }
 }

@@ -7,12 +7,13 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
-import { AREA_KINDS, FEDERATION_SCOPES, OUTREACH_STEPS } from '../../../domain/src/index.js';
+import { AREA_KINDS, FEDERATION_SCOPES, OUTREACH_STEPS, RETENTION_REASONS, SUCCESSION_REASONS } from '../../../domain/src/index.js';
 import { IsCreditCode, IsIsoDate, IsResidentId } from './validators.js';
 
 /**
@@ -133,6 +134,53 @@ export class LeaveUnionDto extends CommandDto {
   @OptionalText() reason?: string;
 }
 
+/** Card numbers: 6–32 letters, digits or hyphens, printed on the card. */
+export const CARD_NUMBER = /^[0-9A-Za-z-]{6,32}$/;
+const CardNumber = () => (target: object, key: string) => {
+  IsString()(target, key);
+  Matches(CARD_NUMBER, { message: `${key} must be 6–32 letters, digits or hyphens` })(target, key);
+};
+
+export class RetainMembershipDto extends CommandDto {
+  @Id() memberId!: string;
+  @IsIn(RETENTION_REASONS) reason!: string;
+  @IsIsoDate() occurredOn!: string;
+  @IsOptional() @Id() heldByUnionId?: string;
+}
+
+export class ResumeMembershipDto extends CommandDto {
+  @Id() memberId!: string;
+  @Id() unionId!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class PassMembershipUpDto extends CommandDto {
+  @Id() memberId!: string;
+  @Id() fromUnionId!: string;
+  @IsOptional() @Id() toUnionId?: string;
+  @IsIn(SUCCESSION_REASONS) reason!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class IssueMemberCardDto extends CommandDto {
+  @Id() memberId!: string;
+  @CardNumber() cardNumber!: string;
+  @IsIsoDate() occurredOn!: string;
+}
+
+export class ReplaceMemberCardDto extends CommandDto {
+  @Id() memberId!: string;
+  @CardNumber() newCardNumber!: string;
+  @IsIsoDate() occurredOn!: string;
+  @OptionalText() reason?: string;
+}
+
+export class RevokeMemberCardDto extends CommandDto {
+  @Id() memberId!: string;
+  @IsIsoDate() occurredOn!: string;
+  @OptionalText() reason?: string;
+}
+
 export class LaunchCampaignDto extends CommandDto {
   @Id() campaignId!: string;
   @Text() name!: string;
@@ -171,6 +219,12 @@ export const COMMAND_DTOS = {
   JoinUnion: JoinUnionDto,
   TransferMembership: TransferMembershipDto,
   LeaveUnion: LeaveUnionDto,
+  RetainMembership: RetainMembershipDto,
+  ResumeMembership: ResumeMembershipDto,
+  PassMembershipUp: PassMembershipUpDto,
+  IssueMemberCard: IssueMemberCardDto,
+  ReplaceMemberCard: ReplaceMemberCardDto,
+  RevokeMemberCard: RevokeMemberCardDto,
   LaunchCampaign: LaunchCampaignDto,
   HoldCeremony: HoldCeremonyDto,
   RecordOutreach: RecordOutreachDto,

@@ -45,6 +45,7 @@ export function commandSchemas(): Record<string, Schema> {
         case 'isIn': p['enum'] = constraint; break;
         case 'isArray': p['type'] = 'array'; break;
         case 'arrayMaxSize': p['maxItems'] = constraint; break;
+        case 'matches': target['pattern'] = (constraint as RegExp).source; break;
         default: if (m.name && CUSTOM[m.name]) Object.assign(p, CUSTOM[m.name]);
       }
     }

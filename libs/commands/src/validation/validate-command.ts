@@ -2,7 +2,8 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type {
   CloseEnterprise, CoverEnterprise, DefineArea, DissolveUnion, FoundEnterpriseUnion, FoundFederation, HoldCeremony,
   JoinUnion, LaunchCampaign, LeaveUnion, RecordOutreach, RegisterEnterprise, RelocateEnterprise, ReportHeadcount,
-  TransferMembership, UncoverEnterprise,
+  TransferMembership, UncoverEnterprise, RetainMembership, ResumeMembership, PassMembershipUp, IssueMemberCard,
+  ReplaceMemberCard, RevokeMemberCard,
 } from '../../../domain/src/index.js';
 import { COMMAND_DTOS, COMMAND_TYPES, type CommandType } from './command-dtos.js';
 
@@ -18,6 +19,7 @@ export type EngineCommand = Envelope &
     | DefineArea | RegisterEnterprise | ReportHeadcount | RelocateEnterprise | CloseEnterprise | FoundEnterpriseUnion
     | FoundFederation | DissolveUnion | CoverEnterprise | UncoverEnterprise | JoinUnion | TransferMembership
     | LeaveUnion | LaunchCampaign | HoldCeremony | RecordOutreach
+    | RetainMembership | ResumeMembership | PassMembershipUp | IssueMemberCard | ReplaceMemberCard | RevokeMemberCard
   );
 
 /** A command refused before anything was decided: malformed (400). */

@@ -32,7 +32,71 @@ export type MembershipTransferred = {
   data: { memberId: string; fromUnionId: string; toUnionId: string; occurredOn: IsoDate };
 };
 export type MemberLeft = { type: 'MemberLeft'; data: { memberId: string; unionId: string; reason: string | null; occurredOn: IsoDate } };
-export type MemberEvent = MemberJoined | MembershipTransferred | MemberLeft;
+
+/** Why a member keeps the membership without an employer's union (保留会籍). */
+export const RETENTION_REASONS = ['unemployed', 'retired'] as const;
+export type RetentionReason = (typeof RETENTION_REASONS)[number];
+/** Why a membership passes to the upper-level federation. */
+export const SUCCESSION_REASONS = ['enterpriseClosed', 'unionDissolved'] as const;
+export type SuccessionReason = (typeof SUCCESSION_REASONS)[number];
+
+/**
+ * Kept while unemployed or retired. `unionId` holds it meanwhile: the
+ * residence-area union named (`heldByUnionId`, which then also becomes the
+ * union held from the date), or else the union already held.
+ */
+export type MembershipRetained = {
+  type: 'MembershipRetained';
+  data: { memberId: string; unionId: string; heldByUnionId: string | null; reason: RetentionReason; occurredOn: IsoDate };
+};
+/** Back at work: the membership moves to the new employer's union and is no longer retained. */
+export type MembershipResumed = {
+  type: 'MembershipResumed';
+  data: { memberId: string; fromUnionId: string; toUnionId: string; occurredOn: IsoDate };
+};
+/** The employer closed or its union was dissolved: the membership passes to the federation over the area. */
+export type MembershipPassedUp = {
+  type: 'MembershipPassedUp';
+  data: { memberId: string; fromUnionId: string; toUnionId: string; reason: SuccessionReason; occurredOn: IsoDate };
+};
+/** As MembershipPassedUp, but no federation covers the area: the member keeps the old union id, flagged. */
+export type MembershipAwaitingTransfer = {
+  type: 'MembershipAwaitingTransfer';
+  data: { memberId: string; unionId: string; reason: SuccessionReason; occurredOn: IsoDate };
+};
+/** Member cards (会员卡); the numbers themselves are reserved in `card-<number>` streams (cards.ts). */
+export type MemberCardIssued = { type: 'MemberCardIssued'; data: { memberId: string; cardNumber: string; occurredOn: IsoDate } };
+export type MemberCardReplaced = {
+  type: 'MemberCardReplaced';
+  data: { memberId: string; oldCardNumber: string; newCardNumber: string; reason: string | null; occurredOn: IsoDate };
+};
+export type MemberCardRevoked = { type: 'MemberCardRevoked'; data: { memberId: string; cardNumber: string; reason: string | null; occurredOn: IsoDate } };
+
+export type MemberEvent =
+  | MemberJoined
+  | MembershipTransferred
+  | MemberLeft
+  | MembershipRetained
+  | MembershipResumed
+  | MembershipPassedUp
+  | MembershipAwaitingTransfer
+  | MemberCardIssued
+  | MemberCardReplaced
+  | MemberCardRevoked;
+
+export interface Retention {
+  readonly from: IsoDate;
+  /** The resumption's date; null while retained. */
+  readonly to: IsoDate | null;
+  readonly reason: RetentionReason;
+}
+export interface MemberCard {
+  readonly cardNumber: string;
+  readonly issuedOn: IsoDate;
+  /** When it stopped being valid (replaced or revoked); null while valid. */
+  readonly endedOn: IsoDate | null;
+  readonly ended: 'replaced' | 'revoked' | null;
+}
 
 export type MemberState =
   | { status: 'none' }
@@ -44,28 +108,84 @@ export type MemberState =
       leftOn: IsoDate | null;
       /** The union held from each date, in recording order (join first). */
       unions: ReadonlyArray<{ on: IsoDate; unionId: string }>;
+      /** Spells of retained membership (保留会籍), in recording order. */
+      retentions: readonly Retention[];
+      /** Set when the employer closed (or its union was dissolved) and no federation could take the membership. */
+      awaitingTransfer: { since: IsoDate; unionId: string; reason: SuccessionReason } | null;
+      /** Cards, in issuing order; at most one valid (the last). */
+      cards: readonly MemberCard[];
       latestOn: IsoDate;
     };
+export type Member = Extract<MemberState, { status: 'member' }>;
 export const initialMemberState: MemberState = { status: 'none' };
+
+/** A transfer, resumption or pass-up dated on or after the flag's date settles it. */
+const settle = (s: Member, on: IsoDate): Member['awaitingTransfer'] => (s.awaitingTransfer && on >= s.awaitingTransfer.since ? null : s.awaitingTransfer);
+const endCard = (cards: readonly MemberCard[], cardNumber: string, on: IsoDate, ended: 'replaced' | 'revoked') =>
+  cards.map((c) => (c.cardNumber === cardNumber && c.endedOn === null ? { ...c, endedOn: on, ended } : c));
 
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
   if (event.type === 'MemberJoined') {
     const { memberId, personKey, unionId, occurredOn } = event.data;
-    return { status: 'member', memberId, personKey, joinedOn: occurredOn, leftOn: null, unions: [{ on: occurredOn, unionId }], latestOn: occurredOn };
+    return {
+      status: 'member',
+      memberId,
+      personKey,
+      joinedOn: occurredOn,
+      leftOn: null,
+      unions: [{ on: occurredOn, unionId }],
+      retentions: [],
+      awaitingTransfer: null,
+      cards: [],
+      latestOn: occurredOn,
+    };
   }
   if (state.status !== 'member') return state;
   const on = event.data.occurredOn;
-  const latestOn = on > state.latestOn ? on : state.latestOn;
+  const s: Member = { ...state, latestOn: on > state.latestOn ? on : state.latestOn };
   switch (event.type) {
     case 'MembershipTransferred':
-      return { ...state, unions: [...state.unions, { on, unionId: event.data.toUnionId }], latestOn };
+      return { ...s, unions: [...s.unions, { on, unionId: event.data.toUnionId }], awaitingTransfer: settle(s, on) };
     case 'MemberLeft':
-      return { ...state, leftOn: on, latestOn };
+      return { ...s, leftOn: on };
+    case 'MembershipRetained': {
+      const held = event.data.heldByUnionId;
+      return {
+        ...s,
+        unions: held === null ? s.unions : [...s.unions, { on, unionId: held }],
+        retentions: [...s.retentions, { from: on, to: null, reason: event.data.reason }],
+      };
+    }
+    case 'MembershipResumed':
+      return {
+        ...s,
+        unions: [...s.unions, { on, unionId: event.data.toUnionId }],
+        retentions: s.retentions.map((r) => (r.to === null ? { ...r, to: on } : r)),
+        awaitingTransfer: settle(s, on),
+      };
+    case 'MembershipPassedUp':
+      return { ...s, unions: [...s.unions, { on, unionId: event.data.toUnionId }], awaitingTransfer: settle(s, on) };
+    case 'MembershipAwaitingTransfer':
+      return { ...s, awaitingTransfer: { since: on, unionId: event.data.unionId, reason: event.data.reason } };
+    case 'MemberCardIssued':
+      return { ...s, cards: [...s.cards, { cardNumber: event.data.cardNumber, issuedOn: on, endedOn: null, ended: null }] };
+    case 'MemberCardReplaced':
+      return {
+        ...s,
+        cards: [...endCard(s.cards, event.data.oldCardNumber, on, 'replaced'), { cardNumber: event.data.newCardNumber, issuedOn: on, endedOn: null, ended: null }],
+      };
+    case 'MemberCardRevoked':
+      return { ...s, cards: endCard(s.cards, event.data.cardNumber, on, 'revoked') };
   }
 }
 
+/** The retention in force at the end of a date, if any. */
+export function retentionOn(state: Member, date: IsoDate): Retention | undefined {
+  return state.retentions.find((r) => r.from <= date && (r.to === null || r.to > date));
+}
+
 /** The union a member belongs to at the end of a date. */
-export function unionOn(state: Extract<MemberState, { status: 'member' }>, date: IsoDate): string | undefined {
+export function unionOn(state: Member, date: IsoDate): string | undefined {
   let found: { on: IsoDate; unionId: string } | undefined;
   for (const u of state.unions) if (u.on <= date && (!found || u.on >= found.on)) found = u;
   return found?.unionId;
@@ -153,7 +273,8 @@ export function decideJoin(
   };
 }
 
-function requireMemberOn(state: MemberState, memberId: string, date: IsoDate) {
+/** Refuses unless the member exists and the membership is in force on the date; returns the member. */
+export function requireMemberOn(state: MemberState, memberId: string, date: IsoDate): Member {
   if (state.status !== 'member') return refuse('UNKNOWN_MEMBER', `member "${memberId}" does not exist`);
   if (date < state.joinedOn) refuse('MEMBERSHIP_NOT_ACTIVE', `member "${memberId}" joined on ${state.joinedOn}, after ${date}`);
   if (state.leftOn !== null && state.leftOn <= date) refuse('MEMBERSHIP_NOT_ACTIVE', `member "${memberId}" left on ${state.leftOn}`);
@@ -168,6 +289,13 @@ export interface TransferMembership {
 }
 export function decideTransfer(c: TransferMembership, state: MemberState, requireToUnion: () => void): MemberEvent[] {
   const m = requireMemberOn(state, c.memberId, c.occurredOn);
+  const retained = retentionOn(m, c.occurredOn);
+  if (retained) {
+    refuse(
+      'MEMBERSHIP_RETAINED',
+      `member "${c.memberId}" keeps a retained membership (${retained.reason}) from ${retained.from} on ${c.occurredOn}: record the new job with ResumeMembership`,
+    );
+  }
   const from = unionOn(m, c.occurredOn)!;
   if (from === c.toUnionId) refuse('ALREADY_IN_UNION', `member "${c.memberId}" already belongs to union "${c.toUnionId}" on ${c.occurredOn}`);
   requireToUnion();

@@ -5,6 +5,8 @@ import * as appendMultiple from './1763900000000-append-multiple.js';
 import * as hashChain from './1764000000000-hash-chain.js';
 import * as bitemporalCoverage from './1764100000000-bitemporal-coverage.js';
 import * as organizingReadModels from './1764200000000-organizing-read-models.js';
+import * as membershipRetained from './1764400000000-membership-retained.js';
+import * as membershipPolicies from './1764300000000-membership-policies.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '1764000000000-hash-chain': hashChain,
   '1764100000000-bitemporal-coverage': bitemporalCoverage,
   '1764200000000-organizing-read-models': organizingReadModels,
+  '1764400000000-membership-retained': membershipRetained,
+  '1764300000000-membership-policies': membershipPolicies,
 };

@@ -2,6 +2,8 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap
 import type { EventStore } from '../../../event-store/src/index.js';
 import { DATABASE, EVENT_STORE, type Database } from '../../../persistence/src/index.js';
 import { ProjectionRunner } from '../../../projections/src/index.js';
+import { HANDLER_DEPS, type HandlerDeps } from '../../../commands/src/index.js';
+import { createPolicies } from '../../../policies/src/index.js';
 import { coverageProjection } from '../organizing-coverage/coverage.projection.js';
 import { organizingProjection } from '../organizing-work/organizing.projection.js';
 
@@ -30,9 +32,10 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
         { provide: 'READ_MODELS_OPTIONS', useValue: options },
         {
           provide: PROJECTION_RUNNER,
-          inject: [DATABASE, EVENT_STORE],
-          useFactory: (database: Database, store: EventStore) =>
-            new ProjectionRunner(database.db, store, ALL_PROJECTIONS, {
+          // The policies (libs/policies) run beside the read models; they stay out of ALL_PROJECTIONS, which rebuild and verify replay.
+          inject: [DATABASE, EVENT_STORE, HANDLER_DEPS],
+          useFactory: (database: Database, store: EventStore, deps: HandlerDeps) =>
+            new ProjectionRunner(database.db, store, [...ALL_PROJECTIONS, ...createPolicies(deps)], {
               onError: (name, error) => new Logger('Projections').error(`${name}: ${(error as Error).message}`),
             }),
         },
@@ -44,7 +47,7 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (this.options.runProjections) {
       this.runner.start();
-      this.logger.log(`running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} in this process`);
+      this.logger.log(`running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} and the policies in this process`);
     } else {
       this.logger.log('projections run in a separate worker (PROJECTIONS=worker)');
     }

@@ -12,6 +12,7 @@ import type { Projection } from '../../../projections/src/index.js';
 import { up as createCoverageTables } from '../../../persistence/src/migrations/1763800000000-coverage-read-model.js';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
@@ -100,6 +101,7 @@ export const coverageProjection: Projection = {
   async createTables(db) {
     await createCoverageTables(db);
     await addRecordedAxis(db);
+    await addRetained(db);
   },
 
   async apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void> {
@@ -254,7 +256,15 @@ async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigi
         rows:
           state.status !== 'member'
             ? []
-            : membershipPeriods(state, newForm).map((p) => ({ member_id: id, union_id: p.unionId, valid_from: p.validFrom, valid_to: p.validTo, new_form: p.newForm })),
+            : membershipPeriods(state, newForm).map((p) => ({
+                member_id: id,
+                union_id: p.unionId,
+                valid_from: p.validFrom,
+                valid_to: p.validTo,
+                new_form: p.newForm,
+                retained: p.retained,
+                retained_reason: p.retainedReason,
+              })),
       });
     }
     rows.push(...withRecordedAxis(versions));

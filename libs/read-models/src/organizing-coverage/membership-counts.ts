@@ -10,6 +10,8 @@ export interface MemberCounts {
 export interface MembershipBreakdown {
   /** Memberships held in enterprises' own unions, and in federations. */
   readonly byUnionKind: { readonly enterprise: MemberCounts; readonly federation: MemberCounts };
+  /** Memberships kept while unemployed or retired (保留会籍), by reason. */
+  readonly retained: MemberCounts & { readonly byReason: Readonly<Record<string, number>> };
   /**
    * By the area's direct sub-areas (the union's area on the date: the
    * enterprise's location, or the federation's area); memberships of unions
@@ -30,7 +32,7 @@ export interface UnionMembership extends MemberCounts {
 /** The memberships held at the end of a date in unions located in an area (as the contract's members.total counts them). */
 function heldIn(areaId: string, asOf: string, knowledge: Knowledge) {
   return sql`
-    select m.member_id, m.new_form, m.union_id, u.kind, u.credit_code, coalesce(l.area_id, u.area_id) as union_area, a.depth
+    select m.member_id, m.new_form, m.retained, m.retained_reason, m.union_id, u.kind, u.credit_code, coalesce(l.area_id, u.area_id) as union_area, a.depth
     from rm_membership_periods m
     join rm_unions u on u.union_id = m.union_id
     left join rm_enterprise_locations l
@@ -47,6 +49,15 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
   const byKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
   for (const r of kinds.rows) byKind[r.kind] = { total: r.total, newForm: r.new_form };
 
+  const retained = await sql<{ reason: string; total: number; new_form: number }>`
+    select coalesce(h.retained_reason, '') as reason, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
+    from (${heldIn(areaId, asOf, knowledge)}) h where h.retained group by h.retained_reason order by 1`.execute(db);
+  const retainedCounts = {
+    total: retained.rows.reduce((n, r) => n + r.total, 0),
+    newForm: retained.rows.reduce((n, r) => n + r.new_form, 0),
+    byReason: Object.fromEntries(retained.rows.map((r) => [r.reason, r.total])),
+  };
+
   const areas = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
     select ar.area_id, ar.name, ar.kind, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
     from (${heldIn(areaId, asOf, knowledge)}) h
@@ -54,7 +65,7 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
     join rm_areas ar on ar.area_id = case when h.depth = 0 then h.union_area else x.ancestor_id end
     group by ar.area_id, ar.name, ar.kind
     order by ar.area_id`.execute(db);
-  return { byUnionKind: byKind, byArea: areas.rows.map((r) => ({ areaId: r.area_id, name: r.name, kind: r.kind, total: r.total, newForm: r.new_form })) };
+  return { byUnionKind: byKind, retained: retainedCounts, byArea: areas.rows.map((r) => ({ areaId: r.area_id, name: r.name, kind: r.kind, total: r.total, newForm: r.new_form })) };
 }
 
 /** Memberships per union located in an area at the end of a date, largest first (paginated). */

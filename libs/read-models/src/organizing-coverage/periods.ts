@@ -2,7 +2,7 @@ import {
   areaOn,
   asOf,
   headcountOn,
-  unionOn,
+  membershipSpells,
   type IsoDate,
   type MemberState,
   type RegisteredEnterprise,
@@ -104,9 +104,12 @@ export interface MembershipPeriod {
   readonly validTo: IsoDate | typeof OPEN_END;
   readonly unionId: string;
   readonly newForm: boolean;
+  /** Kept while unemployed or retired (保留会籍), and why. */
+  readonly retained: boolean;
+  readonly retainedReason: string | null;
 }
 
-/** The union a membership is held in, period by period, from joining until leaving. */
+/** The union a membership is held in, and whether it is retained, period by period, from joining until leaving. */
 export function membershipPeriods(m: Extract<MemberState, { status: 'member' }>, newForm: boolean): MembershipPeriod[] {
-  return cut(m.joinedOn, m.leftOn, m.unions.map((u) => u.on), (day) => ({ unionId: unionOn(m, day)!, newForm })) as MembershipPeriod[];
+  return membershipSpells(m).map((s) => ({ ...s, newForm }));
 }
