@@ -103,6 +103,7 @@ const RULE_BREAKING: Array<[string, unknown, string]> = [
   ['a member id in use', { type: 'JoinUnion', memberId: 'M1', personId: residentId(9), name: 'x', unionId: 'U-E1', occurredOn: '2021-01-01' }, 'MEMBER_ALREADY_EXISTS'],
   ['a join outside its campaign', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'U-E1', campaignId: 'C1', occurredOn: '2021-01-01' }, 'DATE_OUTSIDE_CAMPAIGN'],
   ['a join at a ceremony on another day', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'U-E1', ceremonyId: 'K1', occurredOn: '2020-08-09' }, 'DATE_NOT_CEREMONY_DATE'],
+  ['a join signed up in an unknown area', { type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: 'x', unionId: 'U-E1', areaId: 'NOPE', occurredOn: '2021-01-01' }, 'UNKNOWN_AREA'],
   ['a transfer of an unknown member', { type: 'TransferMembership', memberId: 'M404', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'UNKNOWN_MEMBER'],
   ['a transfer after leaving', { type: 'TransferMembership', memberId: 'M1', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'MEMBERSHIP_NOT_ACTIVE'],
   ['a transfer to the union already held', { type: 'TransferMembership', memberId: 'M2', toUnionId: 'U-E1', occurredOn: '2021-01-01' }, 'ALREADY_IN_UNION'],

@@ -53,6 +53,11 @@ describe('JoinUnion', () => {
     expectRefusal(() => decideJoin(join('M1', '2021-01-01'), member(), person(), { ...ctx, requireUnion: failing('UNION_NOT_ACTIVE') }), 'UNION_NOT_ACTIVE');
     expectRefusal(() => decideJoin(join('M1', '2021-01-01'), member(), person(), { ...ctx, requireCampaign: failing('DATE_OUTSIDE_CAMPAIGN') }), 'DATE_OUTSIDE_CAMPAIGN');
     expectRefusal(() => decideJoin(join('M1', '2021-01-01'), member(), person(), { ...ctx, requireCeremony: failing('UNKNOWN_CEREMONY') }), 'UNKNOWN_CEREMONY');
+    expectRefusal(() => decideJoin(join('M1', '2021-01-01', { areaId: 'NOWHERE' }), member(), person(), { ...ctx, requireArea: failing('UNKNOWN_AREA') }), 'UNKNOWN_AREA');
+  });
+  it('keeps where the worker was signed up, when the command says', () => {
+    const [event] = decideJoin(join('M1', '2023-04-01', { areaId: 'LG-03', campaignId: 'K1' }), member(), person(), ctx).member;
+    expect(event!.type === 'MemberJoined' && event!.data.areaId).toBe('LG-03');
   });
 });
 

@@ -46,7 +46,7 @@ export function keysOf(command: Record<string, unknown>): CommandKeys {
     case 'JoinUnion':
       return {
         writes: [...k('member', 'memberId'), ...k('person', 'personId')],
-        reads: [...k('union', 'unionId'), ...k('campaign', 'campaignId'), ...k('ceremony', 'ceremonyId'), ALL_PERSONS],
+        reads: [...k('union', 'unionId'), ...k('campaign', 'campaignId'), ...k('ceremony', 'ceremonyId'), ...k('area', 'areaId'), ALL_PERSONS],
       };
     case 'TransferMembership':
       return { writes: k('member', 'memberId'), reads: k('union', 'toUnionId') };

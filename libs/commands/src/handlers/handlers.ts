@@ -111,19 +111,21 @@ export const HANDLERS: { [T in CommandType]: Handler<Of<T>> } = {
     uow.append(d.enterpriseStream(c.creditCode), d.decideUncover(c, enterprise, { dissolvedOn }));
   },
 
-  async JoinUnion(c, uow, { personKeys }) {
+  async JoinUnion(c, uow, { personKeys, areas }) {
     const personKey = personKeys.keyOf(c.personId);
     const member = await uow.load(d.memberStream(c.memberId), d.evolveMember, d.initialMemberState);
     const person = await uow.load(d.personStream(personKey), d.evolvePerson, d.initialPersonState);
     const union = await loadUnion(uow, c.unionId);
     const campaign = c.campaignId ? await uow.load(d.campaignStream(c.campaignId), d.evolveCampaign, d.initialCampaignState) : undefined;
     const ceremony = c.ceremonyId ? await uow.load(d.ceremonyStream(c.ceremonyId), d.evolveCeremony, d.initialCeremonyState) : undefined;
+    const area = c.areaId ? await areas.get(c.areaId) : undefined;
     const decided = d.decideJoin(c, member, person, {
       personKey,
       personIdMasked: d.maskResidentId(c.personId),
       requireUnion: () => void d.requireActiveUnion(union, c.unionId, c.occurredOn),
       ...(campaign && { requireCampaign: () => d.requireCampaignOn(campaign, c.campaignId!, c.occurredOn) }),
       ...(ceremony && { requireCeremony: () => d.requireCeremonyOn(ceremony, c.ceremonyId!, c.occurredOn) }),
+      ...(area && { requireArea: () => void (area.defined || d.refuse('UNKNOWN_AREA', `area "${c.areaId}" is not defined`)) }),
     });
     uow.append(d.memberStream(c.memberId), decided.member);
     uow.append(d.personStream(personKey), decided.person);

@@ -119,6 +119,8 @@ export class JoinUnionDto extends CommandDto {
   @OptionalText() channel?: string;
   @IsOptional() @Id() campaignId?: string;
   @IsOptional() @Id() ceremonyId?: string;
+  /** Where the worker was signed up (the outreach's subdistrict, community or site), when not at a ceremony. */
+  @IsOptional() @Id() areaId?: string;
   @IsIsoDate() occurredOn!: string;
 }
 

@@ -24,6 +24,8 @@ export type MemberJoined = {
     channel: string | null;
     campaignId: string | null;
     ceremonyId: string | null;
+    /** Where the worker was signed up, when the command said (for campaign figures by area). */
+    areaId?: string | null;
     occurredOn: IsoDate;
   };
 };
@@ -217,6 +219,8 @@ export interface JoinContext {
   readonly requireUnion: () => void;
   readonly requireCampaign?: () => void;
   readonly requireCeremony?: () => void;
+  /** Refuses unless the area where the join was made is defined. */
+  readonly requireArea?: () => void;
 }
 
 export interface JoinUnion {
@@ -230,6 +234,7 @@ export interface JoinUnion {
   channel?: string;
   campaignId?: string;
   ceremonyId?: string;
+  areaId?: string;
   occurredOn: IsoDate;
 }
 
@@ -250,6 +255,7 @@ export function decideJoin(
   ctx.requireUnion();
   ctx.requireCampaign?.();
   ctx.requireCeremony?.();
+  ctx.requireArea?.();
   return {
     member: [
       {
@@ -265,6 +271,7 @@ export function decideJoin(
           channel: c.channel ?? null,
           campaignId: c.campaignId ?? null,
           ceremonyId: c.ceremonyId ?? null,
+          ...(c.areaId ? { areaId: c.areaId } : {}),
           occurredOn: c.occurredOn,
         },
       },

@@ -24,7 +24,7 @@ export async function createOrganizingTables(db: Kysely<any>): Promise<void> {
     `create index rm_ceremonies_by_campaign on rm_ceremonies (campaign_id)`,
     `create index rm_ceremonies_by_date on rm_ceremonies (held_on)`,
     `create table rm_attributed_joins (
-       member_id text primary key, campaign_id text, ceremony_id text, union_id text not null,
+       member_id text primary key, campaign_id text, ceremony_id text, union_id text not null, area_id text,
        occupation text, channel text, new_form boolean not null, joined_on date not null, left_on date)`,
     `create index rm_attributed_joins_by_campaign on rm_attributed_joins (campaign_id)`,
     `create index rm_attributed_joins_by_ceremony on rm_attributed_joins (ceremony_id)`,

@@ -93,9 +93,10 @@ const byJoinedDesc =
  * who have left since are counted apart.
  *
  * A join's subdistrict is the subdistrict of the ceremony it happened at; else
- * of its union's area on the join date (the enterprise's location for an
- * enterprise union, the federation's area for a federation); a district-wide
- * federation's joins outside ceremonies have no subdistrict (areaId null).
+ * of the area the join names (where the worker was signed up); else of its
+ * union's area on the join date (the enterprise's location for an enterprise
+ * union, the federation's area for a federation). A join through a
+ * district-wide federation that names no area has no subdistrict (areaId null).
  */
 export async function campaignProgress(db: Kysely<any>, campaignId: string, asOf: string): Promise<CampaignProgress | undefined> {
   const campaign = (
@@ -115,7 +116,7 @@ export async function campaignProgress(db: Kysely<any>, campaignId: string, asOf
          and l.recorded_to = ${sql.raw(STILL_KNOWN)}
     left join lateral (
       select a.ancestor_id as area_id, ar.name from rm_area_ancestors a join rm_areas ar on ar.area_id = a.ancestor_id
-      where a.area_id = coalesce(c.area_id, l.area_id, u.area_id) and ar.kind = 'subdistrict'
+      where a.area_id = coalesce(c.area_id, j.area_id, l.area_id, u.area_id) and ar.kind = 'subdistrict'
       limit 1
     ) sub on true
     where (j.campaign_id = ${campaignId} or j.ceremony_id in (select ceremony_id from rm_ceremonies where campaign_id = ${campaignId}))

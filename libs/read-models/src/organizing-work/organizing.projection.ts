@@ -59,6 +59,7 @@ export const organizingProjection: Projection = {
               campaign_id: d.campaignId,
               ceremony_id: d.ceremonyId,
               union_id: d.unionId,
+              area_id: d.areaId ?? null,
               occupation: d.occupation,
               channel: d.channel,
               new_form: d.newForm,
