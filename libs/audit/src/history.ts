@@ -166,6 +166,20 @@ export function describeEvent(e: Pick<RecordedEvent, 'type' | 'data'>): string {
       return `transferred from ${x['fromUnionId']} to ${x['toUnionId']}`;
     case 'MemberLeft':
       return `left ${x['unionId']}${opt('reason: ', x['reason'])}`;
+    case 'MembershipRetained':
+      return `membership kept while ${x['reason']}${opt('held by ', x['heldByUnionId'])}`;
+    case 'MembershipResumed':
+      return `membership resumed: from ${x['fromUnionId']} to ${x['toUnionId']}`;
+    case 'MembershipPassedUp':
+      return `passed up from ${x['fromUnionId']} to federation ${x['toUnionId']} (${x['reason']})`;
+    case 'MembershipAwaitingTransfer':
+      return `awaiting transfer from ${x['unionId']} (${x['reason']}; no federation covers the area)`;
+    case 'MemberCardIssued':
+      return `member card ${x['cardNumber']} issued`;
+    case 'MemberCardReplaced':
+      return `member card ${x['oldCardNumber']} replaced by ${x['newCardNumber']}${opt('reason: ', x['reason'])}`;
+    case 'MemberCardRevoked':
+      return `member card ${x['cardNumber']} revoked${opt('reason: ', x['reason'])}`;
     case 'EnterpriseUnionFounded':
       return `founded as the own union of enterprise ${x['creditCode']}`;
     case 'FederationFounded':

@@ -165,5 +165,8 @@ describe('describeEvent', () => {
     expect(describeEvent({ type: 'MemberLeft', data: { unionId: 'U-1', reason: null } })).toBe('left U-1');
     expect(describeEvent({ type: 'MembershipTransferred', data: { fromUnionId: 'A', toUnionId: 'B' } })).toBe('transferred from A to B');
     expect(describeEvent({ type: 'SomethingNew', data: { a: 1 } })).toBe('{"a":1}');
+    expect(describeEvent({ type: 'MembershipPassedUp', data: { fromUnionId: 'U-1', toUnionId: 'F-1', reason: 'enterpriseClosed' } })).toBe('passed up from U-1 to federation F-1 (enterpriseClosed)');
+    expect(describeEvent({ type: 'MembershipRetained', data: { reason: 'retired', heldByUnionId: null } })).toBe('membership kept while retired');
+    expect(describeEvent({ type: 'MemberCardReplaced', data: { oldCardNumber: 'A-1', newCardNumber: 'A-2', reason: '遗失' } })).toBe('member card A-1 replaced by A-2, reason: 遗失');
   });
 });
