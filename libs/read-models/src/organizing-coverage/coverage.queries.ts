@@ -86,16 +86,23 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
   finish(newForm);
 
   const members = await sql<{ total: number; new_form: number }>`
-    select count(*)::int as total, count(*) filter (where m.new_form)::int as new_form
+    select count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
+    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h`.execute(db);
+  const m = members.rows[0];
+  return { areaId, asOf, bands, newForm, members: { total: m?.total ?? 0, newForm: m?.new_form ?? 0 } };
+}
+
+/** The memberships held at the end of a date in unions located in an area (as the contract's members.total counts them). */
+export function membershipsHeldIn(areaId: string, asOf: string, knowledge: Knowledge) {
+  return sql`
+    select m.member_id, m.new_form, m.retained, m.retained_reason, m.union_id, u.kind, u.credit_code, coalesce(l.area_id, u.area_id) as union_area, a.depth
     from rm_membership_periods m
     join rm_unions u on u.union_id = m.union_id
     left join rm_enterprise_locations l
       on u.kind = 'enterprise' and l.credit_code = u.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
          and ${knownRows('l', knowledge)}
     join rm_area_ancestors a on a.area_id = coalesce(l.area_id, u.area_id)
-    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date and ${knownRows('m', knowledge)}`.execute(db);
-  const m = members.rows[0];
-  return { areaId, asOf, bands, newForm, members: { total: m?.total ?? 0, newForm: m?.new_form ?? 0 } };
+    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date and ${knownRows('m', knowledge)}`;
 }
 
 export interface EnterpriseListOptions {

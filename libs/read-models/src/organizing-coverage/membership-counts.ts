@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { knownRows, type Knowledge } from './coverage.queries.js';
+import { membershipsHeldIn, type Knowledge } from './coverage.queries.js';
 
 export interface MemberCounts {
   total: number;
@@ -29,29 +29,16 @@ export interface UnionMembership extends MemberCounts {
   readonly areaId: string;
 }
 
-/** The memberships held at the end of a date in unions located in an area (as the contract's members.total counts them). */
-function heldIn(areaId: string, asOf: string, knowledge: Knowledge) {
-  return sql`
-    select m.member_id, m.new_form, m.retained, m.retained_reason, m.union_id, u.kind, u.credit_code, coalesce(l.area_id, u.area_id) as union_area, a.depth
-    from rm_membership_periods m
-    join rm_unions u on u.union_id = m.union_id
-    left join rm_enterprise_locations l
-      on u.kind = 'enterprise' and l.credit_code = u.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
-         and ${knownRows('l', knowledge)}
-    join rm_area_ancestors a on a.area_id = coalesce(l.area_id, u.area_id)
-    where a.ancestor_id = ${areaId} and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date and ${knownRows('m', knowledge)}`;
-}
-
 export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<MembershipBreakdown> {
   const kinds = await sql<{ kind: 'enterprise' | 'federation'; total: number; new_form: number }>`
     select h.kind, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
-    from (${heldIn(areaId, asOf, knowledge)}) h group by h.kind`.execute(db);
+    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h group by h.kind`.execute(db);
   const byKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
   for (const r of kinds.rows) byKind[r.kind] = { total: r.total, newForm: r.new_form };
 
   const retained = await sql<{ reason: string; total: number; new_form: number }>`
     select coalesce(h.retained_reason, '') as reason, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
-    from (${heldIn(areaId, asOf, knowledge)}) h where h.retained group by h.retained_reason order by 1`.execute(db);
+    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h where h.retained group by h.retained_reason order by 1`.execute(db);
   const retainedCounts = {
     total: retained.rows.reduce((n, r) => n + r.total, 0),
     newForm: retained.rows.reduce((n, r) => n + r.new_form, 0),
@@ -60,7 +47,7 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
 
   const areas = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
     select ar.area_id, ar.name, ar.kind, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
-    from (${heldIn(areaId, asOf, knowledge)}) h
+    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h
     join rm_area_ancestors x on x.area_id = h.union_area and x.depth = greatest(h.depth - 1, 0)
     join rm_areas ar on ar.area_id = case when h.depth = 0 then h.union_area else x.ancestor_id end
     group by ar.area_id, ar.name, ar.kind
@@ -78,7 +65,7 @@ export async function membershipsByUnion(
   const { rows } = await sql<{ union_id: string; kind: 'enterprise' | 'federation'; name: string | null; credit_code: string | null; area_id: string; total: number; new_form: number; unions: number }>`
     select h.union_id, h.kind, coalesce(un.name, e.name) as name, h.credit_code, h.union_area as area_id,
            count(*)::int as total, count(*) filter (where h.new_form)::int as new_form, (count(*) over ())::int as unions
-    from (${heldIn(areaId, asOf, options.knowledge)}) h
+    from (${membershipsHeldIn(areaId, asOf, options.knowledge)}) h
     join rm_unions un on un.union_id = h.union_id
     left join rm_enterprises e on e.credit_code = h.credit_code
     group by h.union_id, h.kind, un.name, e.name, h.credit_code, h.union_area
