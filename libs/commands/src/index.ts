@@ -1,6 +1,7 @@
 export * from './validation/command-dtos.js';
 export * from './validation/validate-command.js';
 export * from './execution/command-executor.js';
+export * from './execution/batch-executor.js';
 export * from './execution/unit-of-work.js';
 export * from './execution/area-directory.js';
 export * from './execution/person-key.js';

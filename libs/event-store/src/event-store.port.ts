@@ -90,6 +90,17 @@ export interface StreamAppend {
   readonly expected: ExpectedRevision;
 }
 
+/** A stream in a batch append: checked (and held) at its expected state; written when batch events name it. */
+export interface BatchStream {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+}
+
+/** An event of a batch append, naming its stream. */
+export interface BatchEvent extends NewEvent {
+  readonly streamId: string;
+}
+
 export interface EventStore {
   /**
    * Appends atomically: all events or none. Throws WrongExpectedRevisionError
@@ -105,6 +116,16 @@ export interface EventStore {
    * idempotent retry: nothing is written and `recorded` is false.
    */
   appendMultiple(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+
+  /**
+   * Appends many commands' events atomically, positioned in the order given
+   * (not grouped by stream): every stream must be in its expected state, a
+   * stream no event names is only checked and held until commit, and no
+   * event id may be stored already — else nothing is written
+   * (WrongExpectedRevisionError, EventIdConflictError). Returns the positions
+   * of the first and last events (0n when there are none).
+   */
+  appendBatch(streams: readonly BatchStream[], events: readonly BatchEvent[]): Promise<{ firstPosition: bigint; lastPosition: bigint }>;
 
   /** Stored events by id (those that exist), in global order. */
   readEvents(eventIds: readonly string[]): Promise<RecordedEvent[]>;

@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from './errors.js';
 import type {
   AppendResult,
+  BatchEvent,
+  BatchStream,
   EventMetadata,
   EventStore,
   ExpectedRevision,
@@ -92,6 +94,46 @@ export class KyselyEventStore implements EventStore {
         }
         if (code !== '40001' || attempt >= 3 || this.db.isTransaction) throw error;
       }
+    }
+  }
+
+  async appendBatch(streams: readonly BatchStream[], events: readonly BatchEvent[]): Promise<{ firstPosition: bigint; lastPosition: bigint }> {
+    for (const st of streams) validateAppend(st.streamId, [], st.expected);
+    validateAppend('batch', events, 'any');
+    const ordered = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const index = new Map(ordered.map((st, i) => [st.streamId, i]));
+    if (index.size !== ordered.length) throw new InvalidAppendError('a batch append names each stream once');
+    const counts = ordered.map(() => 0);
+    const streamOf: number[] = [];
+    const offsetOf: number[] = [];
+    for (const e of events) {
+      const i = index.get(e.streamId);
+      if (i === undefined) throw new InvalidAppendError(`event ${e.eventId} names stream ${e.streamId}, which the batch does not list`);
+      streamOf.push(i + 1);
+      offsetOf.push(counts[i]!++);
+    }
+    try {
+      const { rows } = await this.inSavepoint(() =>
+        sql<{ last: string | null }>`
+          select append_batch(
+            ${ordered.map((st) => st.streamId)}::text[], ${ordered.map((st) => String(st.expected))}::text[], ${counts}::int[],
+            ${streamOf}::int[], ${offsetOf}::int[],
+            ${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
+            ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
+            ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])::text as last`.execute(this.db),
+      );
+      const last = rows[0]?.last ? BigInt(rows[0].last) : 0n;
+      if (events.length) this.appended.emit('appended');
+      return { firstPosition: events.length ? last - BigInt(events.length) + 1n : 0n, lastPosition: last };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'UE002') throw new EventIdConflictError(String((error as { detail?: string }).detail ?? ''), []);
+      if (code === 'UE001') {
+        const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
+        const expected = streams.find((st) => st.streamId === streamId)?.expected ?? 'any';
+        throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
+      }
+      throw error;
     }
   }
 

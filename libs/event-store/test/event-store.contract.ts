@@ -277,6 +277,46 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
     });
   });
 
+  describe('batch appends (many commands in one statement)', () => {
+    const tagged = (streamId: string, n: number) => ({ ...anEvent(n), streamId });
+
+    it('positions the events in the order given, across streams, each stream numbered on from its revision', async () => {
+      await store.append('b', [anEvent(0)]);
+      const events = [tagged('a', 1), tagged('b', 2), tagged('a', 3), tagged('c', 4), tagged('b', 5)];
+      const { firstPosition, lastPosition } = await store.appendBatch(
+        [{ streamId: 'a', expected: 'no_stream' }, { streamId: 'b', expected: 0 }, { streamId: 'c', expected: 'any' }],
+        events,
+      );
+      expect(lastPosition - firstPosition).toBe(4n);
+      const all = (await store.readAll()).slice(1);
+      expect(all.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+      expect(all.map((e) => [e.streamId, e.streamRevision])).toEqual([['a', 0], ['b', 1], ['a', 1], ['c', 0], ['b', 2]]);
+      expect(all.map((e) => e.globalPosition)).toEqual([0n, 1n, 2n, 3n, 4n].map((i) => firstPosition + i));
+    });
+
+    it('writes nothing when a stream is not in its expected state, a checked one included, or an event is stored already', async () => {
+      await store.append('held', [anEvent(0)]);
+      const before = await count('events');
+      const wrong = await store.appendBatch([{ streamId: 'x', expected: 'no_stream' }, { streamId: 'held', expected: 5 }], [tagged('x', 1)]).catch((e) => e);
+      expect(wrong).toMatchObject({ name: 'WrongExpectedRevisionError', streamId: 'held', actual: 0 });
+      const stored = (await store.readAll())[0]!;
+      const again = await store
+        .appendBatch([{ streamId: 'y', expected: 'any' }], [tagged('y', 1), { ...anEvent(2), eventId: stored.eventId, streamId: 'y' }])
+        .catch((e) => e);
+      expect(again).toBeInstanceOf(EventIdConflictError);
+      expect(await count('events')).toBe(before);
+      expect(await store.streamRevision('x')).toBe('no_stream');
+      // Checked and right: recorded.
+      const ok = await store.appendBatch([{ streamId: 'x', expected: 'no_stream' }, { streamId: 'held', expected: 0 }], [tagged('x', 1)]);
+      expect(ok.lastPosition).toBe(ok.firstPosition);
+      expect(await store.streamRevision('held')).toBe(0);
+    });
+
+    it('refuses an event naming a stream the batch does not list', async () => {
+      await expect(store.appendBatch([{ streamId: 'a', expected: 'any' }], [tagged('b', 1)])).rejects.toBeInstanceOf(InvalidAppendError);
+    });
+  });
+
   describe('the global order', () => {
     it('reads every stream in one order, from a position, at most maxCount', async () => {
       await store.append('a', [anEvent(1), anEvent(2)]);

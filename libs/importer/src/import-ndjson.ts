@@ -10,8 +10,16 @@ export type Outcome = { ok: true; duplicate: boolean } | { ok: false; error: str
 export interface ImportOptions {
   /** Where refused lines are written, one JSON object per line. */
   readonly reportPath: string;
-  /** Commands in flight at once (default 8). */
+  /** Commands in flight at once (default 8), when they are submitted one by one. */
   readonly concurrency?: number;
+  /**
+   * Submits many lines' commands at once, in file order (a group commit: see
+   * CommandService.submitMany); groups go one after another, so the file's
+   * order is kept throughout. Used instead of `submit` when given.
+   */
+  readonly submitMany?: (commands: ReadonlyArray<{ command: unknown; line: number }>) => Promise<Outcome[]>;
+  /** Lines per group with submitMany (default 500). */
+  readonly batchSize?: number;
   /** Called now and then with the progress so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
 }
@@ -64,6 +72,24 @@ export async function importNdjson(
     return undefined;
   };
 
+  const batchSize = Math.max(1, options.batchSize ?? 500);
+  let group: Array<{ command: unknown; line: number }> = [];
+  const flush = async () => {
+    if (group.length === 0 || !options.submitMany) return;
+    const sent = group;
+    group = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = await options.submitMany(sent);
+    } catch (error) {
+      outcomes = sent.map(() => ({ ok: false, error: 'INTERNAL_ERROR', message: (error as Error).message }));
+    }
+    for (const [k, outcome] of outcomes.entries()) {
+      if (outcome.ok) outcome.duplicate ? duplicates++ : recorded++;
+      else await refuse(sent[k]!.line, outcome.error, outcome.message);
+    }
+  };
+
   const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const text of input) {
     lines++;
@@ -82,6 +108,17 @@ export async function importNdjson(
     if (command['commandId'] === undefined) {
       const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
       command = { ...command, commandId: `${fileTag}:${line}:${digest}` };
+    }
+
+    if (options.submitMany) {
+      group.push({ command, line });
+      if (group.length >= batchSize) await flush();
+      const now = Date.now();
+      if (options.onProgress && now - lastProgress > 200) {
+        lastProgress = now;
+        options.onProgress(progress());
+      }
+      continue;
     }
 
     const keys: CommandKeys = keysOf(command);
@@ -107,6 +144,7 @@ export async function importNdjson(
       options.onProgress(progress());
     }
   }
+  await flush();
   await Promise.all(inFlight);
   await new Promise<void>((resolve, reject) => report.end((error?: Error | null) => (error ? reject(error) : resolve())));
   options.onProgress?.(progress());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '../../event-store/src/index.js';
-import { AreaDirectory, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '../../commands/src/index.js';
+import { AreaDirectory, BatchExecutor, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '../../commands/src/index.js';
 import { generateDistrict } from '../../simulation/src/index.js';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { importNdjson, type Outcome } from '../src/index.js';
@@ -76,5 +76,46 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       [4, 'UNKNOWN_AREA'],
       [5, 'INVALID_FIELDS'],
     ]);
+  });
+
+  it('records in groups (group commit) exactly what it records one by one, refusals included, with line numbers', async () => {
+    const other = await createPGliteTestDatabase();
+    try {
+      const store = new KyselyEventStore(other.db);
+      const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('import-test-key-0123456789') });
+      const submitMany = async (group: ReadonlyArray<{ command: unknown }>): Promise<Outcome[]> => {
+        const outcomes: Outcome[] = [];
+        const valid: Array<{ k: number; command: ReturnType<typeof validateCommand> }> = [];
+        group.forEach((g, k) => {
+          try {
+            valid.push({ k, command: validateCommand(g.command) });
+            outcomes[k] = { ok: true, duplicate: false };
+          } catch (error) {
+            const { error: code, message } = describeFailure(error);
+            outcomes[k] = { ok: false, error: code, message };
+          }
+        });
+        const decided = (await batches.execute(valid.map((v) => ({ command: v.command }))))!;
+        decided.forEach((o, n) => {
+          const { error: code, message } = o.ok ? { error: '', message: '' } : describeFailure(o.error);
+          outcomes[valid[n]!.k] = o.ok ? { ok: true, duplicate: o.execution.duplicate } : { ok: false, error: code, message };
+        });
+        return outcomes;
+      };
+      const file = join(dir, 'district.ndjson');
+      const summary = await importNdjson(file, submit, { reportPath: join(dir, 'grouped.ndjson'), submitMany, batchSize: 137 });
+      expect(summary).toMatchObject({ recorded: summary.lines, refused: 0 });
+      const streams = async (db: TestDatabase) =>
+        (await sql<{ r: string }>`select stream_id || '#' || stream_revision || ' ' || event_id || ' ' || data::text as r from events`.execute(db.db)).rows.map((x) => x.r).sort();
+      // (The first database also holds the mixed file's two areas, imported by the test above.)
+      expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-')));
+
+      const mixed = await importNdjson(join(dir, 'mixed.ndjson'), submit, { reportPath: join(dir, 'mixed2.ndjson'), submitMany, batchSize: 2 });
+      expect(mixed).toMatchObject({ lines: 6, recorded: 2, refused: 3 });
+      const report = readFileSync(join(dir, 'mixed2.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(report.map((r) => [r.line, r.error]).sort((a, b) => a[0] - b[0])).toEqual([[2, 'MALFORMED_COMMAND'], [4, 'UNKNOWN_AREA'], [5, 'INVALID_FIELDS']]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -7,9 +7,9 @@ import { CommandService, type Submission } from '../../../../libs/commands/src/i
  *
  * One: 200 with what was recorded, or the error's status with
  * `{ error, message }`. An array: 200 with one result per command, in order,
- * each `{ ok: true, ... }` or `{ ok: false, error, message }`; commands run one
- * after another (a later one may rely on an earlier one) and each stands or
- * falls alone.
+ * each `{ ok: true, ... }` or `{ ok: false, error, message }`; commands are
+ * decided one after another (a later one may rely on an earlier one), each
+ * standing or falling alone, and recorded together (see CommandService).
  */
 @Controller('commands')
 export class CommandsController {
@@ -18,11 +18,7 @@ export class CommandsController {
   @Post()
   @HttpCode(200)
   async submit(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (Array.isArray(body)) {
-      const results = [];
-      for (const raw of body) results.push(answer(await this.commands.submit(raw)));
-      return results;
-    }
+    if (Array.isArray(body)) return (await this.commands.submitMany(body)).map(answer);
     const submission = await this.commands.submit(body);
     if (!submission.ok) reply.status(submission.status);
     return submission.ok ? submission.result : { error: submission.error, message: submission.message };

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { CommandService } from '../../../../libs/commands/src/index.js';
-import { importNdjson, type ImportProgress } from '../../../../libs/importer/src/index.js';
+import { CommandService, type Submission } from '../../../../libs/commands/src/index.js';
+import { importNdjson, type ImportProgress, type Outcome } from '../../../../libs/importer/src/index.js';
 import { withEngine } from '../engine-context.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -13,10 +13,12 @@ export function registerImportCommand(program: Command): void {
     .description('record the commands of an NDJSON file (one command per line), as POST /api/commands would')
     .argument('<file>', 'the .ndjson file')
     .option('--report <file>', 'where refused lines are written (default: <file>.refused.ndjson)')
-    .option('--concurrency <n>', 'commands in flight at once', (v) => Number.parseInt(v, 10), 8)
-    .action(async (file: string, opts: { report?: string; concurrency: number }) => {
+    .option('--batch-size <n>', 'lines decided together and appended in one statement (group commit); 1: one by one', (v) => Number.parseInt(v, 10), 500)
+    .option('--concurrency <n>', 'with --batch-size 1: commands in flight at once', (v) => Number.parseInt(v, 10), 8)
+    .action(async (file: string, opts: { report?: string; concurrency: number; batchSize: number }) => {
       if (!existsSync(file)) throw new Error(`no such file: ${file}`);
       if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error('--concurrency must be a positive integer');
+      if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1 || opts.batchSize > 5000) throw new Error('--batch-size must be an integer from 1 to 5000');
       const reportPath = opts.report ?? `${file}.refused.ndjson`;
       const started = Date.now();
       const rate = (p: ImportProgress) => Math.round((p.recorded + p.refused + p.duplicates) / Math.max(0.001, (Date.now() - started) / 1000));
@@ -42,14 +44,17 @@ export function registerImportCommand(program: Command): void {
 
       const summary = await withEngine(async (engine) => {
         const commands = engine.get(CommandService);
-        return importNdjson(
-          file,
-          async (command) => {
-            const s = await commands.submit(command, { correlationId: `import:${file}` });
-            return s.ok ? { ok: true, duplicate: s.duplicate } : { ok: false, error: s.error, message: s.message };
-          },
-          { reportPath, concurrency: opts.concurrency, onProgress },
-        );
+        const options = { correlationId: `import:${file}` };
+        const outcome = (s: Submission): Outcome => (s.ok ? { ok: true, duplicate: s.duplicate } : { ok: false, error: s.error, message: s.message });
+        return importNdjson(file, async (command) => outcome(await commands.submit(command, options)), {
+          reportPath,
+          concurrency: opts.concurrency,
+          onProgress,
+          ...(opts.batchSize > 1 && {
+            batchSize: opts.batchSize,
+            submitMany: async (group) => (await commands.submitMany(group.map((g) => g.command), options)).map(outcome),
+          }),
+        });
       });
       if (bar.isActive) bar.stop();
       console.log(`lines:              ${summary.lines}`);

@@ -27,8 +27,13 @@ export class UnitOfWork {
     for (const [id, events] of await this.store.readStreams(streamIds)) this.prefetched.set(id, events);
   }
 
+  /** A stream's events as this unit of work sees them. */
+  protected async eventsOf(streamId: string): Promise<ReadonlyArray<Pick<RecordedEvent, 'type' | 'data' | 'streamRevision'>>> {
+    return this.prefetched.get(streamId) ?? (await this.store.readStream(streamId));
+  }
+
   async load<S, E extends DomainEvent>(streamId: string, evolve: (state: S, event: E) => S, initial: S): Promise<S> {
-    const events = this.prefetched.get(streamId) ?? (await this.store.readStream(streamId));
+    const events = await this.eventsOf(streamId);
     const last = events[events.length - 1];
     this.revisions.set(streamId, last ? last.streamRevision : 'no_stream');
     let state = initial;

@@ -1,10 +1,21 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { BatchExecutor, BatchOutcome } from '../execution/batch-executor.js';
 import type { CommandExecutor, Execution } from '../execution/command-executor.js';
 import type { CommandType } from '../validation/command-dtos.js';
 import * as m from './command-messages.js';
 
 export const COMMAND_EXECUTOR = Symbol('COMMAND_EXECUTOR');
+export const BATCH_EXECUTOR = Symbol('BATCH_EXECUTOR');
+
+/** A group of commands decided together and appended in one statement (see BatchExecutor). */
+@CommandHandler(m.RecordBatchCommand)
+export class RecordBatchHandler implements ICommandHandler<m.RecordBatchCommand, BatchOutcome[] | undefined> {
+  constructor(@Inject(BATCH_EXECUTOR) private readonly batches: BatchExecutor) {}
+  execute(message: m.RecordBatchCommand): Promise<BatchOutcome[] | undefined> {
+    return this.batches.execute(message.items);
+  }
+}
 
 /**
  * The Nest side of every command handler: hand the message to the executor,
@@ -42,6 +53,7 @@ abstract class ExecutingHandler<T extends CommandType> implements ICommandHandle
 @CommandHandler(m.RevokeMemberCardCommand) export class RevokeMemberCardHandler extends ExecutingHandler<'RevokeMemberCard'> {}
 
 export const COMMAND_HANDLERS = [
+  RecordBatchHandler,
   DefineAreaHandler, RegisterEnterpriseHandler, ReportHeadcountHandler, RelocateEnterpriseHandler, CloseEnterpriseHandler,
   FoundEnterpriseUnionHandler, FoundFederationHandler, DissolveUnionHandler, CoverEnterpriseHandler, UncoverEnterpriseHandler,
   JoinUnionHandler, TransferMembershipHandler, LeaveUnionHandler, LaunchCampaignHandler, HoldCeremonyHandler, RecordOutreachHandler,

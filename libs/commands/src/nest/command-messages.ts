@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { BatchItem, BatchOutcome } from '../execution/batch-executor.js';
 import type { Execution, ExecuteOptions } from '../execution/command-executor.js';
 import type { CommandType } from '../validation/command-dtos.js';
 import type { EngineCommand } from '../validation/validate-command.js';
@@ -61,3 +62,10 @@ export const MESSAGES: { [T in CommandType]: new (payload: Extract<EngineCommand
   ReplaceMemberCard: ReplaceMemberCardCommand,
   RevokeMemberCard: RevokeMemberCardCommand,
 };
+
+/** Validated commands decided together and appended in one statement (a group commit); undefined: they conflicted, run them one by one. */
+export class RecordBatchCommand extends Command<BatchOutcome[] | undefined> {
+  constructor(readonly items: readonly BatchItem[]) {
+    super();
+  }
+}

@@ -2,37 +2,125 @@ import { Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { describeFailure, type CommandFailure } from '../errors.js';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
-import type { CommandRecorded, ExecuteOptions } from '../execution/command-executor.js';
-import { validateCommand } from '../validation/validate-command.js';
-import { MESSAGES } from './command-messages.js';
+import type { BatchOutcome } from '../execution/batch-executor.js';
+import type { CommandRecorded, Execution, ExecuteOptions } from '../execution/command-executor.js';
+import { validateCommand, type EngineCommand } from '../validation/validate-command.js';
+import { MESSAGES, RecordBatchCommand } from './command-messages.js';
 
 export type Submission =
   | { readonly ok: true; readonly result: CommandRecorded; readonly duplicate: boolean }
   | ({ readonly ok: false } & CommandFailure);
 
+/** Commands decided together at most (one append statement). */
+export const MAX_BATCH = 500;
+
+interface Waiting {
+  readonly command: EngineCommand;
+  readonly options: ExecuteOptions;
+  readonly resolve: (s: Submission) => void;
+}
+
 /**
- * Takes a raw command (parsed JSON) from any door — HTTP, the importer —
- * validates it, and sends it over the CommandBus. Never throws for a refused
- * command: the answer says why.
+ * Takes raw commands (parsed JSON) from any door — HTTP, the importer —
+ * validates them, and records them over the CommandBus. Never throws for a
+ * refused command: the answer says why.
+ *
+ * Group commit: commands arriving while a group is being recorded wait and
+ * go together in the next group — decided one after the other in arrival
+ * order, appended in one statement (RecordBatchCommand). Each is decided and
+ * answered alone, exactly as if sent by itself; the log's single writer lock
+ * and commit flush are paid once per group instead of once per command. If
+ * the group's append conflicts with another writer, its commands are
+ * recorded one by one instead.
  */
 @Injectable()
 export class CommandService {
+  private readonly queue: Waiting[] = [];
+  private draining = false;
+
   constructor(
     private readonly bus: CommandBus,
     @Optional() private readonly acknowledged?: AcknowledgedPositions,
   ) {}
 
+  /** One command: validated now, then recorded with whatever arrived meanwhile. */
   async submit(raw: unknown, options: ExecuteOptions = {}): Promise<Submission> {
+    let command: EngineCommand;
     try {
-      const command = validateCommand(raw);
-      const Message = MESSAGES[command.type] as new (c: typeof command, o: ExecuteOptions) => InstanceType<(typeof MESSAGES)[typeof command.type]>;
-      const { result, duplicate } = await this.bus.execute(new Message(command, options));
-      for (const e of result.events) this.acknowledged?.record(BigInt(e.position));
-      return { ok: true, result, duplicate };
+      command = validateCommand(raw);
     } catch (error) {
-      const failure = describeFailure(error);
-      if (failure.status === 500) console.error(error);
-      return { ok: false, ...failure };
+      return this.failure(error);
     }
+    return new Promise<Submission>((resolve) => {
+      this.queue.push({ command, options, resolve });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /**
+   * Several commands in their order, each standing or falling alone (a later
+   * one may rely on an earlier one): recorded in groups of up to MAX_BATCH.
+   */
+  async submitMany(raws: readonly unknown[], options: ExecuteOptions = {}): Promise<Submission[]> {
+    const answers: Array<Submission | undefined> = [];
+    const valid: Array<{ index: number; command: EngineCommand }> = [];
+    for (const [index, raw] of raws.entries()) {
+      try {
+        valid.push({ index, command: validateCommand(raw) });
+        answers.push(undefined);
+      } catch (error) {
+        answers.push(this.failure(error));
+      }
+    }
+    for (let i = 0; i < valid.length; i += MAX_BATCH) {
+      const group = valid.slice(i, i + MAX_BATCH);
+      const recorded = await this.record(group.map((g) => ({ command: g.command, options })));
+      group.forEach((g, k) => (answers[g.index] = recorded[k]));
+    }
+    return answers as Submission[];
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_BATCH);
+        const recorded = await this.record(group).catch((error: unknown) => group.map(() => this.failure(error)));
+        group.forEach((w, k) => w.resolve(recorded[k]!));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** A group in one append; one by one when it conflicts, or when it is a single command. */
+  private async record(group: ReadonlyArray<{ command: EngineCommand; options: ExecuteOptions }>): Promise<Submission[]> {
+    if (group.length > 1) {
+      const outcomes: BatchOutcome[] | undefined = await this.bus.execute(new RecordBatchCommand(group));
+      if (outcomes) return outcomes.map((o) => (o.ok ? this.recorded(o.execution) : this.failure(o.error)));
+    }
+    const answers: Submission[] = [];
+    for (const { command, options } of group) answers.push(await this.one(command, options));
+    return answers;
+  }
+
+  private async one(command: EngineCommand, options: ExecuteOptions): Promise<Submission> {
+    try {
+      const Message = MESSAGES[command.type] as new (c: typeof command, o: ExecuteOptions) => InstanceType<(typeof MESSAGES)[typeof command.type]>;
+      return this.recorded(await this.bus.execute(new Message(command, options)));
+    } catch (error) {
+      return this.failure(error);
+    }
+  }
+
+  private recorded({ result, duplicate }: Execution): Submission {
+    for (const e of result.events) this.acknowledged?.record(BigInt(e.position));
+    return { ok: true, result, duplicate };
+  }
+
+  private failure(error: unknown): Submission {
+    const failure = describeFailure(error);
+    if (failure.status === 500) console.error(error);
+    return { ok: false, ...failure };
   }
 }

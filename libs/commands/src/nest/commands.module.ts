@@ -4,10 +4,11 @@ import type { EventStore } from '../../../event-store/src/index.js';
 import { EVENT_STORE, type EngineConfig } from '../../../persistence/src/index.js';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import { AreaDirectory } from '../execution/area-directory.js';
+import { BatchExecutor } from '../execution/batch-executor.js';
 import { CommandExecutor } from '../execution/command-executor.js';
 import { PersonKeys } from '../execution/person-key.js';
 import type { HandlerDeps } from '../handlers/handlers.js';
-import { COMMAND_EXECUTOR, COMMAND_HANDLERS } from './command-handlers.js';
+import { BATCH_EXECUTOR, COMMAND_EXECUTOR, COMMAND_HANDLERS } from './command-handlers.js';
 import { CommandService } from './command-service.js';
 
 /** What handlers need besides the streams (the area directory, the person-id key); also what policies run commands with. */
@@ -40,6 +41,11 @@ export class CommandsModule {
           provide: COMMAND_EXECUTOR,
           inject: [EVENT_STORE, HANDLER_DEPS],
           useFactory: (store: EventStore, deps: HandlerDeps) => new CommandExecutor(store, deps),
+        },
+        {
+          provide: BATCH_EXECUTOR,
+          inject: [EVENT_STORE, HANDLER_DEPS],
+          useFactory: (store: EventStore, deps: HandlerDeps) => new BatchExecutor(store, deps),
         },
         ...COMMAND_HANDLERS,
         AcknowledgedPositions,

@@ -6,6 +6,7 @@ import * as hashChain from './1764000000000-hash-chain.js';
 import * as bitemporalCoverage from './1764100000000-bitemporal-coverage.js';
 import * as organizingReadModels from './1764200000000-organizing-read-models.js';
 import * as membershipRetained from './1764400000000-membership-retained.js';
+import * as appendBatch from './1764500000000-append-batch.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
 
 /**
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '1764100000000-bitemporal-coverage': bitemporalCoverage,
   '1764200000000-organizing-read-models': organizingReadModels,
   '1764400000000-membership-retained': membershipRetained,
+  '1764500000000-append-batch': appendBatch,
   '1764300000000-membership-policies': membershipPolicies,
 };

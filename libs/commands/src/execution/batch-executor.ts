@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { areaStream, evolveArea, initialAreaState, type AreaEvent, type AreaState } from '../../../domain/src/index.js';
+import {
+  EventIdConflictError,
+  WrongExpectedRevisionError,
+  type BatchEvent,
+  type EventStore,
+  type ExpectedRevision,
+  type RecordedEvent,
+} from '../../../event-store/src/index.js';
+import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
+import type { EngineCommand } from '../validation/validate-command.js';
+import { AreaDirectory } from './area-directory.js';
+import type { CommandRecorded, Execution, ExecuteOptions } from './command-executor.js';
+import { eventIdFor } from './event-ids.js';
+import { UnitOfWork, type DomainEvent } from './unit-of-work.js';
+
+type SeenEvent = Pick<RecordedEvent, 'type' | 'data' | 'streamRevision'>;
+
+/** A stream as a batch sees it: what the store holds, then what earlier commands of the batch staged. */
+interface CachedStream {
+  readonly stored: readonly SeenEvent[];
+  readonly revision: number | 'no_stream';
+  staged: DomainEvent[];
+}
+
+/** The streams of one batch, read once, with the events its commands stage as they are decided. */
+class BatchCache {
+  private readonly streams = new Map<string, CachedStream>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async prefetch(streamIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
+    if (missing.length === 0) return;
+    for (const [id, events] of await this.store.readStreams(missing)) this.put(id, events);
+  }
+
+  private put(streamId: string, events: readonly RecordedEvent[]): CachedStream {
+    const last = events[events.length - 1];
+    const cached = { stored: events, revision: last ? last.streamRevision : ('no_stream' as const), staged: [] };
+    this.streams.set(streamId, cached);
+    return cached;
+  }
+
+  async get(streamId: string): Promise<CachedStream> {
+    return this.streams.get(streamId) ?? this.put(streamId, await this.store.readStream(streamId));
+  }
+
+  peek(streamId: string): CachedStream | undefined {
+    return this.streams.get(streamId);
+  }
+
+  /** The stream's events so far: stored, then staged (numbered on). */
+  async events(streamId: string): Promise<SeenEvent[]> {
+    const s = await this.get(streamId);
+    const base = s.revision === 'no_stream' ? 0 : s.revision + 1;
+    return [...s.stored, ...s.staged.map((e, i) => ({ type: e.type, data: e.data, streamRevision: base + i }))];
+  }
+}
+
+/** A unit of work reading from the batch's cache. */
+class BatchUnitOfWork extends UnitOfWork {
+  constructor(
+    store: EventStore,
+    private readonly cache: BatchCache,
+  ) {
+    super(store);
+  }
+
+  protected override eventsOf(streamId: string): Promise<SeenEvent[]> {
+    return this.cache.events(streamId);
+  }
+}
+
+/** Areas as a batch sees them: one defined by an earlier command of the batch is defined. */
+class BatchAreas extends AreaDirectory {
+  constructor(
+    store: EventStore,
+    private readonly shared: AreaDirectory,
+    private readonly cache: BatchCache,
+  ) {
+    super(store);
+  }
+
+  override async get(areaId: string): Promise<AreaState> {
+    const cached = this.cache.peek(areaStream(areaId));
+    if (!cached || cached.staged.length === 0) return this.shared.get(areaId);
+    let state = initialAreaState;
+    for (const e of await this.cache.events(areaStream(areaId))) state = evolveArea(state, { type: e.type, data: e.data } as AreaEvent);
+    return state;
+  }
+}
+
+export type BatchOutcome = { readonly ok: true; readonly execution: Execution } | { readonly ok: false; readonly error: unknown };
+
+export interface BatchItem {
+  readonly command: EngineCommand;
+  readonly options?: ExecuteOptions;
+}
+
+/**
+ * Many commands in one decision pass and one append (a group commit): the
+ * streams they need are read in one round trip, the commands are decided one
+ * after the other in their order — each sees what the earlier ones staged —
+ * and everything they record is appended in one statement, in command order,
+ * each stream checked at the revision it was read at. A refused command
+ * stages nothing and the others go on, exactly as if they had been sent one
+ * by one; the events, their ids and metadata are the same as the one-by-one
+ * executor's (so a re-import is recognised either way).
+ *
+ * Returns undefined when the append conflicts (another writer changed a
+ * stream of the batch meanwhile, or stored one of its commands): nothing was
+ * written, and the caller runs the commands one by one instead.
+ */
+export class BatchExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly deps: HandlerDeps,
+  ) {}
+
+  async execute(items: readonly BatchItem[]): Promise<BatchOutcome[] | undefined> {
+    const ids = items.map((item) => item.command.commandId ?? randomUUID());
+    const stored = new Map((await this.store.readEvents(ids.map((id) => eventIdFor(id, 0)))).map((e) => [String(e.metadata['commandId']), e]));
+    const cache = new BatchCache(this.store);
+    const deps: HandlerDeps = { ...this.deps, areas: new BatchAreas(this.store, this.deps.areas, cache) };
+    await cache.prefetch(items.flatMap((item, i) => (stored.has(ids[i]!) ? [] : streamsToPrefetch(item.command, this.deps))));
+
+    const outcomes: Array<BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string }> = [];
+    const expected = new Map<string, ExpectedRevision>();
+    const events: BatchEvent[] = [];
+    const firstIndex = new Map<string, number>();
+    /** Per decided command: where its events sit in `events`, and their streams' revisions. */
+    const planned: Array<{ commandId: string; type: string; from: number; revisions: number[] }> = [];
+
+    for (const [i, item] of items.entries()) {
+      const commandId = ids[i]!;
+      if (stored.has(commandId)) {
+        outcomes.push({ storedBefore: commandId });
+        continue;
+      }
+      if (firstIndex.has(commandId)) {
+        outcomes.push({ sameAs: firstIndex.get(commandId)! });
+        continue;
+      }
+      firstIndex.set(commandId, i);
+      const uow = new BatchUnitOfWork(this.store, cache);
+      try {
+        await (HANDLERS[item.command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(item.command, uow, deps);
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      const plan = uow.plan();
+      const total = plan.reduce((n, p) => n + p.events.length, 0);
+      const metadata = {
+        commandId,
+        commandType: item.command.type,
+        commandEventCount: total,
+        causationId: commandId,
+        correlationId: item.options?.correlationId ?? commandId,
+        ...(item.command.actor ? { actor: item.command.actor } : {}),
+      };
+      const from = events.length;
+      const revisions: number[] = [];
+      let k = 0;
+      for (const p of plan) {
+        const cached = await cache.get(p.streamId);
+        if (!expected.has(p.streamId)) expected.set(p.streamId, cached.revision);
+        const base = (cached.revision === 'no_stream' ? 0 : cached.revision + 1) + cached.staged.length;
+        p.events.forEach((e, j) => {
+          events.push({ streamId: p.streamId, eventId: eventIdFor(commandId, k++), type: e.type, data: e.data, occurredOn: e.data.occurredOn ?? null, metadata });
+          revisions.push(base + j);
+        });
+        cached.staged.push(...p.events);
+      }
+      planned.push({ commandId, type: item.command.type, from, revisions });
+      outcomes.push({ pending: planned.length - 1 });
+    }
+
+    let firstPosition = 0n;
+    if (events.length > 0 || expected.size > 0) {
+      try {
+        ({ firstPosition } = await this.store.appendBatch(
+          [...expected.entries()].map(([streamId, revision]) => ({ streamId, expected: revision })),
+          events,
+        ));
+      } catch (error) {
+        if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return undefined;
+        throw error;
+      }
+    }
+
+    const results: CommandRecorded[] = planned.map((p, n) => {
+      const to = n + 1 < planned.length ? planned[n + 1]!.from : events.length;
+      return {
+        ok: true,
+        commandId: p.commandId,
+        type: p.type,
+        events: events.slice(p.from, to).map((e, j) => ({
+          streamId: e.streamId,
+          type: e.type,
+          revision: p.revisions[j]!,
+          position: (firstPosition + BigInt(p.from + j)).toString(),
+        })),
+      };
+    });
+    const final: BatchOutcome[] = [];
+    for (const o of outcomes) {
+      if ('pending' in o) final.push({ ok: true, execution: { result: results[o.pending]!, duplicate: false } });
+      else if ('sameAs' in o) {
+        const first = final[o.sameAs]!;
+        final.push(first.ok ? { ok: true, execution: { result: first.execution.result, duplicate: true } } : first);
+      } else if ('storedBefore' in o) final.push({ ok: true, execution: { result: await this.recorded(o.storedBefore, stored.get(o.storedBefore)!), duplicate: true } });
+      else final.push(o);
+    }
+    return final;
+  }
+
+  /** The answer of a command recorded earlier, from its events. */
+  private async recorded(commandId: string, first: RecordedEvent): Promise<CommandRecorded> {
+    const count = Number(first.metadata['commandEventCount'] ?? 1);
+    const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
+    const byId = new Map((await this.store.readEvents(ids)).map((e) => [e.eventId, e]));
+    const events = ids
+      .map((id) => byId.get(id))
+      .filter((e): e is RecordedEvent => e !== undefined)
+      .map((e) => ({ streamId: e.streamId, type: e.type, revision: e.streamRevision, position: e.globalPosition.toString() }));
+    return { ok: true, commandId, type: String(first.metadata['commandType']), events };
+  }
+}

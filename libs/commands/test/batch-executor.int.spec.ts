@@ -1,0 +1,96 @@
+import { KyselyEventStore, WrongExpectedRevisionError } from '../../event-store/src/index.js';
+import { generateDistrict } from '../../simulation/src/index.js';
+import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { creditCode } from '../../domain/test/spec-helpers.js';
+import { AreaDirectory, BatchExecutor, CommandExecutor, PersonKeys, validateCommand, type EngineCommand } from '../src/index.js';
+
+const KEY = 'batch-test-key-0123456789';
+/** A generated district with late reports, refusals (a second membership of a person) and a duplicate commandId. */
+const commands = (): EngineCommand[] => {
+  const list = [...generateDistrict({ enterprises: 60, workers: 150, years: 2, seed: 9 })].map((c, i) => validateCommand({ ...c, commandId: `c-${i}` }));
+  const join = list.find((c) => c.type === 'JoinUnion')!;
+  list.push(validateCommand({ ...join, commandId: 'again-same-person', memberId: 'M-OTHER' })); // refused: one person, one membership
+  list.push(list[5]!); // the same command (same commandId) again
+  return list;
+};
+
+function batchSuite(open: () => Promise<TestDatabase>) {
+  let one: TestDatabase;
+  let many: TestDatabase;
+  beforeAll(async () => {
+    [one, many] = [await open(), await open()];
+  });
+  afterAll(async () => {
+    await one?.close();
+    await many?.close();
+  });
+
+  it('records exactly what one-by-one execution records: the same events, ids, streams and revisions, and the same refusals', async () => {
+    const list = commands();
+    const oneStore = new KyselyEventStore(one.db);
+    const single = new CommandExecutor(oneStore, { areas: new AreaDirectory(oneStore), personKeys: new PersonKeys(KEY) });
+    const singleAnswers: string[] = [];
+    for (const c of list) {
+      singleAnswers.push(await single.execute(c).then((e) => (e.duplicate ? 'duplicate' : 'ok'), (error: { code?: string }) => error.code ?? 'error'));
+    }
+
+    const manyStore = new KyselyEventStore(many.db);
+    const batches = new BatchExecutor(manyStore, { areas: new AreaDirectory(manyStore), personKeys: new PersonKeys(KEY) });
+    const batchAnswers: string[] = [];
+    for (let i = 0; i < list.length; i += 97) {
+      const outcomes = await batches.execute(list.slice(i, i + 97).map((command) => ({ command })));
+      expect(outcomes).toBeDefined();
+      for (const o of outcomes!) batchAnswers.push(o.ok ? (o.execution.duplicate ? 'duplicate' : 'ok') : ((o.error as { code?: string }).code ?? 'error'));
+    }
+    expect(batchAnswers).toEqual(singleAnswers);
+    expect(batchAnswers.filter((a) => a === 'ok').length).toBeGreaterThan(500);
+    expect(batchAnswers).toContain('PERSON_ALREADY_MEMBER');
+    expect(batchAnswers[batchAnswers.length - 1]).toBe('duplicate');
+
+    const byStream = async (store: KyselyEventStore) => {
+      const events = await store.readAll();
+      return events
+        .map((e) => `${e.streamId}#${e.streamRevision} ${e.eventId} ${e.type} ${JSON.stringify(e.data)} ${e.metadata['commandId']}`)
+        .sort();
+    };
+    expect(await byStream(manyStore)).toEqual(await byStream(oneStore));
+
+    // A batch sent again is all duplicates, answered as the first time.
+    const again = await batches.execute(list.slice(0, 50).map((command) => ({ command })));
+    expect(again!.every((o) => !o.ok || o.execution.duplicate)).toBe(true);
+  });
+
+  it('sees what earlier commands of the batch staged (an area defined, then an enterprise in it) and answers positions in command order', async () => {
+    const store = new KyselyEventStore(many.db);
+    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const outcomes = (await batches.execute(
+      [
+        { type: 'DefineArea', areaId: 'NEW', kind: 'district', name: '新区' },
+        { type: 'DefineArea', areaId: 'NEW-1', kind: 'subdistrict', name: '新街道', parentId: 'NEW' },
+        { type: 'RegisterEnterprise', creditCode: creditCode(4242), name: '新企业', areaId: 'NEW-1', headcount: 30, occurredOn: '2023-01-01' },
+        { type: 'ReportHeadcount', creditCode: creditCode(4242), headcount: 31, occurredOn: '2023-02-01' },
+      ].map((c) => ({ command: validateCommand(c) })),
+    ))!;
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
+    const positions = outcomes.flatMap((o) => (o.ok ? o.execution.result.events.map((e) => BigInt(e.position)) : []));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    expect(outcomes[3]!.ok && outcomes[3]!.execution.result.events[0]).toMatchObject({ streamId: `enterprise-${creditCode(4242)}`, revision: 1 });
+  });
+
+  it('writes nothing and says so when another writer changed a stream of the batch meanwhile', async () => {
+    const store = new KyselyEventStore(many.db);
+    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const before = (await store.readAll()).length;
+    const appendBatch = store.appendBatch.bind(store);
+    store.appendBatch = async () => {
+      throw new WrongExpectedRevisionError('area-LATE', 'no_stream', 0);
+    };
+    const outcome = await batches.execute([{ command: validateCommand({ type: 'DefineArea', areaId: 'LATE', kind: 'district', name: 'x' }) }]);
+    store.appendBatch = appendBatch;
+    expect(outcome).toBeUndefined();
+    expect((await store.readAll()).length).toBe(before);
+  });
+}
+
+describe('batch execution (group commit) [PGlite]', () => batchSuite(createPGliteTestDatabase));
+describePostgres('batch execution (group commit)', () => batchSuite(() => createPostgresTestDatabase()));
