@@ -7,6 +7,7 @@ import * as bitemporalCoverage from './1764100000000-bitemporal-coverage.js';
 import * as organizingReadModels from './1764200000000-organizing-read-models.js';
 import * as membershipRetained from './1764400000000-membership-retained.js';
 import * as appendBatch from './1764500000000-append-batch.js';
+import * as coverageRollup from './1764600000000-coverage-rollup.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '1764200000000-organizing-read-models': organizingReadModels,
   '1764400000000-membership-retained': membershipRetained,
   '1764500000000-append-batch': appendBatch,
+  '1764600000000-coverage-rollup': coverageRollup,
   '1764300000000-membership-policies': membershipPolicies,
 };

@@ -13,7 +13,8 @@ import { up as createCoverageTables } from '../../../persistence/src/migrations/
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
-import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
+import { createCoverageRollup } from '../../../persistence/src/migrations/1764600000000-coverage-rollup.js';
+import { enterprisePeriods, locationPeriods, membershipPeriods, OPEN_END } from './periods.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
 const MEMBER_PREFIX = 'member-';
@@ -29,6 +30,7 @@ export const COVERAGE_TABLES = [
   'rm_enterprise_locations',
   'rm_enterprise_federations',
   'rm_membership_periods',
+  'rm_coverage_daily',
 ] as const;
 
 async function insertChunked(db: Kysely<any>, table: string, rows: Record<string, unknown>[]): Promise<void> {
@@ -102,6 +104,7 @@ export const coverageProjection: Projection = {
     await createCoverageTables(db);
     await addRecordedAxis(db);
     await addRetained(db);
+    await createCoverageRollup(db);
   },
 
   async apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void> {
@@ -178,6 +181,9 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
     for (const r of rows.rows) dissolutions.set(r.union_id, { on: r.dissolved_on, position: BigInt(r.dissolved_position) });
   }
 
+  const { rows: standing } = await sql<RollupRow>`
+    select valid_from::text as valid_from, valid_to::text as valid_to, area_id, band, status, new_form
+    from rm_enterprise_periods where credit_code = any(${codes}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
   await db.deleteFrom('rm_enterprise_periods').where('credit_code', 'in', codes).execute();
   await db.deleteFrom('rm_enterprise_locations').where('credit_code', 'in', codes).execute();
   await db.deleteFrom('rm_enterprises').where('credit_code', 'in', codes).execute();
@@ -233,9 +239,61 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   }
   await insertChunked(db, 'rm_enterprises', enterpriseRows);
   await insertChunked(db, 'rm_enterprise_periods', periods);
+  await rollUp(db, standing, periods.filter((p) => p['recorded_to'] === STILL_KNOWN) as unknown as RollupRow[]);
   await insertChunked(db, 'rm_enterprise_locations', locations);
   for (let i = 0; i < mapping.length; i += CHUNK) {
     await db.insertInto('rm_enterprise_federations').values(mapping.slice(i, i + CHUNK)).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+interface RollupRow {
+  valid_from: string;
+  valid_to: string;
+  area_id: string;
+  band: string;
+  status: string;
+  new_form: boolean;
+}
+
+/**
+ * Moves the daily roll-up from the periods that stood to the ones that stand
+ * now: −1/+1 for each period that went, +1/−1 for each that came, on its
+ * first day and the day after it, for its area and every ancestor.
+ */
+async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: readonly RollupRow[]): Promise<void> {
+  const areas = [...new Set([...before, ...after].map((r) => r.area_id))];
+  if (areas.length === 0) return;
+  const ancestors = new Map<string, string[]>();
+  for (let i = 0; i < areas.length; i += CHUNK) {
+    const { rows } = await sql<{ area_id: string; ancestor_id: string }>`
+      select area_id, ancestor_id from rm_area_ancestors where area_id = any(${areas.slice(i, i + CHUNK)}::text[])`.execute(db);
+    for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
+  }
+  const deltas = new Map<string, number>();
+  const add = (row: RollupRow, sign: number) => {
+    for (const area of ancestors.get(row.area_id) ?? []) {
+      for (const [day, d] of [[row.valid_from, sign], [row.valid_to, -sign]] as const) {
+        if (day === OPEN_END) continue;
+        const key = `${area}\u0000${day}\u0000${row.band}\u0000${row.status}\u0000${row.new_form}`;
+        deltas.set(key, (deltas.get(key) ?? 0) + d);
+      }
+    }
+  };
+  for (const r of before) add(r, -1);
+  for (const r of after) add(r, 1);
+  const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([key, d]) => [...key.split('\u0000'), d] as [string, string, string, string, string, number]);
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const part = changes.slice(i, i + CHUNK);
+    await sql`
+      insert into rm_coverage_daily as r (area_id, day, band, status, new_form, delta)
+      select * from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[], ${part.map((c) => c[2])}::text[],
+                           ${part.map((c) => c[3])}::text[], ${part.map((c) => c[4])}::text[]::boolean[], ${part.map((c) => c[5])}::int[])
+      on conflict (area_id, day, band, status, new_form) do update set delta = r.delta + excluded.delta`.execute(db);
+    // A day whose changes cancel out leaves no row: the roll-up depends on the periods alone, not on how they came.
+    await sql`
+      delete from rm_coverage_daily r
+      using unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[]) as k(area_id, day)
+      where r.area_id = k.area_id and r.day = k.day and r.delta = 0`.execute(db);
   }
 }
 

@@ -66,12 +66,19 @@ export async function areaExists(db: Kysely<any>, areaId: string, knowledge?: Kn
  * the membership periods.
  */
 export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
-  const { rows } = await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
-    select p.band, p.status, p.new_form, count(*)::int as n
-    from rm_area_ancestors a
-    join rm_enterprise_periods p on p.area_id = a.area_id
-    where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date and ${knownRows('p', knowledge)}
-    group by p.band, p.status, p.new_form`.execute(db);
+  // What is known now comes from the daily roll-up (one index range); what was known then, from the periods.
+  const { rows } =
+    knowledge === undefined
+      ? await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
+          select band, status, new_form, sum(delta)::int as n from rm_coverage_daily
+          where area_id = ${areaId} and day <= ${asOf}::date
+          group by band, status, new_form having sum(delta) <> 0`.execute(db)
+      : await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
+          select p.band, p.status, p.new_form, count(*)::int as n
+          from rm_area_ancestors a
+          join rm_enterprise_periods p on p.area_id = a.area_id
+          where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date and ${knownRows('p', knowledge)}
+          group by p.band, p.status, p.new_form`.execute(db);
 
   const bands = Object.fromEntries(BANDS.map((b) => [b, empty()])) as Record<Band, Figures>;
   const newForm = empty();

@@ -1,0 +1,339 @@
+/**
+ * The benchmark suite (issue 7), on PostgreSQL, never part of npm test:
+ *
+ *   npm run bench -- [--quick] [--out results.json] [--enterprises N --workers M] [--no-peer]
+ *
+ * In one run and on one PostgreSQL server, for district histories of 1×, 4×
+ * and 16× a base size (the largest is the district: 320,000 enterprises and
+ * 2,000,000 workers by default; --quick: 4,000 and 6,000):
+ *   - the machine's ceilings: raw COPY of as many event rows, and a raw keyset read of them;
+ *   - import of the generated history through the CLI importer (commands/s,
+ *     events/s), then the read models caught up (end to end);
+ *   - rebuild of every read model from the log (events/s);
+ *   - coverage queries for random areas and dates, 8 concurrent clients over HTTP (p50/p99);
+ *   - at the largest size: single HTTP commands from 16 concurrent clients
+ *     (throughput, p50/p99), and the peer — the same appends, read-back and a
+ *     simple projection with Emmett's PostgreSQL event store (emmett-postgresql)
+ *     and with ours.
+ * Prints a table and writes the results as JSON (--out). Needs DATABASE_URL
+ * (a server where it may create and drop databases) or the local default.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import postgres from 'postgres';
+import { createApi } from '../apps/api/src/bootstrap.js';
+import { AreaDirectory, PersonKeys } from '../libs/commands/src/index.js';
+import { KyselyEventStore } from '../libs/event-store/src/index.js';
+import { loadConfig, migrateToLatest, openDatabase, type Database } from '../libs/persistence/src/index.js';
+import { createPolicies } from '../libs/policies/src/index.js';
+import { ProjectionRunner, rebuildProjection } from '../libs/projections/src/index.js';
+import { ALL_PROJECTIONS } from '../libs/read-models/src/index.js';
+import { generateDistrict, syntheticCreditCode } from '../libs/simulation/src/index.js';
+import { measureCeilings, type Rate } from './bench/ceilings.js';
+import { load, type HttpResult } from './bench/http-load.js';
+import { benchEmmett, type PeerAppend } from './bench/peer-emmett.js';
+import { benchOurAppends } from './bench/our-appends.js';
+import { benchOurSimpleProjection } from './bench/simple-projection.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    enterprises: { type: 'string' },
+    workers: { type: 'string' },
+    years: { type: 'string', default: '5' },
+    'no-peer': { type: 'boolean', default: false },
+    'peer-events': { type: 'string' },
+  },
+});
+
+const KEY = 'bench-person-id-key-0123456789';
+const ADMIN_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
+const rate = (events: number, seconds: number): Rate => ({ events, seconds: round(seconds), eventsPerSecond: Math.round(events / Math.max(seconds, 1e-9)) });
+const round = (x: number) => Math.round(x * 100) / 100;
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+interface SizeResult {
+  readonly scale: number;
+  readonly enterprises: number;
+  readonly workers: number;
+  readonly commands: number;
+  readonly events: number;
+  readonly ceilings: { copy: Rate; read: Rate };
+  readonly import: { seconds: number; commandsPerSecond: number; eventsPerSecond: number; peakMemoryMb: number; refused: number };
+  readonly catchUp: Rate;
+  readonly importEndToEnd: Rate;
+  readonly rebuild: Record<string, Rate> & { all: Rate };
+  readonly queries: HttpResult;
+  readonly commandsHttp?: HttpResult;
+  readonly peer?: PeerResult;
+}
+
+interface PeerResult {
+  readonly events: number;
+  readonly ours: { append: Rate & { p50Ms?: number; p99Ms?: number }; read: Rate; projection: Rate };
+  readonly emmett: { append: Rate & { p50Ms?: number; p99Ms?: number }; read: Rate; projection: Rate };
+}
+
+async function withDatabase<T>(name: string, work: (url: string) => Promise<T>): Promise<T> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await admin.end({ timeout: 5 });
+  }
+}
+
+/** The CLI importer, as a user runs it (a separate process). */
+function runImport(file: string, url: string): Promise<{ seconds: number; peakMemoryMb: number; refused: number; recorded: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/cli/src/main.js'), 'import', file], {
+      env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      const line = d.toString().trim();
+      if (line && !line.startsWith('store:')) log(`  import: ${line.split('\n').pop()}`);
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`import failed (${code}): ${out}`));
+      const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
+      resolve({
+        seconds: since(t0),
+        peakMemoryMb: Number(/peak memory ([\d.]+) MB/.exec(out)?.[1] ?? NaN),
+        refused: number('refused'),
+        recorded: number('recorded'),
+      });
+    });
+  });
+}
+
+async function writeDistrict(file: string, enterprises: number, workers: number, years: number): Promise<number> {
+  const out = createWriteStream(file);
+  let n = 0;
+  for (const c of generateDistrict({ enterprises, workers, years, seed: 7 })) {
+    if (!out.write(`${JSON.stringify(c)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    n++;
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return n;
+}
+
+const count = async (db: Database['db'], table: string) => Number((await sql.raw<{ n: string }>(`select count(*)::text as n from ${table}`).execute(db)).rows[0]?.n ?? 0);
+
+async function benchSize(scale: number, enterprises: number, workers: number, years: number, largest: boolean, dir: string): Promise<SizeResult> {
+  const file = join(dir, `district-${scale}.ndjson`);
+  log(`${scale}×: generating ${enterprises} enterprises, ${workers} workers, ${years} years`);
+  const commands = await writeDistrict(file, enterprises, workers, years);
+  return withDatabase(`uce_bench_${process.pid}_${scale}`, async (url) => {
+    log(`${scale}×: importing ${commands} commands`);
+    const imported = await runImport(file, url);
+    const database = await openDatabase({ databaseUrl: url, maxConnections: 16 });
+    try {
+      await migrateToLatest(database.db);
+      const store = new KyselyEventStore(database.db);
+      const events = await count(database.db, 'events');
+
+      log(`${scale}×: read models catching up`);
+      const projections = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(KEY) })];
+      const t0 = process.hrtime.bigint();
+      await new ProjectionRunner(database.db, store, projections, { batchSize: 2000 }).catchUp();
+      const catchUp = rate(events, since(t0));
+
+      log(`${scale}×: ceilings for ${events} events`);
+      const ceilings = await measureCeilings(url, events);
+
+      log(`${scale}×: rebuilding the read models`);
+      const rebuild: Record<string, Rate> = {};
+      let rebuildSeconds = 0;
+      for (const projection of ALL_PROJECTIONS) {
+        const r = await rebuildProjection(database.db, projection, { batchSize: 2000 });
+        rebuild[projection.name] = rate(r.events, r.seconds);
+        rebuildSeconds += r.seconds;
+      }
+
+      log(`${scale}×: coverage queries over HTTP`);
+      const config = loadConfig({ DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker' });
+      const app = await createApi(config);
+      await app.listen(0, '127.0.0.1');
+      const base = await app.getUrl();
+      try {
+        const areas = (await sql<{ area_id: string }>`select area_id from rm_areas`.execute(database.db)).rows.map((r) => r.area_id);
+        const dates = (await sql<{ lo: string; hi: string }>`select min(valid_from)::text as lo, max(valid_from)::text as hi from rm_enterprise_periods`.execute(database.db)).rows[0]!;
+        const [lo, hi] = [Date.parse(dates.lo), Date.parse(dates.hi)];
+        const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
+        const queries = await load(base, {
+          connections: 8,
+          amount: args.quick ? 400 : 2000,
+          next: () => ({ method: 'GET', path: `/api/coverage?areaId=${pick(areas)}&asOf=${new Date(lo + Math.random() * (hi - lo)).toISOString().slice(0, 10)}` }),
+        });
+
+        let commandsHttp: HttpResult | undefined;
+        if (largest) {
+          log(`${scale}×: single commands over HTTP, 16 clients`);
+          const communities = areas.filter((a) => /-C\d+$/.test(a));
+          let n = 0;
+          commandsHttp = await load(base, {
+            connections: 16,
+            amount: args.quick ? 3000 : 30000,
+            next: () => ({
+              method: 'POST',
+              path: '/api/commands',
+              body: JSON.stringify({
+                type: 'RegisterEnterprise',
+                creditCode: syntheticCreditCode(10_000_000 + n++),
+                name: `压测企业${n}`,
+                areaId: pick(communities),
+                headcount: Math.floor(Math.random() * 200),
+                occurredOn: '2024-01-02',
+              }),
+            }),
+          });
+        }
+
+        let peer: PeerResult | undefined;
+        if (largest && !args['no-peer']) peer = await benchPeer(store, Number(args['peer-events'] ?? (args.quick ? 20_000 : 200_000)));
+
+        return {
+          scale,
+          enterprises,
+          workers,
+          commands,
+          events,
+          ceilings,
+          import: {
+            seconds: round(imported.seconds),
+            commandsPerSecond: Math.round(commands / imported.seconds),
+            eventsPerSecond: Math.round(events / imported.seconds),
+            peakMemoryMb: imported.peakMemoryMb,
+            refused: imported.refused,
+          },
+          catchUp,
+          importEndToEnd: rate(events, imported.seconds + catchUp.seconds),
+          rebuild: { ...rebuild, all: rate(events, rebuildSeconds) } as SizeResult['rebuild'],
+          queries,
+          ...(commandsHttp ? { commandsHttp } : {}),
+          ...(peer ? { peer } : {}),
+        };
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+}
+
+/** The same appends (one per command and stream, from our log), read-back and simple projection, on ours and on Emmett. */
+async function benchPeer(store: KyselyEventStore, limit: number): Promise<PeerResult> {
+  log(`peer: the first ${limit} events, as appended by their commands`);
+  const appends: PeerAppend[] = [];
+  let taken = 0;
+  let from = 1n;
+  while (taken < limit) {
+    const page = await store.readAll({ fromPosition: from, maxCount: 5000 });
+    if (page.length === 0) break;
+    for (const e of page) {
+      if (taken >= limit) break;
+      const last = appends[appends.length - 1];
+      const key = `${e.metadata['commandId']}|${e.streamId}`;
+      const event = { type: e.type, data: e.data as Record<string, unknown>, metadata: { commandId: e.metadata['commandId'] } };
+      if (last && `${last.events[0]?.metadata?.['commandId']}|${last.streamId}` === key) last.events.push(event);
+      else appends.push({ streamId: e.streamId, events: [event] });
+      taken++;
+    }
+    from = page[page.length - 1]!.globalPosition + 1n;
+  }
+  const ours = await withDatabase(`uce_bench_${process.pid}_peer_ours`, async (url) => {
+    const database = await openDatabase({ databaseUrl: url, maxConnections: 16 });
+    try {
+      await migrateToLatest(database.db);
+      const peerStore = new KyselyEventStore(database.db);
+      const append = await benchOurAppends(peerStore, appends, 8);
+      const t0 = process.hrtime.bigint();
+      let read = 0;
+      let position = 0n;
+      for (;;) {
+        const page = await peerStore.readAll({ fromPosition: position + 1n, maxCount: 1000 });
+        if (page.length === 0) break;
+        read += page.length;
+        position = page[page.length - 1]!.globalPosition;
+      }
+      const readRate = rate(read, since(t0));
+      const projection = await benchOurSimpleProjection(database.db, peerStore);
+      return { append, read: readRate, projection };
+    } finally {
+      await database.close();
+    }
+  });
+  const emmett = await withDatabase(`uce_bench_${process.pid}_peer_emmett`, (url) => benchEmmett({ connectionString: url, appends, concurrency: 8 }));
+  return { events: taken, ours, emmett };
+}
+
+function table(results: readonly SizeResult[]): string {
+  const rows: string[][] = [['size', 'measure', 'value', 'ceiling', 'ratio']];
+  const r = (n: number) => n.toLocaleString('en-US');
+  for (const s of results) {
+    const size = `${s.scale}× (${r(s.enterprises)} ent., ${r(s.workers)} workers, ${r(s.events)} events)`;
+    rows.push([size, 'COPY ceiling', `${r(s.ceilings.copy.eventsPerSecond)} ev/s`, '', '']);
+    rows.push([size, 'keyset read ceiling', `${r(s.ceilings.read.eventsPerSecond)} ev/s`, '', '']);
+    rows.push([size, 'import (CLI)', `${r(s.import.eventsPerSecond)} ev/s (${r(s.import.commandsPerSecond)} cmd/s, ${s.import.peakMemoryMb} MB)`, 'COPY', ratio(s.import.eventsPerSecond, s.ceilings.copy.eventsPerSecond)]);
+    rows.push([size, 'import + read models caught up', `${r(s.importEndToEnd.eventsPerSecond)} ev/s (${s.importEndToEnd.seconds} s)`, 'COPY', ratio(s.importEndToEnd.eventsPerSecond, s.ceilings.copy.eventsPerSecond)]);
+    for (const [name, x] of Object.entries(s.rebuild)) rows.push([size, `rebuild ${name}`, `${r(x.eventsPerSecond)} ev/s (${x.seconds} s)`, 'read', ratio(x.eventsPerSecond, s.ceilings.read.eventsPerSecond)]);
+    rows.push([size, 'coverage query, 8 clients', `p50 ${s.queries.p50Ms} ms, p99 ${s.queries.p99Ms} ms, ${r(s.queries.perSecond)}/s`, '', '']);
+    if (s.commandsHttp) rows.push([size, 'HTTP commands, 16 clients', `${r(s.commandsHttp.perSecond)}/s, p50 ${s.commandsHttp.p50Ms} ms, p99 ${s.commandsHttp.p99Ms} ms, failed ${s.commandsHttp.failed}`, '', '']);
+    if (s.peer) {
+      for (const m of ['append', 'read', 'projection'] as const) {
+        rows.push([size, `peer ${m} (${r(s.peer.events)} events)`, `ours ${r(s.peer.ours[m].eventsPerSecond)} ev/s, emmett ${r(s.peer.emmett[m].eventsPerSecond)} ev/s`, 'emmett', ratio(s.peer.ours[m].eventsPerSecond, s.peer.emmett[m].eventsPerSecond)]);
+      }
+    }
+  }
+  return rows.map((cols, i) => `| ${cols.join(' | ')} |${i === 0 ? `\n|${cols.map(() => ' --- ').join('|')}|` : ''}`).join('\n');
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '');
+
+async function main(): Promise<void> {
+  const enterprises = Number(args.enterprises ?? (args.quick ? 4000 : 320_000));
+  const workers = Number(args.workers ?? (args.quick ? 6000 : 2_000_000));
+  const years = Number(args.years);
+  const dir = mkdtempSync(join(tmpdir(), 'uce-bench-'));
+  const results: SizeResult[] = [];
+  const started = Date.now();
+  try {
+    for (const scale of [1, 4, 16]) {
+      results.push(await benchSize(scale, Math.round((enterprises * scale) / 16), Math.round((workers * scale) / 16), years, scale === 16, dir));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = postgres(ADMIN_URL, { max: 1 });
+  const version = (await pg.unsafe<Array<{ v: string }>>('select version() as v'))[0]!.v;
+  await pg.end();
+  const report = {
+    when: new Date().toISOString(),
+    minutes: round((Date.now() - started) / 60_000),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: version },
+    results,
+  };
+  console.log(table(results));
+  if (args.out) writeFileSync(args.out, JSON.stringify(report, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

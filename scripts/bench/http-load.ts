@@ -1,0 +1,47 @@
+import autocannon from 'autocannon';
+
+export interface HttpResult {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Answers other than 2xx, and connection errors or timeouts. */
+  readonly failed: number;
+}
+
+/**
+ * `amount` requests from `connections` concurrent clients (autocannon, one
+ * request in flight per connection), each built by `next` — a fresh command
+ * or a fresh query every time.
+ */
+export async function load(
+  url: string,
+  options: { connections: number; amount: number; next: () => { method: 'GET' | 'POST'; path: string; body?: string } },
+): Promise<HttpResult> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    amount: options.amount,
+    timeout: 30,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const r = options.next();
+          return { ...request, method: r.method, path: r.path, ...(r.body === undefined ? {} : { body: r.body }) };
+        },
+      },
+    ],
+  });
+  const seconds = result.duration;
+  const ok = result['2xx'];
+  return {
+    requests: ok + result.non2xx,
+    seconds,
+    perSecond: Math.round(ok / Math.max(seconds, 1e-9)),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
