@@ -25,10 +25,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { createApi } from '../apps/api/src/bootstrap.js';
 import { AreaDirectory, PersonKeys } from '../libs/commands/src/index.js';
 import { KyselyEventStore } from '../libs/event-store/src/index.js';
-import { loadConfig, migrateToLatest, openDatabase, type Database } from '../libs/persistence/src/index.js';
+import { migrateToLatest, openDatabase, type Database } from '../libs/persistence/src/index.js';
 import { createPolicies } from '../libs/policies/src/index.js';
 import { ProjectionRunner, rebuildProjection } from '../libs/projections/src/index.js';
 import { ALL_PROJECTIONS } from '../libs/read-models/src/index.js';
@@ -166,10 +165,8 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
       }
 
       log(`${scale}×: coverage queries over HTTP`);
-      const config = loadConfig({ DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker' });
-      const app = await createApi(config);
-      await app.listen(0, '127.0.0.1');
-      const base = await app.getUrl();
+      // The API in its own process (as deployed), so that the load generator does not share its event loop.
+      const { base, stop } = await startApi(url);
       try {
         const areas = (await sql<{ area_id: string }>`select area_id from rm_areas`.execute(database.db)).rows.map((r) => r.area_id);
         const dates = (await sql<{ lo: string; hi: string }>`select min(valid_from)::text as lo, max(valid_from)::text as hi from rm_enterprise_periods`.execute(database.db)).rows[0]!;
@@ -229,12 +226,38 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
           ...(peer ? { peer } : {}),
         };
       } finally {
-        await app.close();
+        await stop();
       }
     } finally {
       await database.close();
     }
   });
+}
+
+let nextPort = 3900 + (process.pid % 50) * 2;
+
+/** `npm start`'s server on a bench database (projections left to the bench), answering once healthy. */
+async function startApi(url: string): Promise<{ base: string; stop: () => Promise<void> }> {
+  const port = nextPort++;
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/api/src/main.js')], {
+    env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode})`);
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (i > 300) throw new Error('the API did not become healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
 }
 
 /** The same appends (one per command and stream, from our log), read-back and simple projection, on ours and on Emmett. */
@@ -279,8 +302,21 @@ async function benchPeer(store: KyselyEventStore, limit: number): Promise<PeerRe
       await database.close();
     }
   });
-  const emmett = await withDatabase(`uce_bench_${process.pid}_peer_emmett`, (url) => benchEmmett({ connectionString: url, appends, concurrency: 8 }));
-  return { events: taken, ours, emmett };
+  // Emmett's projection context keeps a pool of its own for the connection string; dropping the
+  // database ends those idle connections, which node-postgres reports as an unhandled error.
+  const dropped = (error: Error & { code?: string }) => {
+    if (error.code === '57P01') return;
+    console.error(error);
+    process.exit(1);
+  };
+  process.on('uncaughtException', dropped);
+  try {
+    const emmett = await withDatabase(`uce_bench_${process.pid}_peer_emmett`, (url) => benchEmmett({ connectionString: url, appends, concurrency: 8 }));
+    await new Promise((r) => setTimeout(r, 500));
+    return { events: taken, ours, emmett };
+  } finally {
+    setTimeout(() => process.off('uncaughtException', dropped), 2000).unref();
+  }
 }
 
 function table(results: readonly SizeResult[]): string {
@@ -307,6 +343,7 @@ function table(results: readonly SizeResult[]): string {
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '');
 
 async function main(): Promise<void> {
+
   const enterprises = Number(args.enterprises ?? (args.quick ? 4000 : 320_000));
   const workers = Number(args.workers ?? (args.quick ? 6000 : 2_000_000));
   const years = Number(args.years);

@@ -16,6 +16,8 @@ import type {
   SubscribeToAllOptions,
 } from './event-store.port.js';
 
+/** Events one group commit takes at most. */
+const GROUP_EVENTS = 5000;
 /** Largest batch one `append` call takes. */
 export const MAX_EVENTS_PER_APPEND = 65_536;
 
@@ -54,6 +56,13 @@ export class KyselyEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     if (events.length === 0) return this.checkEmptyAppend(streamId, expected);
+    if (this.db.isTransaction) return this.appendAlone(streamId, events, expected);
+    const [result] = await this.grouped([{ streamId, events, expected }], async () => [await this.appendAlone(streamId, events, expected)]);
+    return result!;
+  }
+
+  /** One append in its own statement (retried when the same ids were appended concurrently). */
+  private async appendAlone(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.callAppend(streamId, events, expected);
@@ -77,6 +86,12 @@ export class KyselyEventStore implements EventStore {
       const only = appends[0]!;
       return [await this.append(only.streamId, only.events, only.expected)];
     }
+    if (this.db.isTransaction || appends.every((a) => a.events.length === 0)) return this.appendMultipleAlone(appends);
+    return this.grouped(appends, () => this.appendMultipleAlone(appends));
+  }
+
+  /** A multi-stream append in its own statement. */
+  private async appendMultipleAlone(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     // Lock streams in one order so that two multi-stream appends cannot deadlock.
     const ordered = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     for (let attempt = 1; ; attempt++) {
@@ -100,6 +115,16 @@ export class KyselyEventStore implements EventStore {
   async appendBatch(streams: readonly BatchStream[], events: readonly BatchEvent[]): Promise<{ firstPosition: bigint; lastPosition: bigint }> {
     for (const st of streams) validateAppend(st.streamId, [], st.expected);
     validateAppend('batch', events, 'any');
+    const { lastPosition } = await this.callBatch(streams, events);
+    if (events.length) this.appended.emit('appended');
+    return { firstPosition: events.length ? lastPosition - BigInt(events.length) + 1n : 0n, lastPosition };
+  }
+
+  /** `append_batch`: each stream's revision afterwards, and the last position. */
+  private async callBatch(
+    streams: readonly BatchStream[],
+    events: readonly BatchEvent[],
+  ): Promise<{ revisions: Map<string, number | 'no_stream'>; lastPosition: bigint }> {
     const ordered = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     const index = new Map(ordered.map((st, i) => [st.streamId, i]));
     if (index.size !== ordered.length) throw new InvalidAppendError('a batch append names each stream once');
@@ -114,17 +139,18 @@ export class KyselyEventStore implements EventStore {
     }
     try {
       const { rows } = await this.inSavepoint(() =>
-        sql<{ last: string | null }>`
-          select append_batch(
+        sql<{ stream: string; revision: string | null; last: string | null }>`
+          select o_stream as stream, o_revision::text as revision, o_last_position::text as last from append_batch(
             ${ordered.map((st) => st.streamId)}::text[], ${ordered.map((st) => String(st.expected))}::text[], ${counts}::int[],
             ${streamOf}::int[], ${offsetOf}::int[],
             ${events.map((e) => e.eventId.toLowerCase())}::uuid[], ${events.map((e) => e.type)}::text[],
             ${events.map((e) => JSON.stringify(e.data ?? null))}::text[], ${events.map((e) => JSON.stringify(e.metadata ?? {}))}::text[],
-            ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])::text as last`.execute(this.db),
+            ${events.map((e) => e.occurredOn ?? null)}::date[], ${events.map((e) => e.schemaVersion ?? 1)}::int[])`.execute(this.db),
       );
-      const last = rows[0]?.last ? BigInt(rows[0].last) : 0n;
-      if (events.length) this.appended.emit('appended');
-      return { firstPosition: events.length ? last - BigInt(events.length) + 1n : 0n, lastPosition: last };
+      return {
+        revisions: new Map(rows.map((r) => [r.stream, r.revision === null ? ('no_stream' as const) : Number(r.revision)])),
+        lastPosition: rows[0]?.last ? BigInt(rows[0].last) : 0n,
+      };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'UE002') throw new EventIdConflictError(String((error as { detail?: string }).detail ?? ''), []);
@@ -134,6 +160,83 @@ export class KyselyEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
       }
       throw error;
+    }
+  }
+
+  // ── group commit ─────────────────────────────────────────────────────────
+  //
+  // Appends made while another is being written wait, and go together in the
+  // next statement (append_batch): the log's head lock and the commit flush
+  // are paid once per group. Appends to disjoint streams share a group; one
+  // whose stream is already in the group waits for the next. If the group's
+  // statement fails on a revision or an id, each append runs alone instead,
+  // so that each gets exactly its own answer or error.
+
+  private readonly queue: Array<{
+    readonly appends: readonly StreamAppend[];
+    readonly alone: () => Promise<AppendResult[]>;
+    readonly resolve: (results: AppendResult[]) => void;
+    readonly reject: (error: unknown) => void;
+  }> = [];
+  private flushing = false;
+
+  private grouped(appends: readonly StreamAppend[], alone: () => Promise<AppendResult[]>): Promise<AppendResult[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ appends, alone, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: typeof this.queue = [];
+        const streams = new Set<string>();
+        let events = 0;
+        for (let i = 0; i < this.queue.length && events < GROUP_EVENTS; ) {
+          const job = this.queue[i]!;
+          if (job.appends.some((a) => streams.has(a.streamId))) {
+            i++;
+            continue;
+          }
+          group.push(job);
+          for (const a of job.appends) streams.add(a.streamId);
+          events += job.appends.reduce((n, a) => n + a.events.length, 0);
+          this.queue.splice(i, 1);
+        }
+        if (group.length === 1) await group[0]!.alone().then(group[0]!.resolve, group[0]!.reject);
+        else await this.flushGroup(group);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async flushGroup(group: typeof this.queue): Promise<void> {
+    const appends = group.flatMap((job) => job.appends);
+    try {
+      const { revisions, lastPosition } = await this.callBatch(
+        appends.map((a) => ({ streamId: a.streamId, expected: a.expected })),
+        appends.flatMap((a) => a.events.map((e) => ({ ...e, streamId: a.streamId }))),
+      );
+      let position = lastPosition - BigInt(appends.reduce((n, a) => n + a.events.length, 0));
+      for (const job of group) {
+        job.resolve(
+          job.appends.map((a) => {
+            const revision = revisions.get(a.streamId) ?? 'no_stream';
+            if (a.events.length) position += BigInt(a.events.length);
+            return { nextExpectedRevision: revision === 'no_stream' ? -1 : revision, lastPosition: a.events.length ? position : 0n, recorded: a.events.length > 0 };
+          }),
+        );
+      }
+      this.appended.emit('appended');
+    } catch (error) {
+      const each = error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError || (error as { code?: string }).code === '40001';
+      for (const job of group) {
+        if (each) await job.alone().then(job.resolve, job.reject);
+        else job.reject(error);
+      }
     }
   }
 

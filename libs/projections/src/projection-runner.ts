@@ -44,14 +44,14 @@ export class ProjectionRunner {
     return BigInt(rows[0]?.position ?? 0);
   }
 
-  /** The lowest checkpoint of all projections. */
+  /** The lowest checkpoint of all projections (one query). */
   async position(): Promise<bigint> {
-    let lowest: bigint | undefined;
-    for (const p of this.projections) {
-      const cp = await this.checkpoint(p.name);
-      if (lowest === undefined || cp < lowest) lowest = cp;
-    }
-    return lowest ?? 0n;
+    if (this.projections.length === 0) return 0n;
+    const names = this.projections.map((p) => p.name);
+    const { rows } = await sql<{ name: string; position: string }>`
+      select name, position::text as position from ${this.checkpoints} where name = any(${names}::text[])`.execute(this.db);
+    if (rows.length < names.length) return 0n; // one has not started
+    return rows.reduce((lowest, r) => (BigInt(r.position) < lowest ? BigInt(r.position) : lowest), BigInt(rows[0]!.position));
   }
 
   /** Applies the next batch of one projection; returns how many events it read (0: caught up). */

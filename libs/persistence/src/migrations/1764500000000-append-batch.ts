@@ -7,7 +7,8 @@ import { sql, type Kysely } from 'kysely';
  * (0: only checked and held FOR SHARE); each event names its stream (an
  * index into the stream list) and its offset among that stream's events.
  * Raises, undoing everything, like append_multiple: UE001 wrong revision,
- * UE002 some event ids already stored. Returns the last position.
+ * UE002 some event ids already stored. Returns each stream's revision after
+ * the append (a checked stream's as it stands), and the last position.
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
@@ -17,12 +18,14 @@ create function append_batch(
   p_streams text[], p_expected text[], p_counts integer[],
   p_event_stream integer[], p_event_offset integer[],
   p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_occurred_on date[], p_schema_versions integer[]
-) returns bigint
+) returns table (o_stream text, o_revision bigint, o_last_position bigint)
 language plpgsql
 set plan_cache_mode = force_custom_plan
 as $fn$
 declare
   v_base bigint[] := array_fill(0::bigint, array[cardinality(p_streams)]);
+  v_revisions bigint[] := array_fill(null::bigint, array[cardinality(p_streams)]);
+  v_last bigint;
   v_revision bigint;
   v_ok boolean;
   r record;
@@ -44,6 +47,7 @@ begin
         raise exception 'wrong expected revision' using errcode = 'UE001',
           detail = p_streams[i] || chr(31) || coalesce(v_revision::text, 'no_stream');
       end if;
+      v_revisions[i] := v_revision;
     else
       select * into r from claim_stream_revision(p_streams[i], p_expected[i], p_counts[i]);
       if not r.o_claimed then
@@ -51,15 +55,16 @@ begin
           detail = p_streams[i] || chr(31) || coalesce(r.o_revision::text, 'no_stream');
       end if;
       v_base[i] := r.o_revision - p_counts[i] + 1;
+      v_revisions[i] := r.o_revision;
     end if;
   end loop;
-  if cardinality(p_ids) = 0 then
-    return null;
+  if cardinality(p_ids) > 0 then
+    v_last := write_events(
+      array(select p_streams[p_event_stream[o]] from generate_series(1, cardinality(p_ids)) o order by o),
+      array(select v_base[p_event_stream[o]] + p_event_offset[o] from generate_series(1, cardinality(p_ids)) o order by o),
+      p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
   end if;
-  return write_events(
-    array(select p_streams[p_event_stream[o]] from generate_series(1, cardinality(p_ids)) o order by o),
-    array(select v_base[p_event_stream[o]] + p_event_offset[o] from generate_series(1, cardinality(p_ids)) o order by o),
-    p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
+  return query select p_streams[i], v_revisions[i], v_last from generate_subscripts(p_streams, 1) i;
 end
 $fn$`).execute(db);
 }

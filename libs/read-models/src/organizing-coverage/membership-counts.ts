@@ -30,29 +30,30 @@ export interface UnionMembership extends MemberCounts {
 }
 
 export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<MembershipBreakdown> {
-  const kinds = await sql<{ kind: 'enterprise' | 'federation'; total: number; new_form: number }>`
-    select h.kind, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
-    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h group by h.kind`.execute(db);
-  const byKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
-  for (const r of kinds.rows) byKind[r.kind] = { total: r.total, newForm: r.new_form };
-
-  const retained = await sql<{ reason: string; total: number; new_form: number }>`
-    select coalesce(h.retained_reason, '') as reason, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
-    from (${membershipsHeldIn(areaId, asOf, knowledge)}) h where h.retained group by h.retained_reason order by 1`.execute(db);
-  const retainedCounts = {
-    total: retained.rows.reduce((n, r) => n + r.total, 0),
-    newForm: retained.rows.reduce((n, r) => n + r.new_form, 0),
-    byReason: Object.fromEntries(retained.rows.map((r) => [r.reason, r.total])),
-  };
-
-  const areas = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
-    select ar.area_id, ar.name, ar.kind, count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
+  // One pass: counts by kind of union, retention, sub-area and new-form flag; the breakdowns are sums of these.
+  const { rows } = await sql<{ kind: 'enterprise' | 'federation'; retained: boolean; reason: string; area_id: string; name: string; area_kind: string; new_form: boolean; n: number }>`
+    select h.kind, h.retained, coalesce(h.retained_reason, '') as reason, ar.area_id, ar.name, ar.kind as area_kind, h.new_form, count(*)::int as n
     from (${membershipsHeldIn(areaId, asOf, knowledge)}) h
     join rm_area_ancestors x on x.area_id = h.union_area and x.depth = greatest(h.depth - 1, 0)
     join rm_areas ar on ar.area_id = case when h.depth = 0 then h.union_area else x.ancestor_id end
-    group by ar.area_id, ar.name, ar.kind
-    order by ar.area_id`.execute(db);
-  return { byUnionKind: byKind, retained: retainedCounts, byArea: areas.rows.map((r) => ({ areaId: r.area_id, name: r.name, kind: r.kind, total: r.total, newForm: r.new_form })) };
+    group by h.kind, h.retained, h.retained_reason, ar.area_id, ar.name, ar.kind, h.new_form`.execute(db);
+  const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
+  const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
+  const byArea = new Map<string, { areaId: string; name: string; kind: string; total: number; newForm: number }>();
+  for (const r of rows) {
+    const area = byArea.get(r.area_id) ?? { areaId: r.area_id, name: r.name, kind: r.area_kind, total: 0, newForm: 0 };
+    byArea.set(r.area_id, area);
+    if (r.retained) retained.byReason[r.reason] = (retained.byReason[r.reason] ?? 0) + r.n;
+    for (const counts of [byUnionKind[r.kind], area, ...(r.retained ? [retained] : [])]) {
+      counts.total += r.n;
+      if (r.new_form) counts.newForm += r.n;
+    }
+  }
+  return {
+    byUnionKind,
+    retained: { ...retained, byReason: Object.fromEntries(Object.entries(retained.byReason).sort(([a], [b]) => a.localeCompare(b))) },
+    byArea: [...byArea.values()].sort((a, b) => a.areaId.localeCompare(b.areaId)),
+  };
 }
 
 /** Memberships per union located in an area at the end of a date, largest first (paginated). */
