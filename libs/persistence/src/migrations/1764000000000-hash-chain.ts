@@ -126,7 +126,8 @@ declare
   v_at timestamptz;
   v_positions bigint[];
   v_contents bytea[];
-  v_hashes bytea[] := array_fill(null::bytea, array[v_count]);
+  v_hashes bytea[];
+  v_content bytea;
   v_inserted integer;
 begin
   select h.position, h.hash, greatest(clock_timestamp(), h.recorded_at) into v_position, v_hash, v_at
@@ -134,16 +135,18 @@ begin
   if not found then
     raise exception 'the event log has no head row (event_log_head)' using errcode = '55000';
   end if;
-  -- The contents in one query (the SQL function is inlined), then the chain:
-  -- one sha256 per event.
-  select array_agg(event_content(v_position + o, p_ids[o], p_streams[o], p_revisions[o], p_types[o],
-                                 v_data[o], v_metadata[o], p_occurred_on[o], v_at, p_schema_versions[o]) order by o),
-         array_agg(v_position + o order by o)
+  -- The contents in one pass over the arrays (unnest, not subscripts: a
+  -- subscript into an array of variable-width values walks it from the
+  -- start), then the chain: one sha256 per event.
+  select array_agg(event_content(v_position + u.o, u.id, u.stream, u.revision, u.type, u.data, u.metadata, u.occurred_on, v_at, u.schema_version) order by u.o),
+         array_agg(v_position + u.o order by u.o)
     into v_contents, v_positions
-  from generate_series(1, v_count) o;
-  for i in 1 .. v_count loop
-    v_hash := sha256(v_hash || v_contents[i]);
-    v_hashes[i] := v_hash;
+  from unnest(p_ids, p_streams, p_revisions, p_types, v_data, v_metadata, p_occurred_on, p_schema_versions)
+       with ordinality as u(id, stream, revision, type, data, metadata, occurred_on, schema_version, o);
+  v_hashes := '{}';
+  foreach v_content in array v_contents loop
+    v_hash := sha256(v_hash || v_content);
+    v_hashes := v_hashes || v_hash;
   end loop;
   v_position := v_position + v_count;
 
