@@ -138,6 +138,8 @@ export async function rebuildProjection(db: Kysely<any>, projection: Projection,
       await scratch.drop(trx);
       return reached;
     });
+    // Fresh tables have no statistics: without them the planner picks nested loops over millions of rows.
+    for (const table of projection.tables) await sql.raw(`analyze public.${quoteIdent(table)}`).execute(db);
     scratch.report();
     return { events: scratch.applied, seconds: scratch.seconds, position };
   } catch (error) {
