@@ -27,8 +27,16 @@ export async function createCoverageRollup(db: Kysely<any>): Promise<void> {
       primary key (area_id, day, band, status, new_form))`.execute(db);
   // The query's whole range from the index alone (once vacuum has marked the pages all-visible).
   await sql`create index rm_coverage_daily_covering on rm_coverage_daily (area_id, day) include (band, status, new_form, delta)`.execute(db);
+  // Memberships likewise: held in unions located in the area (retained_reason '-': not retained).
+  await sql`
+    create table rm_member_daily (
+      area_id text not null, day date not null, union_kind text not null, new_form boolean not null, retained_reason text not null,
+      delta integer not null,
+      primary key (area_id, day, union_kind, new_form, retained_reason))`.execute(db);
+  await sql`create index rm_member_daily_covering on rm_member_daily (area_id, day) include (union_kind, new_form, retained_reason, delta)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table rm_coverage_daily`.execute(db);
+  await sql`drop table rm_member_daily`.execute(db);
 }

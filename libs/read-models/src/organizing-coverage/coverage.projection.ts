@@ -14,6 +14,7 @@ import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-b
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
 import { createCoverageRollup } from '../../../persistence/src/migrations/1764600000000-coverage-rollup.js';
+import { applyMemberRollup, type LocationRow, type MemberRow } from './member-rollup.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods, OPEN_END } from './periods.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
@@ -31,6 +32,7 @@ export const COVERAGE_TABLES = [
   'rm_enterprise_federations',
   'rm_membership_periods',
   'rm_coverage_daily',
+  'rm_member_daily',
 ] as const;
 
 async function insertChunked(db: Kysely<any>, table: string, rows: Record<string, unknown>[]): Promise<void> {
@@ -184,6 +186,9 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   const { rows: standing } = await sql<RollupRow>`
     select valid_from::text as valid_from, valid_to::text as valid_to, area_id, band, status, new_form
     from rm_enterprise_periods where credit_code = any(${codes}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
+  const { rows: locatedBefore } = await sql<LocationRow>`
+    select credit_code, valid_from::text as valid_from, valid_to::text as valid_to, area_id
+    from rm_enterprise_locations where credit_code = any(${codes}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
   await db.deleteFrom('rm_enterprise_periods').where('credit_code', 'in', codes).execute();
   await db.deleteFrom('rm_enterprise_locations').where('credit_code', 'in', codes).execute();
   await db.deleteFrom('rm_enterprises').where('credit_code', 'in', codes).execute();
@@ -241,9 +246,32 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   await insertChunked(db, 'rm_enterprise_periods', periods);
   await rollUp(db, standing, periods.filter((p) => p['recorded_to'] === STILL_KNOWN) as unknown as RollupRow[]);
   await insertChunked(db, 'rm_enterprise_locations', locations);
+  await moveMembersWithTheirUnions(db, locatedBefore, locations.filter((l) => l['recorded_to'] === STILL_KNOWN) as unknown as LocationRow[]);
   for (let i = 0; i < mapping.length; i += CHUNK) {
     await db.insertInto('rm_enterprise_federations').values(mapping.slice(i, i + CHUNK)).onConflict((oc) => oc.doNothing()).execute();
   }
+}
+
+/** Enterprises that moved (as known now): their unions' current members count in the new places from then on. */
+async function moveMembersWithTheirUnions(db: Kysely<any>, before: readonly LocationRow[], after: readonly LocationRow[]): Promise<void> {
+  const group = (rows: readonly LocationRow[]) => {
+    const m = new Map<string, LocationRow[]>();
+    for (const r of rows) m.set(r.credit_code, [...(m.get(r.credit_code) ?? []), { credit_code: r.credit_code, valid_from: r.valid_from, valid_to: r.valid_to, area_id: r.area_id }]);
+    return m;
+  };
+  const [old, now] = [group(before), group(after)];
+  const norm = (rows: readonly LocationRow[] | undefined) => JSON.stringify([...(rows ?? [])].map((r) => [r.valid_from, r.valid_to, r.area_id]).sort());
+  const moved = [...new Set([...old.keys(), ...now.keys()])].filter((code) => norm(old.get(code)) !== norm(now.get(code)));
+  if (moved.length === 0) return;
+  const { rows } = await sql<MemberRow>`
+    select m.union_id, m.valid_from::text as valid_from, m.valid_to::text as valid_to, m.new_form, m.retained, m.retained_reason
+    from rm_unions u join rm_membership_periods m on m.union_id = u.union_id and m.recorded_to = ${sql.raw(STILL_KNOWN)}
+    where u.kind = 'enterprise' and u.credit_code = any(${moved}::text[])`.execute(db);
+  if (rows.length === 0) return;
+  await applyMemberRollup(db, [
+    { rows, sign: -1, locations: old },
+    { rows, sign: 1, locations: now },
+  ]);
 }
 
 interface RollupRow {
@@ -300,6 +328,9 @@ async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: read
 /** Recomputes members' membership periods, with a version after each event of the member's stream. */
 async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigint): Promise<void> {
   const streams = await streamsUpTo(db, memberIds.map((m) => MEMBER_PREFIX + m), upTo);
+  const { rows: heldBefore } = await sql<MemberRow>`
+    select union_id, valid_from::text as valid_from, valid_to::text as valid_to, new_form, retained, retained_reason
+    from rm_membership_periods where member_id = any(${memberIds}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
   await db.deleteFrom('rm_membership_periods').where('member_id', 'in', memberIds).execute();
   const rows: Record<string, unknown>[] = [];
   for (const id of memberIds) {
@@ -328,4 +359,8 @@ async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigi
     rows.push(...withRecordedAxis(versions));
   }
   await insertChunked(db, 'rm_membership_periods', rows);
+  await applyMemberRollup(db, [
+    { rows: heldBefore, sign: -1 },
+    { rows: rows.filter((r) => r['recorded_to'] === STILL_KNOWN) as unknown as MemberRow[], sign: 1 },
+  ]);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { memberCountsFromRollup } from './member-rollup.js';
 import { BANDS, type Band, type CoverageStatus } from './periods.js';
 
 /**
@@ -92,6 +93,12 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
   BANDS.forEach((b) => finish(bands[b]));
   finish(newForm);
 
+  if (knowledge === undefined) {
+    const counts = await memberCountsFromRollup(db, areaId, asOf);
+    const total = counts.reduce((n, r) => n + r.n, 0);
+    const newFormMembers = counts.reduce((n, r) => n + (r.new_form ? r.n : 0), 0);
+    return { areaId, asOf, bands, newForm, members: { total, newForm: newFormMembers } };
+  }
   const members = await sql<{ total: number; new_form: number }>`
     select count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
     from (${membershipsHeldIn(areaId, asOf, knowledge)}) h`.execute(db);

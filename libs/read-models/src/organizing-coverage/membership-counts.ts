@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { membershipsHeldIn, type Knowledge } from './coverage.queries.js';
+import { memberCountsFromRollup } from './member-rollup.js';
 
 export interface MemberCounts {
   total: number;
@@ -30,6 +31,7 @@ export interface UnionMembership extends MemberCounts {
 }
 
 export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<MembershipBreakdown> {
+  if (knowledge === undefined) return breakdownFromRollup(db, areaId, asOf);
   // One pass: counts by kind of union, retention, sub-area and new-form flag; the breakdowns are sums of these.
   const { rows } = await sql<{ kind: 'enterprise' | 'federation'; retained: boolean; reason: string; area_id: string; name: string; area_kind: string; new_form: boolean; n: number }>`
     select h.kind, h.retained, coalesce(h.retained_reason, '') as reason, ar.area_id, ar.name, ar.kind as area_kind, h.new_form, count(*)::int as n
@@ -53,6 +55,38 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
     byUnionKind,
     retained: { ...retained, byReason: Object.fromEntries(Object.entries(retained.byReason).sort(([a], [b]) => a.localeCompare(b))) },
     byArea: [...byArea.values()].sort((a, b) => a.areaId.localeCompare(b.areaId)),
+  };
+}
+
+/** What is known now, from the daily roll-up: the area's own counts, and its direct sub-areas'. */
+async function breakdownFromRollup(db: Kysely<any>, areaId: string, asOf: string): Promise<MembershipBreakdown> {
+  const own = await memberCountsFromRollup(db, areaId, asOf);
+  const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
+  const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
+  const all = { total: 0, newForm: 0 };
+  for (const r of own) {
+    const isRetained = r.retained_reason !== '-';
+    if (isRetained) retained.byReason[r.retained_reason] = (retained.byReason[r.retained_reason] ?? 0) + r.n;
+    for (const counts of [byUnionKind[r.union_kind], all, ...(isRetained ? [retained] : [])]) {
+      counts.total += r.n;
+      if (r.new_form) counts.newForm += r.n;
+    }
+  }
+  const { rows: children } = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
+    select ar.area_id, ar.name, ar.kind, sum(r.delta)::int as total, coalesce(sum(r.delta) filter (where r.new_form), 0)::int as new_form
+    from rm_areas ar join rm_member_daily r on r.area_id = ar.area_id and r.day <= ${asOf}::date
+    where ar.parent_id = ${areaId}
+    group by ar.area_id, ar.name, ar.kind having sum(r.delta) <> 0`.execute(db);
+  const byArea = children.map((c) => ({ areaId: c.area_id, name: c.name, kind: c.kind, total: c.total, newForm: c.new_form }));
+  const here = { total: all.total - byArea.reduce((n, a) => n + a.total, 0), newForm: all.newForm - byArea.reduce((n, a) => n + a.newForm, 0) };
+  if (here.total !== 0) {
+    const self = (await sql<{ name: string; kind: string }>`select name, kind from rm_areas where area_id = ${areaId}`.execute(db)).rows[0];
+    byArea.push({ areaId, name: self?.name ?? areaId, kind: self?.kind ?? '', ...here });
+  }
+  return {
+    byUnionKind,
+    retained: { ...retained, byReason: Object.fromEntries(Object.entries(retained.byReason).sort(([a], [b]) => a.localeCompare(b))) },
+    byArea: byArea.sort((a, b) => a.areaId.localeCompare(b.areaId)),
   };
 }
 

@@ -1,0 +1,118 @@
+import { sql, type Kysely } from 'kysely';
+import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { OPEN_END } from './periods.js';
+
+const CHUNK = 1000;
+
+/** A membership period as the roll-up needs it. */
+export interface MemberRow {
+  readonly union_id: string;
+  readonly valid_from: string;
+  readonly valid_to: string;
+  readonly new_form: boolean;
+  readonly retained: boolean;
+  readonly retained_reason: string | null;
+}
+
+/** Where an enterprise is, period by period. */
+export interface LocationRow {
+  readonly credit_code: string;
+  readonly valid_from: string;
+  readonly valid_to: string;
+  readonly area_id: string;
+}
+
+/**
+ * One change to the membership roll-up: these membership periods counted
+ * (sign +1) or no longer counted (−1), each in the area where its union is
+ * on each day — the federation's area, or its enterprise's location
+ * (`locations` when given, else as the read model holds them now).
+ */
+export interface MemberRollupPart {
+  readonly rows: readonly MemberRow[];
+  readonly sign: 1 | -1;
+  readonly locations?: ReadonlyMap<string, readonly LocationRow[]>;
+}
+
+/**
+ * The daily roll-up of memberships (`rm_member_daily`): per area and each of
+ * its ancestors, the change on each day of the memberships held in unions
+ * located there, by kind of union, new-form flag and retention — what the
+ * coverage answer's `members` sums for an area and a date.
+ */
+export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberRollupPart[]): Promise<void> {
+  const unionIds = [...new Set(parts.flatMap((p) => p.rows.map((r) => r.union_id)))];
+  if (unionIds.length === 0) return;
+  const unions = new Map<string, { kind: 'enterprise' | 'federation'; credit_code: string | null; area_id: string | null }>();
+  for (let i = 0; i < unionIds.length; i += CHUNK) {
+    const { rows } = await sql<{ union_id: string; kind: 'enterprise' | 'federation'; credit_code: string | null; area_id: string | null }>`
+      select union_id, kind, credit_code, area_id from rm_unions where union_id = any(${unionIds.slice(i, i + CHUNK)}::text[])`.execute(db);
+    for (const r of rows) unions.set(r.union_id, r);
+  }
+  const codes = [...new Set([...unions.values()].flatMap((u) => (u.kind === 'enterprise' && u.credit_code ? [u.credit_code] : [])))];
+  const current = new Map<string, LocationRow[]>();
+  for (let i = 0; i < codes.length; i += CHUNK) {
+    const { rows } = await sql<LocationRow>`
+      select credit_code, valid_from::text as valid_from, valid_to::text as valid_to, area_id from rm_enterprise_locations
+      where credit_code = any(${codes.slice(i, i + CHUNK)}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
+    for (const r of rows) current.set(r.credit_code, [...(current.get(r.credit_code) ?? []), r]);
+  }
+
+  // Segments: (area, from, to) where each membership period is counted.
+  const segments: Array<{ area: string; from: string; to: string; key: string; sign: number }> = [];
+  for (const part of parts) {
+    for (const m of part.rows) {
+      const u = unions.get(m.union_id);
+      if (!u) continue;
+      const key = `${u.kind}\u0000${m.new_form}\u0000${m.retained ? (m.retained_reason ?? '') : '-'}`;
+      if (u.kind === 'federation') {
+        if (u.area_id) segments.push({ area: u.area_id, from: m.valid_from, to: m.valid_to, key, sign: part.sign });
+        continue;
+      }
+      for (const l of (part.locations?.get(u.credit_code!) ?? current.get(u.credit_code!)) ?? []) {
+        const from = m.valid_from > l.valid_from ? m.valid_from : l.valid_from;
+        const to = m.valid_to < l.valid_to ? m.valid_to : l.valid_to;
+        if (from < to) segments.push({ area: l.area_id, from, to, key, sign: part.sign });
+      }
+    }
+  }
+  const areas = [...new Set(segments.map((s) => s.area))];
+  const ancestors = new Map<string, string[]>();
+  for (let i = 0; i < areas.length; i += CHUNK) {
+    const { rows } = await sql<{ area_id: string; ancestor_id: string }>`
+      select area_id, ancestor_id from rm_area_ancestors where area_id = any(${areas.slice(i, i + CHUNK)}::text[])`.execute(db);
+    for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
+  }
+  const deltas = new Map<string, number>();
+  for (const s of segments) {
+    for (const area of ancestors.get(s.area) ?? []) {
+      for (const [day, d] of [[s.from, s.sign], [s.to, -s.sign]] as const) {
+        if (day === OPEN_END) continue;
+        const k = `${area}\u0000${day}\u0000${s.key}`;
+        deltas.set(k, (deltas.get(k) ?? 0) + d);
+      }
+    }
+  }
+  const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([k, d]) => [...k.split('\u0000'), d] as [string, string, string, string, string, number]);
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const part = changes.slice(i, i + CHUNK);
+    await sql`
+      insert into rm_member_daily as r (area_id, day, union_kind, new_form, retained_reason, delta)
+      select * from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[], ${part.map((c) => c[2])}::text[],
+                           ${part.map((c) => c[3])}::text[]::boolean[], ${part.map((c) => c[4])}::text[], ${part.map((c) => c[5])}::int[])
+      on conflict (area_id, day, union_kind, new_form, retained_reason) do update set delta = r.delta + excluded.delta`.execute(db);
+    await sql`
+      delete from rm_member_daily r
+      using unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[]) as k(area_id, day)
+      where r.area_id = k.area_id and r.day = k.day and r.delta = 0`.execute(db);
+  }
+}
+
+/** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
+export async function memberCountsFromRollup(db: Kysely<any>, areaId: string, asOf: string) {
+  const { rows } = await sql<{ union_kind: 'enterprise' | 'federation'; new_form: boolean; retained_reason: string; n: number }>`
+    select union_kind, new_form, retained_reason, sum(delta)::int as n from rm_member_daily
+    where area_id = ${areaId} and day <= ${asOf}::date
+    group by union_kind, new_form, retained_reason having sum(delta) <> 0`.execute(db);
+  return rows;
+}
