@@ -14,8 +14,9 @@ import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-b
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
 import { createCoverageRollup } from '../../../persistence/src/migrations/1764600000000-coverage-rollup.js';
+import { ancestorsOf, DailyDeltas, type RollupTable } from './daily-rollup.js';
 import { applyMemberRollup, type LocationRow, type MemberRow } from './member-rollup.js';
-import { enterprisePeriods, locationPeriods, membershipPeriods, OPEN_END } from './periods.js';
+import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
 const MEMBER_PREFIX = 'member-';
@@ -289,41 +290,16 @@ interface RollupRow {
  * first day and the day after it, for its area and every ancestor.
  */
 async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: readonly RollupRow[]): Promise<void> {
-  const areas = [...new Set([...before, ...after].map((r) => r.area_id))];
+  const areas = [...before, ...after].map((r) => r.area_id);
   if (areas.length === 0) return;
-  const ancestors = new Map<string, string[]>();
-  for (let i = 0; i < areas.length; i += CHUNK) {
-    const { rows } = await sql<{ area_id: string; ancestor_id: string }>`
-      select area_id, ancestor_id from rm_area_ancestors where area_id = any(${areas.slice(i, i + CHUNK)}::text[])`.execute(db);
-    for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
+  const deltas = new DailyDeltas(await ancestorsOf(db, areas));
+  for (const [rows, sign] of [[before, -1], [after, 1]] as const) {
+    for (const r of rows) deltas.add(r.area_id, r.valid_from, r.valid_to, sign, [r.band, r.status, String(r.new_form)]);
   }
-  const deltas = new Map<string, number>();
-  const add = (row: RollupRow, sign: number) => {
-    for (const area of ancestors.get(row.area_id) ?? []) {
-      for (const [day, d] of [[row.valid_from, sign], [row.valid_to, -sign]] as const) {
-        if (day === OPEN_END) continue;
-        const key = `${area}\u0000${day}\u0000${row.band}\u0000${row.status}\u0000${row.new_form}`;
-        deltas.set(key, (deltas.get(key) ?? 0) + d);
-      }
-    }
-  };
-  for (const r of before) add(r, -1);
-  for (const r of after) add(r, 1);
-  const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([key, d]) => [...key.split('\u0000'), d] as [string, string, string, string, string, number]);
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const part = changes.slice(i, i + CHUNK);
-    await sql`
-      insert into rm_coverage_daily as r (area_id, day, band, status, new_form, delta)
-      select * from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[], ${part.map((c) => c[2])}::text[],
-                           ${part.map((c) => c[3])}::text[], ${part.map((c) => c[4])}::text[]::boolean[], ${part.map((c) => c[5])}::int[])
-      on conflict (area_id, day, band, status, new_form) do update set delta = r.delta + excluded.delta`.execute(db);
-    // A day whose changes cancel out leaves no row: the roll-up depends on the periods alone, not on how they came.
-    await sql`
-      delete from rm_coverage_daily r
-      using unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[]) as k(area_id, day)
-      where r.area_id = k.area_id and r.day = k.day and r.delta = 0`.execute(db);
-  }
+  await deltas.write(db, COVERAGE_DAILY);
 }
+
+const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
 
 /** Recomputes members' membership periods, with a version after each event of the member's stream. */
 async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigint): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
-import { OPEN_END } from './periods.js';
+import { ancestorsOf, DailyDeltas, type RollupTable } from './daily-rollup.js';
 
 const CHUNK = 1000;
 
@@ -59,12 +59,12 @@ export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberR
   }
 
   // Segments: (area, from, to) where each membership period is counted.
-  const segments: Array<{ area: string; from: string; to: string; key: string; sign: number }> = [];
+  const segments: Array<{ area: string; from: string; to: string; key: [string, string, string]; sign: number }> = [];
   for (const part of parts) {
     for (const m of part.rows) {
       const u = unions.get(m.union_id);
       if (!u) continue;
-      const key = `${u.kind}\u0000${m.new_form}\u0000${m.retained ? (m.retained_reason ?? '') : '-'}`;
+      const key: [string, string, string] = [u.kind, String(m.new_form), m.retained ? (m.retained_reason ?? '') : '-'];
       if (u.kind === 'federation') {
         if (u.area_id) segments.push({ area: u.area_id, from: m.valid_from, to: m.valid_to, key, sign: part.sign });
         continue;
@@ -76,37 +76,12 @@ export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberR
       }
     }
   }
-  const areas = [...new Set(segments.map((s) => s.area))];
-  const ancestors = new Map<string, string[]>();
-  for (let i = 0; i < areas.length; i += CHUNK) {
-    const { rows } = await sql<{ area_id: string; ancestor_id: string }>`
-      select area_id, ancestor_id from rm_area_ancestors where area_id = any(${areas.slice(i, i + CHUNK)}::text[])`.execute(db);
-    for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
-  }
-  const deltas = new Map<string, number>();
-  for (const s of segments) {
-    for (const area of ancestors.get(s.area) ?? []) {
-      for (const [day, d] of [[s.from, s.sign], [s.to, -s.sign]] as const) {
-        if (day === OPEN_END) continue;
-        const k = `${area}\u0000${day}\u0000${s.key}`;
-        deltas.set(k, (deltas.get(k) ?? 0) + d);
-      }
-    }
-  }
-  const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([k, d]) => [...k.split('\u0000'), d] as [string, string, string, string, string, number]);
-  for (let i = 0; i < changes.length; i += CHUNK) {
-    const part = changes.slice(i, i + CHUNK);
-    await sql`
-      insert into rm_member_daily as r (area_id, day, union_kind, new_form, retained_reason, delta)
-      select * from unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[], ${part.map((c) => c[2])}::text[],
-                           ${part.map((c) => c[3])}::text[]::boolean[], ${part.map((c) => c[4])}::text[], ${part.map((c) => c[5])}::int[])
-      on conflict (area_id, day, union_kind, new_form, retained_reason) do update set delta = r.delta + excluded.delta`.execute(db);
-    await sql`
-      delete from rm_member_daily r
-      using unnest(${part.map((c) => c[0])}::text[], ${part.map((c) => c[1])}::date[]) as k(area_id, day)
-      where r.area_id = k.area_id and r.day = k.day and r.delta = 0`.execute(db);
-  }
+  const deltas = new DailyDeltas(await ancestorsOf(db, segments.map((s) => s.area)));
+  for (const s of segments) deltas.add(s.area, s.from, s.to, s.sign, s.key);
+  await deltas.write(db, MEMBER_DAILY);
 }
+
+const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
 
 /** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
 export async function memberCountsFromRollup(db: Kysely<any>, areaId: string, asOf: string) {
