@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { AreaDirectory, PersonKeys } from '../libs/commands/src/index.js';
+import { PersonKeys } from '../libs/commands/src/index.js';
 import { KyselyEventStore } from '../libs/event-store/src/index.js';
 import { migrateToLatest, openDatabase, type Database } from '../libs/persistence/src/index.js';
 import { createPolicies } from '../libs/policies/src/index.js';

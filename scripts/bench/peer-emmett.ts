@@ -57,7 +57,6 @@ import {
   transactionToPostgreSQLProjectionHandlerContext,
   type PostgreSQLProjectionDefinition,
   type PostgresReadEventMetadata,
-  type ReadMessagesBatchResult,
 } from '@event-driven-io/emmett-postgresql';
 import {
   aggregateBatch,

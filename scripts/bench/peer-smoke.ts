@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import postgres from 'postgres';
 import { KyselyEventStore, type NewEvent } from '../../libs/event-store/src/index.js';
 import { migrateToLatest, openDatabase } from '../../libs/persistence/src/index.js';
+import { prng } from '../../libs/simulation/src/index.js';
 import { appendInStreamOrder, benchEmmett, READ_PAGE_SIZE, toMeasured, type Measured, type PeerAppend } from './peer-emmett.js';
 import { benchOurSimpleProjection } from './simple-projection.js';
 
@@ -26,17 +27,6 @@ const { values: args } = parseArgs({
   },
 });
 
-/** mulberry32: a small seeded PRNG, so a run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Enterprises `enterprise-<n>`, each with 1–5 events: EnterpriseRegistered,

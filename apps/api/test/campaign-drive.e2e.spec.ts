@@ -1,6 +1,7 @@
 import { describePostgres } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
 import { KyselyEventStore } from '../../../libs/event-store/src/index.js';
+import { prng } from '../../../libs/simulation/src/index.js';
 import { DATABASE, type Database } from '../../../libs/persistence/src/index.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
 
@@ -15,17 +16,7 @@ import { startTestApi, type TestApi } from './support/api-client.js';
  * occupation table, its week numbering, its queries).
  */
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(20230301);
+const rnd = prng(20230301);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 const day = (from: string, offset: number) => new Date(Date.parse(`${from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

@@ -102,11 +102,7 @@ export class KyselyEventStore implements EventStore {
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'UE002') return this.explainMultipleDuplicate(appends);
-        if (code === 'UE001') {
-          const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
-          const expected = appends.find((a) => a.streamId === streamId)?.expected ?? 'any';
-          throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
-        }
+        if (code === 'UE001') throw wrongRevision(error, appends);
         if (code !== '40001' || attempt >= 3 || this.db.isTransaction) throw error;
       }
     }
@@ -154,11 +150,7 @@ export class KyselyEventStore implements EventStore {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'UE002') throw new EventIdConflictError(String((error as { detail?: string }).detail ?? ''), []);
-      if (code === 'UE001') {
-        const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
-        const expected = streams.find((st) => st.streamId === streamId)?.expected ?? 'any';
-        throw new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
-      }
+      if (code === 'UE001') throw wrongRevision(error, streams);
       throw error;
     }
   }
@@ -421,6 +413,13 @@ export class KyselyEventStore implements EventStore {
       signal?.addEventListener('abort', done, { once: true });
     });
   }
+}
+
+/** UE001 from the SQL functions (DETAIL: stream, actual revision) as the port's error. */
+function wrongRevision(error: unknown, streams: ReadonlyArray<{ streamId: string; expected: ExpectedRevision }>): WrongExpectedRevisionError {
+  const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
+  const expected = streams.find((st) => st.streamId === streamId)?.expected ?? 'any';
+  return new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
 }
 
 function matches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {

@@ -21,8 +21,8 @@ export interface DistrictOptions {
 
 export type GeneratedCommand = Record<string, unknown> & { type: string };
 
-/** mulberry32: small, fast, good enough for synthetic data. */
-function prng(seed: number) {
+/** mulberry32: small, fast, good enough for synthetic data (and benchmarks' and tests' data). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

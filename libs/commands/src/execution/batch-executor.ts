@@ -11,7 +11,7 @@ import {
 import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { AreaDirectory } from './area-directory.js';
-import type { CommandRecorded, Execution, ExecuteOptions } from './command-executor.js';
+import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
 import { eventIdFor } from './event-ids.js';
 import { UnitOfWork, type DomainEvent } from './unit-of-work.js';
 
@@ -152,15 +152,7 @@ export class BatchExecutor {
         continue;
       }
       const plan = uow.plan();
-      const total = plan.reduce((n, p) => n + p.events.length, 0);
-      const metadata = {
-        commandId,
-        commandType: item.command.type,
-        commandEventCount: total,
-        causationId: commandId,
-        correlationId: item.options?.correlationId ?? commandId,
-        ...(item.command.actor ? { actor: item.command.actor } : {}),
-      };
+      const metadata = commandMetadata(item.command, commandId, plan.reduce((n, p) => n + p.events.length, 0), item.options);
       const from = events.length;
       const revisions: number[] = [];
       let k = 0;
@@ -211,21 +203,9 @@ export class BatchExecutor {
       else if ('sameAs' in o) {
         const first = final[o.sameAs]!;
         final.push(first.ok ? { ok: true, execution: { result: first.execution.result, duplicate: true } } : first);
-      } else if ('storedBefore' in o) final.push({ ok: true, execution: { result: await this.recorded(o.storedBefore, stored.get(o.storedBefore)!), duplicate: true } });
+      } else if ('storedBefore' in o) final.push({ ok: true, execution: { result: await recordedAnswer(this.store, o.storedBefore, stored.get(o.storedBefore)!), duplicate: true } });
       else final.push(o);
     }
     return final;
-  }
-
-  /** The answer of a command recorded earlier, from its events. */
-  private async recorded(commandId: string, first: RecordedEvent): Promise<CommandRecorded> {
-    const count = Number(first.metadata['commandEventCount'] ?? 1);
-    const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
-    const byId = new Map((await this.store.readEvents(ids)).map((e) => [e.eventId, e]));
-    const events = ids
-      .map((id) => byId.get(id))
-      .filter((e): e is RecordedEvent => e !== undefined)
-      .map((e) => ({ streamId: e.streamId, type: e.type, revision: e.streamRevision, position: e.globalPosition.toString() }));
-    return { ok: true, commandId, type: String(first.metadata['commandType']), events };
   }
 }

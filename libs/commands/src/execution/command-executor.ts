@@ -55,15 +55,7 @@ export class CommandExecutor {
       await uow.prefetch(streamsToPrefetch(command, this.deps));
       await (HANDLERS[command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(command, uow, this.deps);
       const plan = uow.plan();
-      const total = plan.reduce((n, p) => n + p.events.length, 0);
-      const metadata = {
-        commandId,
-        commandType: command.type,
-        commandEventCount: total,
-        causationId: commandId,
-        correlationId: options.correlationId ?? commandId,
-        ...(command.actor ? { actor: command.actor } : {}),
-      };
+      const metadata = commandMetadata(command, commandId, plan.reduce((n, p) => n + p.events.length, 0), options);
       let k = 0;
       const appends = plan.map((p) => ({
         streamId: p.streamId,
@@ -105,15 +97,31 @@ export class CommandExecutor {
   /** The answer of an already recorded command, rebuilt from its events. */
   private async recorded(commandId: string): Promise<CommandRecorded | undefined> {
     const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
-    if (!first) return undefined;
-    const count = Number(first.metadata['commandEventCount'] ?? 1);
-    const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
-    const stored = await this.store.readEvents(ids);
-    const byId = new Map<string, RecordedEvent>(stored.map((e) => [e.eventId, e]));
-    const events = ids
-      .map((id) => byId.get(id))
-      .filter((e): e is RecordedEvent => e !== undefined)
-      .map((e) => ({ streamId: e.streamId, type: e.type, revision: e.streamRevision, position: e.globalPosition.toString() }));
-    return { ok: true, commandId, type: String(first.metadata['commandType']), events };
+    return first ? recordedAnswer(this.store, commandId, first) : undefined;
   }
+
+}
+
+/** What every event of a command carries: which command, how many events it recorded, who and on whose behalf. */
+export function commandMetadata(command: EngineCommand, commandId: string, eventCount: number, options: ExecuteOptions = {}) {
+  return {
+    commandId,
+    commandType: command.type,
+    commandEventCount: eventCount,
+    causationId: commandId,
+    correlationId: options.correlationId ?? commandId,
+    ...(command.actor ? { actor: command.actor } : {}),
+  };
+}
+
+/** The answer of a command recorded earlier, rebuilt from its events (`first`: its first event). */
+export async function recordedAnswer(store: EventStore, commandId: string, first: RecordedEvent): Promise<CommandRecorded> {
+  const count = Number(first.metadata['commandEventCount'] ?? 1);
+  const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
+  const byId = new Map<string, RecordedEvent>((await store.readEvents(ids)).map((e) => [e.eventId, e]));
+  const events = ids
+    .map((id) => byId.get(id))
+    .filter((e): e is RecordedEvent => e !== undefined)
+    .map((e) => ({ streamId: e.streamId, type: e.type, revision: e.streamRevision, position: e.globalPosition.toString() }));
+  return { ok: true, commandId, type: String(first.metadata['commandType']), events };
 }
