@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
+import { rebuildProjection } from './rebuild.js';
 
 export interface RunnerOptions {
   /** Events per batch (and per transaction). */
@@ -10,6 +11,13 @@ export interface RunnerOptions {
   readonly onError?: (projection: string, error: unknown) => void;
   /** Write to the tables (and checkpoints) of this schema instead of the live ones: a rebuild. */
   readonly schema?: string;
+  /**
+   * A projection that has applied nothing yet, and can fold the log in one
+   * pass, is folded instead of applied batch by batch once the log holds at
+   * least this many events (default 10,000): a first catch-up after a bulk
+   * import costs what a rebuild does.
+   */
+  readonly foldFrom?: number;
 }
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -57,6 +65,14 @@ export class ProjectionRunner {
   /** Applies the next batch of one projection; returns how many events it read (0: caught up). */
   async step(projection: Projection): Promise<number> {
     const from = await this.checkpoint(projection.name);
+    if (from === 0n && projection.fold && !this.options.schema) {
+      const head = await this.store.headPosition();
+      if (head >= BigInt(this.options.foldFrom ?? 10_000) && (await isEmpty(this.db, projection))) {
+        // Folded into fresh tables and swapped in, as a rebuild: queries meanwhile find the empty tables, unlocked.
+        const { events } = await rebuildProjection(this.db, projection);
+        return events;
+      }
+    }
     const events = await this.store.readAll({ fromPosition: from + 1n, maxCount: this.options.batchSize ?? 1000 });
     if (events.length === 0) return 0;
     const upTo = events[events.length - 1]!.globalPosition;
@@ -142,4 +158,49 @@ export class ProjectionRunner {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
+}
+
+/** Whether the projection's tables (in the search_path) hold no row. */
+async function isEmpty(db: Kysely<any>, projection: Projection): Promise<boolean> {
+  for (const table of projection.tables) {
+    const { rows } = await sql.raw(`select 1 from ${quoteIdent(table)} limit 1`).execute(db);
+    if (rows.length) return false;
+  }
+  return true;
+}
+
+/**
+ * In the caller's transaction: folds the log up to `upTo` into the empty
+ * tables of a scratch schema and moves the schema's checkpoint there. The
+ * tables' keys and indexes are dropped first and built again at the end:
+ * building an index over a full table is several times cheaper than keeping
+ * it up to date row by row.
+ */
+export async function foldWithin(
+  trx: Kysely<any>,
+  projection: Projection,
+  upTo: bigint,
+  schema: string,
+  onProgress: (events: number) => void = () => undefined,
+): Promise<void> {
+  if (!projection.fold) throw new Error(`projection ${projection.name} cannot fold the log`);
+  await sql.raw(`set local search_path to ${quoteIdent(schema)}, public`).execute(trx);
+  const tables = [...projection.tables];
+  const { rows: constraints } = await sql<{ table: string; name: string; definition: string }>`
+    select c.conrelid::regclass::text as table, c.conname as name, pg_get_constraintdef(c.oid) as definition from pg_constraint c
+    where c.connamespace = ${schema}::regnamespace and c.contype in ('p', 'u') and c.conrelid::regclass::text = any(${tables}::text[])`.execute(trx);
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    select i.indexname as name, i.indexdef as definition from pg_indexes i
+    where i.schemaname = ${schema} and i.tablename = any(${tables}::text[])
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = ${schema}::regnamespace)`.execute(trx);
+  for (const index of indexes) await sql.raw(`drop index ${quoteIdent(schema)}.${quoteIdent(index.name)}`).execute(trx);
+  for (const c of constraints) await sql.raw(`alter table ${quoteIdent(c.table)} drop constraint ${quoteIdent(c.name)}`).execute(trx);
+  await projection.fold(trx, upTo, onProgress);
+  // Keys first: adding one also checks that the fold wrote no row twice.
+  for (const c of constraints) await sql.raw(`alter table ${quoteIdent(c.table)} add constraint ${quoteIdent(c.name)} ${c.definition}`).execute(trx);
+  for (const index of indexes) await sql.raw(index.definition).execute(trx);
+  const checkpoints = sql.raw(`${quoteIdent(schema)}.projection_checkpoints`);
+  await sql`insert into ${checkpoints} (name, position) values (${projection.name}, ${upTo.toString()}::bigint)
+            on conflict (name) do update set position = excluded.position, updated_at = now()`.execute(trx);
+  await sql.raw('set local search_path to public').execute(trx);
 }

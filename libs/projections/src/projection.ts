@@ -18,4 +18,11 @@ export interface Projection {
    */
   createTables(db: Kysely<any>): Promise<void>;
   apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void>;
+  /**
+   * Optional fast path for a projection that starts from nothing (a rebuild,
+   * or a first catch-up): writes into its empty tables what applying the log
+   * up to `upTo` batch by batch would, in one pass. Reports the events
+   * folded so far now and then.
+   */
+  fold?(db: Kysely<any>, upTo: bigint, onProgress: (events: number) => void): Promise<void>;
 }

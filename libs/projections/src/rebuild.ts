@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { KyselyEventStore } from '../../event-store/src/index.js';
 import type { Projection } from './projection.js';
-import { ProjectionRunner, quoteIdent } from './projection-runner.js';
+import { foldWithin, ProjectionRunner, quoteIdent } from './projection-runner.js';
 
 export interface RebuildProgress {
   readonly applied: number;
@@ -17,6 +17,8 @@ export interface RebuildResult {
 
 interface ScratchOptions {
   batchSize?: number;
+  /** Apply the log batch by batch even when the projection can fold it in one pass (to compare the two). */
+  batchwise?: boolean;
   onProgress?: (p: RebuildProgress) => void;
 }
 
@@ -58,11 +60,25 @@ class Scratch {
     });
   }
 
-  /** Applies the log (up to `upTo`, if given) batch by batch, each in its own transaction. */
+  /**
+   * Applies the log (up to `upTo`, if given): in one pass when the projection
+   * can fold it, else batch by batch, each in its own transaction.
+   */
   async fill(upTo?: bigint): Promise<void> {
     const bound = upTo === undefined ? sql`true` : sql`global_position <= ${upTo.toString()}::bigint`;
     this.total = Number((await sql<{ n: string }>`select count(*)::text as n from events where ${bound}`.execute(this.db)).rows[0]?.n ?? 0);
     const store = new KyselyEventStore(this.db);
+    if (this.projection.fold && !this.options.batchwise) {
+      const head = upTo ?? (await store.headPosition());
+      await this.db.transaction().execute((trx) =>
+        foldWithin(trx, this.projection, head, this.schema, (n) => {
+          this.applied = n;
+          this.report();
+        }),
+      );
+      this.applied = this.total;
+      return;
+    }
     const runner = new ProjectionRunner(this.db, store, [this.projection], { schema: this.schema });
     for (;;) {
       const from = await runner.checkpoint(this.projection.name);

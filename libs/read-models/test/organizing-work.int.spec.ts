@@ -1,7 +1,7 @@
 import { KyselyEventStore } from '../../event-store/src/index.js';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
-import { ProjectionRunner } from '../../projections/src/index.js';
+import { compareWithReplay, ProjectionRunner } from '../../projections/src/index.js';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { campaignProgress, ceremonyCompliance, coverageProjection, organizingProjection, outreachFunnel, targetGap } from '../src/index.js';
 
@@ -171,6 +171,14 @@ function organizingSuite(open: () => Promise<TestDatabase>) {
     expect(s1).toMatchObject({ organized: 2, needed: 1, candidates: [expect.objectContaining({ creditCode: E(1) })] });
     const june = await outreachFunnel(database.db, 'LG', '2023-06-30');
     expect(june.total).toBe(3);
+  });
+
+  it('folds the log in one pass on a rebuild into the same rows as applied batch by batch, late reports included', async () => {
+    for (const projection of [organizingProjection, coverageProjection]) {
+      const replay = await compareWithReplay(database.db, projection);
+      expect(replay.tables.filter((t) => t.missingFromLive + t.extraInLive > 0)).toEqual([]);
+      if (projection === organizingProjection) for (const t of replay.tables) expect([t.table, t.liveRows > 0]).toEqual([t.table, true]);
+    }
   });
 }
 

@@ -109,32 +109,20 @@ class SuccessionBatch {
       const d = e.data as Record<string, any>;
       switch (e.type) {
         case 'AreaDefined':
-          await this.db.insertInto('succession_areas').values({ area_id: d.areaId, parent_id: d.parentId }).onConflict((oc) => oc.doNothing()).execute();
+          this.later('succession_areas', { area_id: d.areaId, parent_id: d.parentId ?? null });
           break;
         case 'FederationFounded':
-          if (d.scope === 'regional') {
-            await this.db
-              .insertInto('succession_federations')
-              .values({ union_id: d.unionId, area_id: d.areaId, founded_on: d.occurredOn })
-              .onConflict((oc) => oc.doNothing())
-              .execute();
-          }
+          if (d.scope === 'regional') this.later('succession_federations', { union_id: d.unionId, area_id: d.areaId, founded_on: d.occurredOn });
           break;
         case 'EnterpriseUnionFounded':
-          await this.db
-            .insertInto('succession_unions')
-            .values({ union_id: d.unionId, credit_code: d.creditCode, founded_on: d.occurredOn })
-            .onConflict((oc) => oc.doNothing())
-            .execute();
+          this.later('succession_unions', { union_id: d.unionId, credit_code: d.creditCode, founded_on: d.occurredOn });
           break;
         case 'EnterpriseRegistered':
         case 'EnterpriseRelocated':
-          await this.db
-            .insertInto('succession_locations')
-            .values({ credit_code: d.creditCode, located_on: d.occurredOn, area_id: d.areaId, position: e.globalPosition.toString() })
-            .execute();
+          this.later('succession_locations', { credit_code: d.creditCode, located_on: d.occurredOn, area_id: d.areaId, position: e.globalPosition.toString() });
           break;
         case 'UnionDissolved': {
+          await this.writeRows();
           await this.db.updateTable('succession_federations').set({ dissolved_on: d.occurredOn }).where('union_id', '=', d.unionId).execute();
           const { numUpdatedRows } = await this.db
             .updateTable('succession_unions')
@@ -148,6 +136,7 @@ class SuccessionBatch {
           break;
         }
         case 'EnterpriseClosed': {
+          await this.writeRows();
           await this.flush(seen);
           const { rows } = await sql<{ union_id: string }>`
             select union_id from succession_unions
@@ -167,7 +156,27 @@ class SuccessionBatch {
       }
       seen = e.globalPosition;
     }
+    await this.writeRows();
     await this.flush(seen);
+  }
+
+  /** Rows of the working tables, written together before anything reads them (insert-only: a repeat is ignored). */
+  private readonly rows = new Map<string, Record<string, unknown>[]>();
+
+  private later(table: string, row: Record<string, unknown>): void {
+    const rows = this.rows.get(table) ?? [];
+    rows.push(row);
+    this.rows.set(table, rows);
+  }
+
+  private async writeRows(): Promise<void> {
+    for (const [table, rows] of this.rows) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const insert = this.db.insertInto(table).values(rows.slice(i, i + CHUNK));
+        await (table === 'succession_locations' ? insert : insert.onConflict((oc) => oc.doNothing())).execute();
+      }
+    }
+    this.rows.clear();
   }
 
   /**
@@ -239,15 +248,22 @@ class SuccessionBatch {
     }
     const entries = this.entries;
     this.entries = [];
-    for (const { event, memberId, unionId } of entries) {
-      const { rows } = await sql<{ on: string; reason: SuccessionReason }>`
-        select u.succession_on::text as on, u.succession_reason as reason from succession_unions u
-        where u.union_id = ${unionId} and u.succession_on is not null and u.succession_on >= ${(event.data as { occurredOn: string }).occurredOn}::date
-          and exists (select 1 from succession_member_spells s where s.member_id = ${memberId} and s.union_id = u.union_id
-                      and s.valid_from <= u.succession_on and s.valid_to > u.succession_on)`.execute(this.db);
-      const succession = rows[0];
-      if (!succession) continue;
-      await this.passUp(memberId, unionId, await this.federationFor(unionId, succession.on), succession.reason, succession.on, event);
+    // Which entries fall on or before their union's succession date: one query for all of them.
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const part = entries.slice(i, i + CHUNK);
+      const { rows } = await sql<{ i: number; on: string; reason: SuccessionReason }>`
+        select e.i, u.succession_on::text as on, u.succession_reason as reason
+        from unnest(${part.map((x) => x.unionId)}::text[], ${part.map((x) => x.memberId)}::text[],
+                    ${part.map((x) => (x.event.data as { occurredOn: string }).occurredOn)}::date[], ${part.map((_, j) => j)}::int[])
+             as e(union_id, member_id, entered_on, i)
+        join succession_unions u on u.union_id = e.union_id and u.succession_on is not null and u.succession_on >= e.entered_on
+        where exists (select 1 from succession_member_spells s where s.member_id = e.member_id and s.union_id = u.union_id
+                      and s.valid_from <= u.succession_on and s.valid_to > u.succession_on)
+        order by e.i`.execute(this.db);
+      for (const succession of rows) {
+        const { event, memberId, unionId } = part[succession.i]!;
+        await this.passUp(memberId, unionId, await this.federationFor(unionId, succession.on), succession.reason, succession.on, event);
+      }
     }
   }
 

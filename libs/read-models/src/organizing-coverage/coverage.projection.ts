@@ -14,6 +14,7 @@ import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-b
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
 import { createCoverageRollup } from '../../../persistence/src/migrations/1764600000000-coverage-rollup.js';
+import { foldCoverage } from './coverage.fold.js';
 import { ancestorsOf, DailyDeltas, type RollupTable } from './daily-rollup.js';
 import { applyMemberRollup, type LocationRow, type MemberRow } from './member-rollup.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
@@ -21,6 +22,9 @@ import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods
 const ENTERPRISE_PREFIX = 'enterprise-';
 const MEMBER_PREFIX = 'member-';
 const CHUNK = 1000;
+
+/** Events about areas and unions: applied as they come, never by refolding a stream. */
+export const COVERAGE_SHARED_TYPES = ['AreaDefined', 'EnterpriseUnionFounded', 'FederationFounded', 'UnionDissolved'] as const;
 
 /** Tables this projection owns (emptied by a rebuild). */
 export const COVERAGE_TABLES = [
@@ -40,7 +44,7 @@ async function insertChunked(db: Kysely<any>, table: string, rows: Record<string
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto(table).values(rows.slice(i, i + CHUNK)).execute();
 }
 
-interface StreamEvent {
+export interface StreamEvent {
   readonly position: bigint;
   readonly type: string;
   readonly data: any;
@@ -71,9 +75,15 @@ async function streamsUpTo(db: Kysely<any>, streamIds: string[], upTo: bigint) {
 export function withRecordedAxis<Row extends Record<string, unknown>>(
   versions: Iterable<{ position: bigint; rows: readonly Row[] }>,
 ): Array<Row & { recorded_from: string; recorded_to: string }> {
+  const list = Array.isArray(versions) ? (versions as Array<{ position: bigint; rows: readonly Row[] }>) : [...versions];
+  if (list.length === 1) {
+    // One version (most members): every row known from it on.
+    const from = list[0]!.position.toString();
+    return [...new Map(list[0]!.rows.map((row) => [JSON.stringify(row), row])).values()].map((row) => ({ ...row, recorded_from: from, recorded_to: STILL_KNOWN }));
+  }
   const open = new Map<string, { row: Row; from: bigint }>();
   const out: Array<Row & { recorded_from: string; recorded_to: string }> = [];
-  for (const { position, rows } of versions) {
+  for (const { position, rows } of list) {
     const current = new Map(rows.map((row) => [JSON.stringify(row), row]));
     for (const [key, { row, from }] of open) {
       if (current.has(key)) continue;
@@ -86,10 +96,122 @@ export function withRecordedAxis<Row extends Record<string, unknown>>(
   return out;
 }
 
-/** Prefixes of an entity's events: the positions at which what is known of it may change, and the events known by then. */
-function* knowledgePoints(events: readonly StreamEvent[], extra: readonly bigint[] = []) {
-  const positions = [...new Set([...events.map((e) => e.position), ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const position of positions) yield { position, known: events.filter((e) => e.position <= position) };
+/**
+ * The points at which what is known of an entity may change (its events'
+ * positions and any extra ones), each with the state folded from the events
+ * known by then: one fold over the stream, not one per point.
+ */
+function* knowledgePoints<S>(events: readonly StreamEvent[], extra: readonly bigint[], initial: S, evolve: (s: S, e: StreamEvent) => S) {
+  const inOrder = [...events].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  const positions = [...new Set([...inOrder.map((e) => e.position), ...extra])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let state = initial;
+  let next = 0;
+  for (const position of positions) {
+    while (next < inOrder.length && inOrder[next]!.position <= position) state = evolve(state, inOrder[next++]!);
+    yield { position, state };
+  }
+}
+
+/** A federation's dissolution as the coverage projection knows it: its date and the log position that recorded it. */
+export interface Dissolution {
+  readonly on: string;
+  readonly position: bigint;
+}
+
+/** The rows of one enterprise, with their recorded axis. */
+export interface EnterpriseRows {
+  readonly periods: Record<string, unknown>[];
+  readonly locations: Record<string, unknown>[];
+  /** `rm_enterprises` (null while the enterprise is not registered). */
+  readonly enterprise: Record<string, unknown> | null;
+  readonly federations: Record<string, unknown>[];
+}
+
+/**
+ * An enterprise's rows, with its whole recorded history: a version after each
+ * of its events, and after the dissolution of each federation that covered
+ * it (which ends the coverage from its date on). `dissolutions` are those
+ * recorded up to the position the rows are computed at.
+ */
+export function enterpriseRows(events: readonly StreamEvent[], dissolutions: ReadonlyMap<string, Dissolution>): EnterpriseRows {
+  const covering = [...new Set(events.filter((e) => e.type === 'EnterpriseCovered').map((e) => e.data.federationId as string))];
+  const dissolvedAt = covering.flatMap((id) => (dissolutions.has(id) ? [dissolutions.get(id)!.position] : []));
+  const periodVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+  const locationVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+  let state = initialEnterpriseState;
+  const evolve = (s: typeof initialEnterpriseState, e: StreamEvent) => evolveEnterprise(s, e as unknown as EnterpriseEvent);
+  for (const point of knowledgePoints(events, dissolvedAt, initialEnterpriseState, evolve)) {
+    const position = point.position;
+    state = point.state;
+    if (state.status !== 'registered') {
+      periodVersions.push({ position, rows: [] });
+      locationVersions.push({ position, rows: [] });
+      continue;
+    }
+    const dissolvedOn = (id: string) => {
+      const d = dissolutions.get(id);
+      return d && d.position <= position ? d.on : null;
+    };
+    const s = state;
+    periodVersions.push({
+      position,
+      rows: enterprisePeriods(s, dissolvedOn).map((p) => ({
+        credit_code: s.creditCode,
+        valid_from: p.validFrom,
+        valid_to: p.validTo,
+        area_id: p.areaId,
+        headcount: p.headcount,
+        band: p.band,
+        new_form: p.newForm,
+        status: p.status,
+        union_id: p.unionId,
+        federation_id: p.federationId,
+      })),
+    });
+    locationVersions.push({
+      position,
+      rows: locationPeriods(s).map((l) => ({ credit_code: s.creditCode, valid_from: l.validFrom, valid_to: l.validTo, area_id: l.areaId })),
+    });
+  }
+  const registered = state.status === 'registered' ? state : null;
+  return {
+    periods: withRecordedAxis(periodVersions),
+    locations: withRecordedAxis(locationVersions),
+    enterprise: registered && {
+      credit_code: registered.creditCode,
+      name: registered.name,
+      new_form: registered.newForm,
+      registered_on: registered.registeredOn,
+      closed_on: registered.closedOn,
+    },
+    federations: registered ? covering.map((id) => ({ federation_id: id, credit_code: registered.creditCode })) : [],
+  };
+}
+
+/** A member's membership periods, with a version after each event of the member's stream. */
+export function memberRows(memberId: string, events: readonly StreamEvent[]): Record<string, unknown>[] {
+  const versions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
+  const evolve = (s: typeof initialMemberState, e: StreamEvent) => evolveMember(s, e as unknown as MemberEvent);
+  const joined = events.filter((e) => e.type === 'MemberJoined').sort((a, b) => (a.position < b.position ? -1 : 1))[0];
+  for (const { position, state } of knowledgePoints(events, [], initialMemberState, evolve)) {
+    const newForm = joined !== undefined && joined.position <= position && Boolean(joined.data.newForm);
+    versions.push({
+      position,
+      rows:
+        state.status !== 'member'
+          ? []
+          : membershipPeriods(state, newForm).map((p) => ({
+              member_id: memberId,
+              union_id: p.unionId,
+              valid_from: p.validFrom,
+              valid_to: p.validTo,
+              new_form: p.newForm,
+              retained: p.retained,
+              retained_reason: p.retainedReason,
+            })),
+    });
+  }
+  return withRecordedAxis(versions);
 }
 
 /**
@@ -109,6 +231,7 @@ export const coverageProjection: Projection = {
     await addRetained(db);
     await createCoverageRollup(db);
   },
+  fold: (db, upTo, onProgress) => foldCoverage(db, upTo, onProgress),
 
   async apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void> {
     const enterprises = new Set<string>();
@@ -165,18 +288,14 @@ export const coverageProjection: Projection = {
   },
 };
 
-/**
- * Recomputes enterprises' rows, with their whole recorded history: a version
- * after each of the enterprise's events, and after the dissolution of each
- * federation that covered it (which ends the coverage from its date on).
- */
+/** Recomputes enterprises' rows (see enterpriseRows) and moves the roll-ups from what stood to what stands. */
 async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigint): Promise<void> {
   const streams = await streamsUpTo(db, codes.map((c) => ENTERPRISE_PREFIX + c), upTo);
   const coveringIds = new Set<string>();
   for (const events of streams.values()) {
     for (const e of events) if (e.type === 'EnterpriseCovered') coveringIds.add(e.data.federationId);
   }
-  const dissolutions = new Map<string, { on: string; position: bigint }>();
+  const dissolutions = new Map<string, Dissolution>();
   if (coveringIds.size) {
     const rows = await sql<{ union_id: string; dissolved_on: string; dissolved_position: string }>`
       select union_id, dissolved_on::text as dissolved_on, dissolved_position::text as dissolved_position
@@ -197,53 +316,15 @@ async function recomputeEnterprises(db: Kysely<any>, codes: string[], upTo: bigi
   const periods: Record<string, unknown>[] = [];
   const locations: Record<string, unknown>[] = [];
   const mapping: Record<string, unknown>[] = [];
-  const enterpriseRows: Record<string, unknown>[] = [];
+  const registered: Record<string, unknown>[] = [];
   for (const code of codes) {
-    const events = streams.get(ENTERPRISE_PREFIX + code) ?? [];
-    const covering = [...new Set(events.filter((e) => e.type === 'EnterpriseCovered').map((e) => e.data.federationId as string))];
-    const dissolvedAt = covering.flatMap((id) => (dissolutions.has(id) ? [dissolutions.get(id)!.position] : []));
-    const periodVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
-    const locationVersions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
-    let state = initialEnterpriseState;
-    for (const { position, known } of knowledgePoints(events, dissolvedAt)) {
-      state = known.reduce((s, e) => evolveEnterprise(s, e as unknown as EnterpriseEvent), initialEnterpriseState);
-      if (state.status !== 'registered') {
-        periodVersions.push({ position, rows: [] });
-        locationVersions.push({ position, rows: [] });
-        continue;
-      }
-      const dissolvedOn = (id: string) => {
-        const d = dissolutions.get(id);
-        return d && d.position <= position ? d.on : null;
-      };
-      const s = state;
-      periodVersions.push({
-        position,
-        rows: enterprisePeriods(s, dissolvedOn).map((p) => ({
-          credit_code: s.creditCode,
-          valid_from: p.validFrom,
-          valid_to: p.validTo,
-          area_id: p.areaId,
-          headcount: p.headcount,
-          band: p.band,
-          new_form: p.newForm,
-          status: p.status,
-          union_id: p.unionId,
-          federation_id: p.federationId,
-        })),
-      });
-      locationVersions.push({
-        position,
-        rows: locationPeriods(s).map((l) => ({ credit_code: s.creditCode, valid_from: l.validFrom, valid_to: l.validTo, area_id: l.areaId })),
-      });
-    }
-    periods.push(...withRecordedAxis(periodVersions));
-    locations.push(...withRecordedAxis(locationVersions));
-    if (state.status !== 'registered') continue;
-    enterpriseRows.push({ credit_code: state.creditCode, name: state.name, new_form: state.newForm, registered_on: state.registeredOn, closed_on: state.closedOn });
-    for (const id of covering) mapping.push({ federation_id: id, credit_code: state.creditCode });
+    const rows = enterpriseRows(streams.get(ENTERPRISE_PREFIX + code) ?? [], dissolutions);
+    periods.push(...rows.periods);
+    locations.push(...rows.locations);
+    if (rows.enterprise) registered.push(rows.enterprise);
+    mapping.push(...rows.federations);
   }
-  await insertChunked(db, 'rm_enterprises', enterpriseRows);
+  await insertChunked(db, 'rm_enterprises', registered);
   await insertChunked(db, 'rm_enterprise_periods', periods);
   await rollUp(db, standing, periods.filter((p) => p['recorded_to'] === STILL_KNOWN) as unknown as RollupRow[]);
   await insertChunked(db, 'rm_enterprise_locations', locations);
@@ -299,41 +380,16 @@ async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: read
   await deltas.write(db, COVERAGE_DAILY);
 }
 
-const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
+export const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
 
-/** Recomputes members' membership periods, with a version after each event of the member's stream. */
+/** Recomputes members' membership periods (see memberRows) and moves the roll-up from what stood to what stands. */
 async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigint): Promise<void> {
   const streams = await streamsUpTo(db, memberIds.map((m) => MEMBER_PREFIX + m), upTo);
   const { rows: heldBefore } = await sql<MemberRow>`
     select union_id, valid_from::text as valid_from, valid_to::text as valid_to, new_form, retained, retained_reason
     from rm_membership_periods where member_id = any(${memberIds}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
   await db.deleteFrom('rm_membership_periods').where('member_id', 'in', memberIds).execute();
-  const rows: Record<string, unknown>[] = [];
-  for (const id of memberIds) {
-    const events = streams.get(MEMBER_PREFIX + id) ?? [];
-    const versions: Array<{ position: bigint; rows: Record<string, unknown>[] }> = [];
-    for (const { position, known } of knowledgePoints(events)) {
-      const state = (known as unknown as MemberEvent[]).reduce(evolveMember, initialMemberState);
-      const joined = known.find((e) => e.type === 'MemberJoined');
-      const newForm = Boolean(joined?.data.newForm);
-      versions.push({
-        position,
-        rows:
-          state.status !== 'member'
-            ? []
-            : membershipPeriods(state, newForm).map((p) => ({
-                member_id: id,
-                union_id: p.unionId,
-                valid_from: p.validFrom,
-                valid_to: p.validTo,
-                new_form: p.newForm,
-                retained: p.retained,
-                retained_reason: p.retainedReason,
-              })),
-      });
-    }
-    rows.push(...withRecordedAxis(versions));
-  }
+  const rows = memberIds.flatMap((id) => memberRows(id, streams.get(MEMBER_PREFIX + id) ?? []));
   await insertChunked(db, 'rm_membership_periods', rows);
   await applyMemberRollup(db, [
     { rows: heldBefore, sign: -1 },

@@ -34,12 +34,40 @@ export class DailyDeltas {
   constructor(private readonly ancestors: ReadonlyMap<string, readonly string[]>) {}
 
   add(area: string, from: string, to: string, sign: number, key: readonly [string, string, string]): void {
+    const rest = `\u0000${key[0]}\u0000${key[1]}\u0000${key[2]}`;
     for (const ancestor of this.ancestors.get(area) ?? []) {
-      for (const [day, d] of [[from, sign], [to, -sign]] as const) {
-        if (day === OPEN_END) continue;
-        const k = [ancestor, day, ...key].join('\u0000');
-        this.deltas.set(k, (this.deltas.get(k) ?? 0) + d);
-      }
+      this.bump(`${ancestor}\u0000${from}${rest}`, sign);
+      if (to !== OPEN_END) this.bump(`${ancestor}\u0000${to}${rest}`, -sign);
+    }
+  }
+
+  private bump(k: string, d: number): void {
+    this.deltas.set(k, (this.deltas.get(k) ?? 0) + d);
+  }
+
+  /**
+   * These changes, kept per area alone (each area its own only ancestor),
+   * added up into every ancestor: a one-pass build sums per area first and
+   * spreads once at the end, instead of once per period.
+   */
+  spreadTo(ancestors: ReadonlyMap<string, readonly string[]>): DailyDeltas {
+    const spread = new DailyDeltas(ancestors);
+    for (const [k, d] of this.deltas) {
+      if (d === 0) continue;
+      const cut = k.indexOf('\u0000');
+      const [area, rest] = [k.slice(0, cut), k.slice(cut)];
+      for (const ancestor of ancestors.get(area) ?? []) spread.bump(ancestor + rest, d);
+    }
+    return spread;
+  }
+
+  /** The non-zero changes as rows of the table (what a fresh, empty roll-up holds once written). */
+  *rows(table: RollupTable): Generator<Record<string, unknown>> {
+    const [a, b, c] = table.keys.map(([column]) => column);
+    for (const [k, delta] of this.deltas) {
+      if (delta === 0) continue;
+      const [area_id, day, x, y, z] = k.split('\u0000');
+      yield { area_id, day, [a!]: x, [b!]: y, [c!]: z, delta };
     }
   }
 

@@ -58,30 +58,56 @@ export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberR
     for (const r of rows) current.set(r.credit_code, [...(current.get(r.credit_code) ?? []), r]);
   }
 
-  // Segments: (area, from, to) where each membership period is counted.
-  const segments: Array<{ area: string; from: string; to: string; key: [string, string, string]; sign: number }> = [];
-  for (const part of parts) {
-    for (const m of part.rows) {
-      const u = unions.get(m.union_id);
-      if (!u) continue;
-      const key: [string, string, string] = [u.kind, String(m.new_form), m.retained ? (m.retained_reason ?? '') : '-'];
-      if (u.kind === 'federation') {
-        if (u.area_id) segments.push({ area: u.area_id, from: m.valid_from, to: m.valid_to, key, sign: part.sign });
-        continue;
-      }
-      for (const l of (part.locations?.get(u.credit_code!) ?? current.get(u.credit_code!)) ?? []) {
-        const from = m.valid_from > l.valid_from ? m.valid_from : l.valid_from;
-        const to = m.valid_to < l.valid_to ? m.valid_to : l.valid_to;
-        if (from < to) segments.push({ area: l.area_id, from, to, key, sign: part.sign });
-      }
-    }
-  }
+  const segments = parts.flatMap((part) =>
+    memberSegments(part.rows, part.sign, (id) => unions.get(id), (code) => part.locations?.get(code) ?? current.get(code)),
+  );
   const deltas = new DailyDeltas(await ancestorsOf(db, segments.map((s) => s.area)));
   for (const s of segments) deltas.add(s.area, s.from, s.to, s.sign, s.key);
   await deltas.write(db, MEMBER_DAILY);
 }
 
-const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
+/** A union as the membership roll-up places it: a federation in its area, an enterprise union wherever its enterprise is. */
+export interface UnionPlace {
+  readonly kind: 'enterprise' | 'federation';
+  readonly credit_code: string | null;
+  readonly area_id: string | null;
+}
+
+/** A span of days over which a membership period counts in an area, under a roll-up key. */
+export interface MemberSegment {
+  readonly area: string;
+  readonly from: string;
+  readonly to: string;
+  readonly key: [string, string, string];
+  readonly sign: number;
+}
+
+/** Where and when each membership period counts: its union's area, or its enterprise's location over the period. */
+export function memberSegments(
+  rows: readonly MemberRow[],
+  sign: number,
+  unionOf: (unionId: string) => UnionPlace | undefined,
+  locationsOf: (creditCode: string) => readonly LocationRow[] | undefined,
+): MemberSegment[] {
+  const segments: MemberSegment[] = [];
+  for (const m of rows) {
+    const u = unionOf(m.union_id);
+    if (!u) continue;
+    const key: [string, string, string] = [u.kind, String(m.new_form), m.retained ? (m.retained_reason ?? '') : '-'];
+    if (u.kind === 'federation') {
+      if (u.area_id) segments.push({ area: u.area_id, from: m.valid_from, to: m.valid_to, key, sign });
+      continue;
+    }
+    for (const l of locationsOf(u.credit_code!) ?? []) {
+      const from = m.valid_from > l.valid_from ? m.valid_from : l.valid_from;
+      const to = m.valid_to < l.valid_to ? m.valid_to : l.valid_to;
+      if (from < to) segments.push({ area: l.area_id, from, to, key, sign });
+    }
+  }
+  return segments;
+}
+
+export const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
 
 /** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
 export async function memberCountsFromRollup(db: Kysely<any>, areaId: string, asOf: string) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { RecordedEvent } from '../../../event-store/src/index.js';
 import type { Projection } from '../../../projections/src/index.js';
+import { foldOrganizing } from './organizing.fold.js';
 import { createOrganizingTables } from '../../../persistence/src/migrations/1764200000000-organizing-read-models.js';
 
 /** Tables this projection owns (emptied by a rebuild). */
@@ -22,6 +23,8 @@ export const organizingProjection: Projection = {
       name text primary key, position bigint not null default 0, updated_at timestamptz not null default now())`.execute(db);
     await createOrganizingTables(db);
   },
+
+  fold: (db, upTo, onProgress) => foldOrganizing(db, upTo, onProgress),
 
   async apply(db: Kysely<any>, events: readonly RecordedEvent[]): Promise<void> {
     for (const e of events) {
