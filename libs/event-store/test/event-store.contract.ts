@@ -312,6 +312,28 @@ export function eventStoreContract(open: () => Promise<TestDatabase>): void {
       expect(await store.streamRevision('held')).toBe(0);
     });
 
+    it('lets one of many concurrent batches creating the same stream through; the others change nothing', async () => {
+      await store.append('shared-before', [anEvent(0)]);
+      const before = await count('events');
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, (_, k) =>
+          store
+            .appendBatch(
+              [{ streamId: `own-${k}`, expected: 'no_stream' }, { streamId: 'shared-before', expected: 'any' }, { streamId: 'contested', expected: 'no_stream' }],
+              [tagged(`own-${k}`, k), tagged('shared-before', k), tagged('contested', k)],
+            )
+            .then(() => 'ok', (e: Error) => e.name),
+        ),
+      );
+      expect(attempts.filter((a) => a === 'ok')).toHaveLength(1);
+      expect(attempts.filter((a) => a !== 'ok')).toEqual(Array(5).fill('WrongExpectedRevisionError'));
+      expect(await count('events')).toBe(before + 3);
+      expect(await store.streamRevision('contested')).toBe(0);
+      expect(await store.streamRevision('shared-before')).toBe(1);
+      const missing = await store.appendBatch([{ streamId: 'nowhere', expected: 'stream_exists' }], [tagged('nowhere', 1)]).catch((e) => e);
+      expect(missing).toMatchObject({ name: 'WrongExpectedRevisionError', streamId: 'nowhere', actual: 'no_stream' });
+    });
+
     it('refuses an event naming a stream the batch does not list', async () => {
       await expect(store.appendBatch([{ streamId: 'a', expected: 'any' }], [tagged('b', 1)])).rejects.toBeInstanceOf(InvalidAppendError);
     });

@@ -7,18 +7,22 @@ import { keysOf, KeyLocks, type CommandKeys } from './command-keys.js';
 /** How one command fared (the shape of CommandService.submit's answer). */
 export type Outcome = { ok: true; duplicate: boolean } | { ok: false; error: string; message: string };
 
+/** Groups per submitMany call: enough to keep deciding and appending overlapped, few enough to bound memory. */
+export const GROUPS_PER_CALL = 8;
+
 export interface ImportOptions {
   /** Where refused lines are written, one JSON object per line. */
   readonly reportPath: string;
   /** Commands in flight at once (default 8), when they are submitted one by one. */
   readonly concurrency?: number;
   /**
-   * Submits many lines' commands at once, in file order (a group commit: see
-   * CommandService.submitMany); groups go one after another, so the file's
-   * order is kept throughout. Used instead of `submit` when given.
+   * Submits many lines' commands at once, in file order, in groups of
+   * `batchSize` (a group commit, each group decided while the one before is
+   * appended: see CommandService.submitMany); calls go one after another, so
+   * the file's order is kept throughout. Used instead of `submit` when given.
    */
-  readonly submitMany?: (commands: ReadonlyArray<{ command: unknown; line: number }>) => Promise<Outcome[]>;
-  /** Lines per group with submitMany (default 500). */
+  readonly submitMany?: (commands: ReadonlyArray<{ command: unknown; line: number }>, groupSize: number) => Promise<Outcome[]>;
+  /** Lines per group with submitMany (default 500); each call passes up to GROUPS_PER_CALL groups. */
   readonly batchSize?: number;
   /** Called now and then with the progress so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -80,7 +84,7 @@ export async function importNdjson(
     group = [];
     let outcomes: Outcome[];
     try {
-      outcomes = await options.submitMany(sent);
+      outcomes = await options.submitMany(sent, batchSize);
     } catch (error) {
       outcomes = sent.map(() => ({ ok: false, error: 'INTERNAL_ERROR', message: (error as Error).message }));
     }
@@ -112,7 +116,7 @@ export async function importNdjson(
 
     if (options.submitMany) {
       group.push({ command, line });
-      if (group.length >= batchSize) await flush();
+      if (group.length >= batchSize * GROUPS_PER_CALL) await flush();
       const now = Date.now();
       if (options.onProgress && now - lastProgress > 200) {
         lastProgress = now;

@@ -52,7 +52,7 @@ export function registerImportCommand(program: Command): void {
           onProgress,
           ...(opts.batchSize > 1 && {
             batchSize: opts.batchSize,
-            submitMany: async (group) => (await commands.submitMany(group.map((g) => g.command), options)).map(outcome),
+            submitMany: async (group, groupSize) => (await commands.submitMany(group.map((g) => g.command), options, groupSize)).map(outcome),
           }),
         });
       });

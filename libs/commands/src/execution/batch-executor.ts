@@ -22,13 +22,23 @@ interface CachedStream {
   readonly stored: readonly SeenEvent[];
   readonly revision: number | 'no_stream';
   staged: DomainEvent[];
+  /** Carried over from the previous batch, whose append may still be in flight: not yet readable from the store. */
+  readonly carried?: boolean;
 }
+
+/** The streams a decided batch appends to, as they stand once its append commits: what the next batch is decided on. */
+export type Carry = ReadonlyMap<string, CachedStream>;
 
 /** The streams of one batch, read once, with the events its commands stage as they are decided. */
 class BatchCache {
-  private readonly streams = new Map<string, CachedStream>();
+  private readonly streams: Map<string, CachedStream>;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    carry?: Carry,
+  ) {
+    this.streams = new Map(carry);
+  }
 
   async prefetch(streamIds: readonly string[]): Promise<void> {
     const missing = [...new Set(streamIds)].filter((id) => !this.streams.has(id));
@@ -49,6 +59,20 @@ class BatchCache {
 
   peek(streamId: string): CachedStream | undefined {
     return this.streams.get(streamId);
+  }
+
+  /** The streams appended to (or checked), as they stand once the batch's append commits. */
+  carry(streamIds: Iterable<string>): Carry {
+    const carry = new Map<string, CachedStream>();
+    for (const id of streamIds) {
+      const s = this.streams.get(id);
+      if (!s) continue;
+      const base = s.revision === 'no_stream' ? 0 : s.revision + 1;
+      const staged = s.staged.map((e, i) => ({ type: e.type, data: e.data, streamRevision: base + i }));
+      const last = base + s.staged.length - 1;
+      carry.set(id, { stored: [...s.stored, ...staged], revision: last < 0 ? 'no_stream' : last, staged: [], carried: true });
+    }
+    return carry;
   }
 
   /** The stream's events so far: stored, then staged (numbered on). */
@@ -85,11 +109,25 @@ class BatchAreas extends AreaDirectory {
 
   override async get(areaId: string): Promise<AreaState> {
     const cached = this.cache.peek(areaStream(areaId));
-    if (!cached || cached.staged.length === 0) return this.shared.get(areaId);
+    if (!cached || (cached.staged.length === 0 && !cached.carried)) return this.shared.get(areaId);
     let state = initialAreaState;
     for (const e of await this.cache.events(areaStream(areaId))) state = evolveArea(state, { type: e.type, data: e.data } as AreaEvent);
     return state;
   }
+}
+
+type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string };
+
+/** A batch decided and not yet appended. */
+interface Decision {
+  readonly ids: readonly string[];
+  /** Commands of the batch the log already holds (by command id): their first event. */
+  readonly stored: ReadonlyMap<string, RecordedEvent>;
+  readonly outcomes: readonly PendingOutcome[];
+  readonly expected: ReadonlyMap<string, ExpectedRevision>;
+  readonly events: readonly BatchEvent[];
+  readonly planned: ReadonlyArray<{ commandId: string; type: string; from: number; revisions: number[] }>;
+  readonly carry: () => Carry;
 }
 
 export type BatchOutcome = { readonly ok: true; readonly execution: Execution } | { readonly ok: false; readonly error: unknown };
@@ -119,14 +157,44 @@ export class BatchExecutor {
     private readonly deps: HandlerDeps,
   ) {}
 
+  /** One batch: decided, then appended. */
   async execute(items: readonly BatchItem[]): Promise<BatchOutcome[] | undefined> {
+    return this.append(await this.decide(items));
+  }
+
+  /**
+   * Batches one after another, pipelined: while one is appended, the next is
+   * decided on the streams as that append leaves them (carried over, since
+   * it has not committed yet), so deciding and appending overlap. Stops after
+   * the first batch whose append conflicts (undefined): the next one was
+   * decided on what did not happen; the caller runs the conflicted batch one
+   * by one and passes the rest again.
+   */
+  async executeAll(batches: ReadonlyArray<readonly BatchItem[]>): Promise<Array<BatchOutcome[] | undefined>> {
+    const results: Array<BatchOutcome[] | undefined> = [];
+    if (batches.length === 0) return results;
+    let decision = await this.decide(batches[0]!);
+    for (let i = 0; i < batches.length; i++) {
+      const appending = this.append(decision);
+      appending.catch(() => undefined); // awaited below, after the next batch is decided
+      const next = i + 1 < batches.length ? this.decide(batches[i + 1]!, decision.carry()) : undefined;
+      next?.catch(() => undefined);
+      const outcomes = await appending;
+      results.push(outcomes);
+      if (outcomes === undefined || !next) break;
+      decision = await next;
+    }
+    return results;
+  }
+
+  private async decide(items: readonly BatchItem[], carry?: Carry): Promise<Decision> {
     const ids = items.map((item) => item.command.commandId ?? randomUUID());
     const stored = new Map((await this.store.readEvents(ids.map((id) => eventIdFor(id, 0)))).map((e) => [String(e.metadata['commandId']), e]));
-    const cache = new BatchCache(this.store);
+    const cache = new BatchCache(this.store, carry);
     const deps: HandlerDeps = { ...this.deps, areas: new BatchAreas(this.store, this.deps.areas, cache) };
     await cache.prefetch(items.flatMap((item, i) => (stored.has(ids[i]!) ? [] : streamsToPrefetch(item.command, this.deps))));
 
-    const outcomes: Array<BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string }> = [];
+    const outcomes: PendingOutcome[] = [];
     const expected = new Map<string, ExpectedRevision>();
     const events: BatchEvent[] = [];
     const firstIndex = new Map<string, number>();
@@ -170,6 +238,10 @@ export class BatchExecutor {
       outcomes.push({ pending: planned.length - 1 });
     }
 
+    return { ids, stored, outcomes, expected, events, planned, carry: () => cache.carry(expected.keys()) };
+  }
+
+  private async append({ stored, outcomes, expected, events, planned }: Decision): Promise<BatchOutcome[] | undefined> {
     let firstPosition = 0n;
     if (events.length > 0 || expected.size > 0) {
       try {

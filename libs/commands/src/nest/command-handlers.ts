@@ -8,12 +8,12 @@ import * as m from './command-messages.js';
 export const COMMAND_EXECUTOR = Symbol('COMMAND_EXECUTOR');
 export const BATCH_EXECUTOR = Symbol('BATCH_EXECUTOR');
 
-/** A group of commands decided together and appended in one statement (see BatchExecutor). */
+/** Groups of commands, each decided together and appended in one statement, pipelined (see BatchExecutor). */
 @CommandHandler(m.RecordBatchCommand)
-export class RecordBatchHandler implements ICommandHandler<m.RecordBatchCommand, BatchOutcome[] | undefined> {
+export class RecordBatchHandler implements ICommandHandler<m.RecordBatchCommand, Array<BatchOutcome[] | undefined>> {
   constructor(@Inject(BATCH_EXECUTOR) private readonly batches: BatchExecutor) {}
-  execute(message: m.RecordBatchCommand): Promise<BatchOutcome[] | undefined> {
-    return this.batches.execute(message.items);
+  execute(message: m.RecordBatchCommand): Promise<Array<BatchOutcome[] | undefined>> {
+    return this.batches.executeAll(message.batches);
   }
 }
 

@@ -63,9 +63,14 @@ export const MESSAGES: { [T in CommandType]: new (payload: Extract<EngineCommand
   RevokeMemberCard: RevokeMemberCardCommand,
 };
 
-/** Validated commands decided together and appended in one statement (a group commit); undefined: they conflicted, run them one by one. */
-export class RecordBatchCommand extends Command<BatchOutcome[] | undefined> {
-  constructor(readonly items: readonly BatchItem[]) {
+/**
+ * Batches of validated commands, each decided together and appended in one
+ * statement (a group commit), the next decided while the previous is
+ * appended. One answer per batch, up to the first that conflicted
+ * (undefined: run it one by one, then send the batches after it again).
+ */
+export class RecordBatchCommand extends Command<Array<BatchOutcome[] | undefined>> {
+  constructor(readonly batches: ReadonlyArray<readonly BatchItem[]>) {
     super();
   }
 }

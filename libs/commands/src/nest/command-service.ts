@@ -59,9 +59,10 @@ export class CommandService {
 
   /**
    * Several commands in their order, each standing or falling alone (a later
-   * one may rely on an earlier one): recorded in groups of up to MAX_BATCH.
+   * one may rely on an earlier one): recorded in groups of up to `groupSize`
+   * (at most MAX_BATCH), each group decided while the one before is appended.
    */
-  async submitMany(raws: readonly unknown[], options: ExecuteOptions = {}): Promise<Submission[]> {
+  async submitMany(raws: readonly unknown[], options: ExecuteOptions = {}, groupSize = MAX_BATCH): Promise<Submission[]> {
     const answers: Array<Submission | undefined> = [];
     const valid: Array<{ index: number; command: EngineCommand }> = [];
     for (const [index, raw] of raws.entries()) {
@@ -72,11 +73,11 @@ export class CommandService {
         answers.push(this.failure(error));
       }
     }
-    for (let i = 0; i < valid.length; i += MAX_BATCH) {
-      const group = valid.slice(i, i + MAX_BATCH);
-      const recorded = await this.record(group.map((g) => ({ command: g.command, options })));
-      group.forEach((g, k) => (answers[g.index] = recorded[k]));
-    }
+    const size = Math.max(1, Math.min(groupSize, MAX_BATCH));
+    const groups: Array<typeof valid> = [];
+    for (let i = 0; i < valid.length; i += size) groups.push(valid.slice(i, i + size));
+    const recorded = await this.recordAll(groups.map((group) => group.map((g) => ({ command: g.command, options }))));
+    groups.forEach((group, n) => group.forEach((g, k) => (answers[g.index] = recorded[n]![k])));
     return answers as Submission[];
   }
 
@@ -95,12 +96,27 @@ export class CommandService {
 
   /** A group in one append; one by one when it conflicts, or when it is a single command. */
   private async record(group: ReadonlyArray<{ command: EngineCommand; options: ExecuteOptions }>): Promise<Submission[]> {
-    if (group.length > 1) {
-      const outcomes: BatchOutcome[] | undefined = await this.bus.execute(new RecordBatchCommand(group));
-      if (outcomes) return outcomes.map((o) => (o.ok ? this.recorded(o.execution) : this.failure(o.error)));
+    return (await this.recordAll([group]))[0]!;
+  }
+
+  /** Groups in order, pipelined, each in one append; a group that conflicts (or a lone command) one by one. */
+  private async recordAll(groups: ReadonlyArray<ReadonlyArray<{ command: EngineCommand; options: ExecuteOptions }>>): Promise<Submission[][]> {
+    const answers: Submission[][] = [];
+    while (answers.length < groups.length) {
+      const rest = groups.slice(answers.length);
+      const results: Array<BatchOutcome[] | undefined> =
+        rest.length > 1 || rest[0]!.length > 1 ? await this.bus.execute(new RecordBatchCommand(rest)) : [undefined];
+      for (const outcomes of results) {
+        const group = groups[answers.length]!;
+        if (outcomes) {
+          answers.push(outcomes.map((o) => (o.ok ? this.recorded(o.execution) : this.failure(o.error))));
+          continue;
+        }
+        const one: Submission[] = [];
+        for (const { command, options } of group) one.push(await this.one(command, options));
+        answers.push(one);
+      }
     }
-    const answers: Submission[] = [];
-    for (const { command, options } of group) answers.push(await this.one(command, options));
     return answers;
   }
 

@@ -8,6 +8,7 @@ import * as organizingReadModels from './1764200000000-organizing-read-models.js
 import * as membershipRetained from './1764400000000-membership-retained.js';
 import * as appendBatch from './1764500000000-append-batch.js';
 import * as coverageRollup from './1764600000000-coverage-rollup.js';
+import * as appendBatchSetClaims from './1764700000000-append-batch-set-claims.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
 
 /**
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '1764500000000-append-batch': appendBatch,
   '1764600000000-coverage-rollup': coverageRollup,
   '1764300000000-membership-policies': membershipPolicies,
+  '1764700000000-append-batch-set-claims': appendBatchSetClaims,
 };
