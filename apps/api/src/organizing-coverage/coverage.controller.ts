@@ -69,8 +69,10 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    const coverage = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
-    const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
+    const [coverage, breakdown] = await Promise.all([
+      coverageAsOf(this.access.db, areaId, asOf, knowledge),
+      membershipBreakdown(this.access.db, areaId, asOf, knowledge),
+    ]);
     return { ...coverage, members: { ...coverage.members, ...breakdown }, ...CoverageController.echo(knownAt), freshness };
   }
 

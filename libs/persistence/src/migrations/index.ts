@@ -9,6 +9,7 @@ import * as membershipRetained from './1764400000000-membership-retained.js';
 import * as appendBatch from './1764500000000-append-batch.js';
 import * as coverageRollup from './1764600000000-coverage-rollup.js';
 import * as appendBatchSetClaims from './1764700000000-append-batch-set-claims.js';
+import * as rollupMonths from './1764800000000-rollup-months.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
 
 /**
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '1764600000000-coverage-rollup': coverageRollup,
   '1764300000000-membership-policies': membershipPolicies,
   '1764700000000-append-batch-set-claims': appendBatchSetClaims,
+  '1764800000000-rollup-months': rollupMonths,
 };

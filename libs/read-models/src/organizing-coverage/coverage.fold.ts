@@ -2,14 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import {
-  COVERAGE_DAILY,
   COVERAGE_SHARED_TYPES,
   enterpriseRows,
   memberRows,
   type Dissolution,
   type StreamEvent,
 } from './coverage.projection.js';
-import { DailyDeltas } from './daily-rollup.js';
+import { COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
 import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow, type UnionPlace } from './member-rollup.js';
 
 const PAGE = 10_000;
@@ -147,8 +146,11 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
     if (events % PAGE < stream.events.length) onProgress(events);
   }
 
-  await out.addAll(COVERAGE_DAILY.name, coverageDaily.spreadTo(ancestorIds).rows(COVERAGE_DAILY));
-  await out.addAll(MEMBER_DAILY.name, memberDaily.spreadTo(ancestorIds).rows(MEMBER_DAILY));
+  for (const [deltas, table] of [[coverageDaily, COVERAGE_DAILY], [memberDaily, MEMBER_DAILY]] as const) {
+    const spread = deltas.spreadTo(ancestorIds);
+    await out.addAll(table.name, spread.rows(table));
+    await out.addAll(table.monthly, spread.monthlyRows(table));
+  }
   await out.flush();
   onProgress(events);
 }

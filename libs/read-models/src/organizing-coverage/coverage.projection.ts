@@ -14,8 +14,9 @@ import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-b
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRetained } from '../../../persistence/src/migrations/1764400000000-membership-retained.js';
 import { createCoverageRollup } from '../../../persistence/src/migrations/1764600000000-coverage-rollup.js';
+import { createMonthlyRollups } from '../../../persistence/src/migrations/1764800000000-rollup-months.js';
 import { foldCoverage } from './coverage.fold.js';
-import { ancestorsOf, DailyDeltas, type RollupTable } from './daily-rollup.js';
+import { ancestorsOf, COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
 import { applyMemberRollup, type LocationRow, type MemberRow } from './member-rollup.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
 
@@ -38,6 +39,8 @@ export const COVERAGE_TABLES = [
   'rm_membership_periods',
   'rm_coverage_daily',
   'rm_member_daily',
+  'rm_coverage_monthly',
+  'rm_member_monthly',
 ] as const;
 
 async function insertChunked(db: Kysely<any>, table: string, rows: Record<string, unknown>[]): Promise<void> {
@@ -230,6 +233,7 @@ export const coverageProjection: Projection = {
     await addRecordedAxis(db);
     await addRetained(db);
     await createCoverageRollup(db);
+    await createMonthlyRollups(db);
   },
   fold: (db, upTo, onProgress) => foldCoverage(db, upTo, onProgress),
 
@@ -380,7 +384,6 @@ async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: read
   await deltas.write(db, COVERAGE_DAILY);
 }
 
-export const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
 
 /** Recomputes members' membership periods (see memberRows) and moves the roll-up from what stood to what stands. */
 async function recomputeMembers(db: Kysely<any>, memberIds: string[], upTo: bigint): Promise<void> {

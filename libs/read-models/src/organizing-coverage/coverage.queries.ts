@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
 import { memberCountsFromRollup } from './member-rollup.js';
 import { BANDS, type Band, type CoverageStatus } from './periods.js';
 
@@ -71,8 +72,7 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
   const { rows } =
     knowledge === undefined
       ? await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
-          select band, status, new_form, sum(delta)::int as n from rm_coverage_daily
-          where area_id = ${areaId} and day <= ${asOf}::date
+          select band, status, new_form, sum(delta)::int as n from (${rollupUpTo(COVERAGE_DAILY, areaId, asOf)}) r
           group by band, status, new_form having sum(delta) <> 0`.execute(db)
       : await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
           select p.band, p.status, p.new_form, count(*)::int as n

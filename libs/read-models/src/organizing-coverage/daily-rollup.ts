@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import { OPEN_END } from './periods.js';
 
 const CHUNK = 1000;
@@ -15,11 +15,29 @@ export async function ancestorsOf(db: Kysely<any>, areas: readonly string[]): Pr
   return ancestors;
 }
 
-/** A daily roll-up table: (area_id, day, three key columns) → delta. */
+/** A daily roll-up table: (area_id, day, three key columns) → delta; and its monthly buckets: (area_id, month, …) → the month's deltas summed. */
 export interface RollupTable {
   readonly name: 'rm_coverage_daily' | 'rm_member_daily';
+  readonly monthly: 'rm_coverage_monthly' | 'rm_member_monthly';
   /** The three key columns after area and day, with the SQL type each is written as. */
   readonly keys: readonly [readonly [string, string], readonly [string, string], readonly [string, string]];
+}
+
+/** The enterprise figures' roll-up: active enterprises by band, status and new-form flag. */
+export const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', monthly: 'rm_coverage_monthly', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
+
+/**
+ * A roll-up's changes in an area (an id, or a column of the enclosing query)
+ * up to the end of a date: its monthly buckets before the date's month, then
+ * the days of that month up to the date. Summed, they give the figure.
+ */
+export function rollupUpTo(table: RollupTable, area: string | Expression<string>, asOf: string) {
+  const keys = sql.raw(table.keys.map(([column]) => column).join(', '));
+  const firstOfMonth = sql`date_trunc('month', ${asOf}::date)::date`;
+  return sql`
+    select ${keys}, delta from ${sql.raw(table.monthly)} where area_id = ${area} and month < ${firstOfMonth}
+    union all
+    select ${keys}, delta from ${sql.raw(table.name)} where area_id = ${area} and day >= ${firstOfMonth} and day <= ${asOf}::date`;
 }
 
 /**
@@ -71,21 +89,50 @@ export class DailyDeltas {
     }
   }
 
-  async write(db: Kysely<any>, table: RollupTable): Promise<void> {
-    const changes = [...this.deltas.entries()].filter(([, d]) => d !== 0).map(([k, d]) => [...k.split('\u0000'), d] as [string, string, string, string, string, number]);
-    const [a, b, c] = table.keys.map(([column]) => sql.raw(column));
-    const [ta, tb, tc] = table.keys.map(([, type]) => sql.raw(type));
-    for (let i = 0; i < changes.length; i += CHUNK) {
-      const part = changes.slice(i, i + CHUNK);
-      await sql`
-        insert into ${sql.raw(table.name)} as r (area_id, day, ${a}, ${b}, ${c}, delta)
-        select * from unnest(${part.map((x) => x[0])}::text[], ${part.map((x) => x[1])}::date[], ${part.map((x) => x[2])}::text[]::${ta}[],
-                             ${part.map((x) => x[3])}::text[]::${tb}[], ${part.map((x) => x[4])}::text[]::${tc}[], ${part.map((x) => x[5])}::int[])
-        on conflict (area_id, day, ${a}, ${b}, ${c}) do update set delta = r.delta + excluded.delta`.execute(db);
-      await sql`
-        delete from ${sql.raw(table.name)} r
-        using unnest(${part.map((x) => x[0])}::text[], ${part.map((x) => x[1])}::date[]) as k(area_id, day)
-        where r.area_id = k.area_id and r.day = k.day and r.delta = 0`.execute(db);
+  /** The changes summed per month, as rows of the monthly table. */
+  *monthlyRows(table: RollupTable): Generator<Record<string, unknown>> {
+    const [a, b, c] = table.keys.map(([column]) => column);
+    for (const [k, delta] of byMonth(this.deltas)) {
+      if (delta === 0) continue;
+      const [area_id, month, x, y, z] = k.split('\u0000');
+      yield { area_id, month, [a!]: x, [b!]: y, [c!]: z, delta };
     }
+  }
+
+  async write(db: Kysely<any>, table: RollupTable): Promise<void> {
+    await increment(db, table.name, 'day', table, this.deltas);
+    await increment(db, table.monthly, 'month', table, byMonth(this.deltas));
+  }
+}
+
+/** Day-keyed changes summed per month (the day in a key replaced by the first of its month). */
+function byMonth(deltas: ReadonlyMap<string, number>): Map<string, number> {
+  const months = new Map<string, number>();
+  for (const [k, d] of deltas) {
+    if (d === 0) continue;
+    const cut = k.indexOf('\u0000');
+    const month = `${k.slice(0, cut + 8)}-01${k.slice(cut + 11)}`; // area \0 YYYY-MM-DD … → area \0 YYYY-MM-01 …
+    months.set(month, (months.get(month) ?? 0) + d);
+  }
+  return months;
+}
+
+/** Adds the changes to a roll-up table (by area, day or month, and the three keys); rows that come to zero are removed. */
+async function increment(db: Kysely<any>, name: string, period: 'day' | 'month', table: RollupTable, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([k, d]) => [...k.split('\u0000'), d] as [string, string, string, string, string, number]);
+  const [a, b, c] = table.keys.map(([column]) => sql.raw(column));
+  const [ta, tb, tc] = table.keys.map(([, type]) => sql.raw(type));
+  const at = sql.raw(period);
+  for (let i = 0; i < changes.length; i += CHUNK) {
+    const part = changes.slice(i, i + CHUNK);
+    await sql`
+      insert into ${sql.raw(name)} as r (area_id, ${at}, ${a}, ${b}, ${c}, delta)
+      select * from unnest(${part.map((x) => x[0])}::text[], ${part.map((x) => x[1])}::date[], ${part.map((x) => x[2])}::text[]::${ta}[],
+                           ${part.map((x) => x[3])}::text[]::${tb}[], ${part.map((x) => x[4])}::text[]::${tc}[], ${part.map((x) => x[5])}::int[])
+      on conflict (area_id, ${at}, ${a}, ${b}, ${c}) do update set delta = r.delta + excluded.delta`.execute(db);
+    await sql`
+      delete from ${sql.raw(name)} r
+      using unnest(${part.map((x) => x[0])}::text[], ${part.map((x) => x[1])}::date[]) as k(area_id, ${at})
+      where r.area_id = k.area_id and r.${at} = k.${at} and r.delta = 0`.execute(db);
   }
 }

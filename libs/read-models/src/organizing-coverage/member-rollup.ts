@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
-import { ancestorsOf, DailyDeltas, type RollupTable } from './daily-rollup.js';
+import { ancestorsOf, DailyDeltas, rollupUpTo, type RollupTable } from './daily-rollup.js';
 
 const CHUNK = 1000;
 
@@ -107,13 +107,12 @@ export function memberSegments(
   return segments;
 }
 
-export const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
+export const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', monthly: 'rm_member_monthly', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
 
 /** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
 export async function memberCountsFromRollup(db: Kysely<any>, areaId: string, asOf: string) {
   const { rows } = await sql<{ union_kind: 'enterprise' | 'federation'; new_form: boolean; retained_reason: string; n: number }>`
-    select union_kind, new_form, retained_reason, sum(delta)::int as n from rm_member_daily
-    where area_id = ${areaId} and day <= ${asOf}::date
+    select union_kind, new_form, retained_reason, sum(delta)::int as n from (${rollupUpTo(MEMBER_DAILY, areaId, asOf)}) r
     group by union_kind, new_form, retained_reason having sum(delta) <> 0`.execute(db);
   return rows;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { membershipsHeldIn, type Knowledge } from './coverage.queries.js';
-import { memberCountsFromRollup } from './member-rollup.js';
+import { rollupUpTo } from './daily-rollup.js';
+import { MEMBER_DAILY, memberCountsFromRollup } from './member-rollup.js';
 
 export interface MemberCounts {
   total: number;
@@ -74,7 +75,7 @@ async function breakdownFromRollup(db: Kysely<any>, areaId: string, asOf: string
   }
   const { rows: children } = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
     select ar.area_id, ar.name, ar.kind, sum(r.delta)::int as total, coalesce(sum(r.delta) filter (where r.new_form), 0)::int as new_form
-    from rm_areas ar join rm_member_daily r on r.area_id = ar.area_id and r.day <= ${asOf}::date
+    from rm_areas ar cross join lateral (${rollupUpTo(MEMBER_DAILY, sql.ref('ar.area_id'), asOf)}) r
     where ar.parent_id = ${areaId}
     group by ar.area_id, ar.name, ar.kind having sum(r.delta) <> 0`.execute(db);
   const byArea = children.map((c) => ({ areaId: c.area_id, name: c.name, kind: c.kind, total: c.total, newForm: c.new_form }));
