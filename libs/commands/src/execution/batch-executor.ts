@@ -189,10 +189,17 @@ export class BatchExecutor {
 
   private async decide(items: readonly BatchItem[], carry?: Carry): Promise<Decision> {
     const ids = items.map((item) => item.command.commandId ?? randomUUID());
-    const stored = new Map((await this.store.readEvents(ids.map((id) => eventIdFor(id, 0)))).map((e) => [String(e.metadata['commandId']), e]));
     const cache = new BatchCache(this.store, carry);
     const deps: HandlerDeps = { ...this.deps, areas: new BatchAreas(this.store, this.deps.areas, cache) };
-    await cache.prefetch(items.flatMap((item, i) => (stored.has(ids[i]!) ? [] : streamsToPrefetch(item.command, this.deps))));
+    // Which commands are recorded already, and the streams the batch needs: two reads at once (the streams of a
+    // recorded command are read for nothing, which is rare: a retry).
+    // A command without an id gets a fresh one here, which nothing can have recorded: only ids given are looked up.
+    const given = items.flatMap((item) => (item.command.commandId === undefined ? [] : [eventIdFor(item.command.commandId, 0)]));
+    const [recorded] = await Promise.all([
+      given.length ? this.store.readEvents(given) : Promise.resolve([]),
+      cache.prefetch(items.flatMap((item) => streamsToPrefetch(item.command, this.deps))),
+    ]);
+    const stored = new Map(recorded.map((e) => [String(e.metadata['commandId']), e]));
 
     const outcomes: PendingOutcome[] = [];
     const expected = new Map<string, ExpectedRevision>();
