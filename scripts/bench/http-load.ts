@@ -20,23 +20,32 @@ export async function load(
   options: { connections: number; amount: number; next: () => { method: 'GET' | 'POST'; path: string; body?: string } },
 ): Promise<HttpResult> {
   const started = process.hrtime.bigint();
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    amount: options.amount,
-    timeout: 30,
-    headers: { 'content-type': 'application/json' },
-    requests: [
+  let lastAnswer = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        setupRequest: (request) => {
-          const r = options.next();
-          return { ...request, method: r.method, path: r.path, ...(r.body === undefined ? {} : { body: r.body }) };
-        },
+        url,
+        connections: options.connections,
+        amount: options.amount,
+        timeout: 30,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => {
+              const r = options.next();
+              return { ...request, method: r.method, path: r.path, ...(r.body === undefined ? {} : { body: r.body }) };
+            },
+          },
+        ],
       },
-    ],
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', () => {
+      lastAnswer = process.hrtime.bigint();
+    });
   });
-  // Timed here: autocannon's own duration counts whole seconds, which makes a short run's rate meaningless.
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // From the first request to the last answer: autocannon's own duration ends on its next whole-second tick.
+  const seconds = Number(lastAnswer - started) / 1e9;
   const ok = result['2xx'];
   return {
     requests: ok + result.non2xx,
