@@ -57,12 +57,13 @@ export interface StreamEvent {
 async function streamsUpTo(db: Kysely<any>, streamIds: string[], upTo: bigint) {
   const byStream = new Map<string, StreamEvent[]>();
   for (let i = 0; i < streamIds.length; i += CHUNK) {
-    // One index range per stream (lateral): the same plan with or without statistics.
+    // One index range per stream (lateral): the same plan with or without statistics. (`+ 0`: the position
+    // only filters the stream's few events; as an index condition it would mark the whole log in a bitmap.)
     const { rows } = await sql<{ stream_id: string; position: string; event_type: string; data: any }>`
       select e.* from unnest(${streamIds.slice(i, i + CHUNK)}::text[]) as s(id)
       cross join lateral (
         select stream_id, global_position::text as position, event_type, data from events
-        where events.stream_id = s.id and global_position <= ${upTo.toString()}::bigint order by events.stream_revision) e`.execute(db);
+        where events.stream_id = s.id and global_position + 0 <= ${upTo.toString()}::bigint order by events.stream_revision) e`.execute(db);
     for (const r of rows) {
       const list = byStream.get(r.stream_id) ?? [];
       list.push({ position: BigInt(r.position), type: r.event_type, data: r.data });
