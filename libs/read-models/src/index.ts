@@ -10,3 +10,4 @@ export * from './organizing-work/ceremony-compliance.js';
 export * from './organizing-work/outreach.js';
 export * from './organizing-work/target-gap.js';
 export * from './organizing-coverage/membership-counts.js';
+export * from './organizing-coverage/coverage-answer.js';

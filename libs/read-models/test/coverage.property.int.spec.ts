@@ -9,7 +9,7 @@ import {
   describePostgres,
   type TestDatabase,
 } from '../../../test/support/databases.js';
-import { membershipBreakdown, coverageAsOf, coverageDifference, coverageProjection, coverageRevisions, emptyDelta, type CoverageDelta } from '../src/index.js';
+import { coverageAnswerNow, membershipBreakdown, coverageAsOf, coverageDifference, coverageProjection, coverageRevisions, emptyDelta, type CoverageDelta } from '../src/index.js';
 import { bruteForceBreakdown, bruteForceCoverage } from './brute-force.js';
 
 /** A small district: LG > S1, S2; S1 > C1, C2; S2 > C3; C1 > P1 (park). */
@@ -99,8 +99,11 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
         const log = await store.readAll();
         for (const date of [...dates, '2019-07-01', '2022-01-01']) {
           for (const areaId of AREA_IDS) {
-            expect(await coverageAsOf(database.db, areaId, date)).toEqual(bruteForceCoverage(log, areaId, date));
+            const coverage = await coverageAsOf(database.db, areaId, date);
+            expect(coverage).toEqual(bruteForceCoverage(log, areaId, date));
             const breakdown = await membershipBreakdown(database.db, areaId, date);
+            // The API's one-statement answer says the same.
+            expect(await coverageAnswerNow(database.db, areaId, date)).toEqual({ bands: coverage.bands, newForm: coverage.newForm, members: breakdown });
             expect({ ...breakdown, byArea: breakdown.byArea.map(({ areaId: id, total, newForm }) => ({ areaId: id, total, newForm })) }).toEqual(
               bruteForceBreakdown(log, areaId, date),
             );

@@ -1,7 +1,9 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
+  coverageAnswerNow,
   coverageAsOf,
+  enterpriseFiguresAsOf,
   coverageRevisions,
   coverageTable,
   enterprisesAsOf,
@@ -69,11 +71,14 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], knowledge);
-    const [coverage, breakdown] = await Promise.all([
-      coverageAsOf(this.access.db, areaId, asOf, knowledge),
-      membershipBreakdown(this.access.db, areaId, asOf, knowledge),
-    ]);
-    return { ...coverage, members: { ...coverage.members, ...breakdown }, ...CoverageController.echo(knownAt), freshness };
+    const [{ bands, newForm }, breakdown] =
+      knowledge === undefined
+        ? await coverageAnswerNow(this.access.db, areaId, asOf).then((a) => [a, a.members] as const)
+        : await Promise.all([enterpriseFiguresAsOf(this.access.db, areaId, asOf, knowledge), membershipBreakdown(this.access.db, areaId, asOf, knowledge)]);
+    // Every membership is held in a union of one kind or the other: the totals are the sums by kind.
+    const { enterprise, federation } = breakdown.byUnionKind;
+    const members = { total: enterprise.total + federation.total, newForm: enterprise.newForm + federation.newForm, ...breakdown };
+    return { areaId, asOf, bands, newForm, members, ...CoverageController.echo(knownAt), freshness };
   }
 
   @CoverageQuery(

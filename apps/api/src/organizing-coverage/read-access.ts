@@ -15,6 +15,8 @@ const FRESHNESS_WAIT_MS = 2000;
  */
 @Injectable()
 export class ReadAccess {
+  private readonly defined = new Set<string>();
+
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
@@ -35,10 +37,13 @@ export class ReadAccess {
   /** The `areaId` parameter of a defined area (as known then, with knowledge), else 400 / 404 UNKNOWN_AREA. */
   async area(value: unknown, knowledge?: Knowledge): Promise<string> {
     const areaId = requiredText(value, 'areaId');
+    // An area, once defined, stays defined: what is known now needs one look per area and process.
+    if (knowledge === undefined && this.defined.has(areaId)) return areaId;
     if (!(await areaExists(this.database.db, areaId, knowledge))) {
       const when = knowledge ? ' at that time' : '';
       throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined${when}` }, 404);
     }
+    if (knowledge === undefined) this.defined.add(areaId);
     return areaId;
   }
 }

@@ -19,9 +19,12 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
 
 export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a > b ? a : b);
 
+/** Built once: constructing a formatter with a time zone costs ~0.2 ms, which every query defaulting its date paid. */
+const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today in China (the federations' calendar), as YYYY-MM-DD. */
 export function todayInChina(now = new Date()): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return CHINA_DAY.format(now);
 }
 
 const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,6})?)?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/i;

@@ -68,6 +68,12 @@ export async function areaExists(db: Kysely<any>, areaId: string, knowledge?: Kn
  * the membership periods.
  */
 export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
+  const [{ bands, newForm }, members] = await Promise.all([enterpriseFiguresAsOf(db, areaId, asOf, knowledge), memberTotalsAsOf(db, areaId, asOf, knowledge)]);
+  return { areaId, asOf, bands, newForm, members };
+}
+
+/** The enterprise figures of a coverage answer: by band, and new-form enterprises. */
+export async function enterpriseFiguresAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Pick<Coverage, 'bands' | 'newForm'>> {
   // What is known now comes from the daily roll-up (one index range); what was known then, from the periods.
   const { rows } =
     knowledge === undefined
@@ -80,7 +86,11 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
           join rm_enterprise_periods p on p.area_id = a.area_id
           where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date and ${knownRows('p', knowledge)}
           group by p.band, p.status, p.new_form`.execute(db);
+  return enterpriseFiguresFrom(rows);
+}
 
+/** The enterprise figures from counts of active enterprises by band, status and new-form flag. */
+export function enterpriseFiguresFrom(rows: ReadonlyArray<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>): Pick<Coverage, 'bands' | 'newForm'> {
   const bands = Object.fromEntries(BANDS.map((b) => [b, empty()])) as Record<Band, Figures>;
   const newForm = empty();
   for (const r of rows) {
@@ -93,17 +103,20 @@ export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string
   BANDS.forEach((b) => finish(bands[b]));
   finish(newForm);
 
+  return { bands, newForm };
+}
+
+/** The memberships held at the end of a date in unions located in the area: all, and new-form. */
+async function memberTotalsAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage['members']> {
   if (knowledge === undefined) {
     const counts = await memberCountsFromRollup(db, areaId, asOf);
-    const total = counts.reduce((n, r) => n + r.n, 0);
-    const newFormMembers = counts.reduce((n, r) => n + (r.new_form ? r.n : 0), 0);
-    return { areaId, asOf, bands, newForm, members: { total, newForm: newFormMembers } };
+    return { total: counts.reduce((n, r) => n + r.n, 0), newForm: counts.reduce((n, r) => n + (r.new_form ? r.n : 0), 0) };
   }
   const members = await sql<{ total: number; new_form: number }>`
     select count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
     from (${membershipsHeldIn(areaId, asOf, knowledge)}) h`.execute(db);
   const m = members.rows[0];
-  return { areaId, asOf, bands, newForm, members: { total: m?.total ?? 0, newForm: m?.new_form ?? 0 } };
+  return { total: m?.total ?? 0, newForm: m?.new_form ?? 0 };
 }
 
 /** The memberships held at the end of a date in unions located in an area (as the contract's members.total counts them). */

@@ -62,6 +62,35 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
 /** What is known now, from the daily roll-up: the area's own counts, and its direct sub-areas'. */
 async function breakdownFromRollup(db: Kysely<any>, areaId: string, asOf: string): Promise<MembershipBreakdown> {
   const own = await memberCountsFromRollup(db, areaId, asOf);
+  const { rows: children } = await sql<ChildCounts>`
+    select ar.area_id, ar.name, ar.kind, sum(r.delta)::int as total, coalesce(sum(r.delta) filter (where r.new_form), 0)::int as new_form
+    from rm_areas ar cross join lateral (${rollupUpTo(MEMBER_DAILY, sql.ref('ar.area_id'), asOf)}) r
+    where ar.parent_id = ${areaId}
+    group by ar.area_id, ar.name, ar.kind having sum(r.delta) <> 0`.execute(db);
+  const self = async () => (await sql<{ name: string; kind: string }>`select name, kind from rm_areas where area_id = ${areaId}`.execute(db)).rows[0];
+  return breakdownFrom(areaId, own, children, self);
+}
+
+/** A direct sub-area's memberships, from the roll-up. */
+export interface ChildCounts {
+  readonly area_id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly total: number;
+  readonly new_form: number;
+}
+
+/**
+ * The breakdown from the area's own roll-up counts and its sub-areas': what
+ * the sub-areas do not hold is held by unions located at the area itself
+ * (listed under its own id, with its name and kind from `self`).
+ */
+export async function breakdownFrom(
+  areaId: string,
+  own: ReadonlyArray<{ union_kind: 'enterprise' | 'federation'; new_form: boolean; retained_reason: string; n: number }>,
+  children: readonly ChildCounts[],
+  self: () => Promise<{ name: string; kind: string } | undefined>,
+): Promise<MembershipBreakdown> {
   const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
   const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
   const all = { total: 0, newForm: 0 };
@@ -73,21 +102,16 @@ async function breakdownFromRollup(db: Kysely<any>, areaId: string, asOf: string
       if (r.new_form) counts.newForm += r.n;
     }
   }
-  const { rows: children } = await sql<{ area_id: string; name: string; kind: string; total: number; new_form: number }>`
-    select ar.area_id, ar.name, ar.kind, sum(r.delta)::int as total, coalesce(sum(r.delta) filter (where r.new_form), 0)::int as new_form
-    from rm_areas ar cross join lateral (${rollupUpTo(MEMBER_DAILY, sql.ref('ar.area_id'), asOf)}) r
-    where ar.parent_id = ${areaId}
-    group by ar.area_id, ar.name, ar.kind having sum(r.delta) <> 0`.execute(db);
   const byArea = children.map((c) => ({ areaId: c.area_id, name: c.name, kind: c.kind, total: c.total, newForm: c.new_form }));
   const here = { total: all.total - byArea.reduce((n, a) => n + a.total, 0), newForm: all.newForm - byArea.reduce((n, a) => n + a.newForm, 0) };
   if (here.total !== 0) {
-    const self = (await sql<{ name: string; kind: string }>`select name, kind from rm_areas where area_id = ${areaId}`.execute(db)).rows[0];
-    byArea.push({ areaId, name: self?.name ?? areaId, kind: self?.kind ?? '', ...here });
+    const area = await self();
+    byArea.push({ areaId, name: area?.name ?? areaId, kind: area?.kind ?? '', ...here });
   }
   return {
     byUnionKind,
-    retained: { ...retained, byReason: Object.fromEntries(Object.entries(retained.byReason).sort(([a], [b]) => a.localeCompare(b))) },
-    byArea: byArea.sort((a, b) => a.areaId.localeCompare(b.areaId)),
+    retained: { ...retained, byReason: Object.fromEntries(Object.entries(retained.byReason).sort(([x], [y]) => x.localeCompare(y))) },
+    byArea: byArea.sort((x, y) => x.areaId.localeCompare(y.areaId)),
   };
 }
 
