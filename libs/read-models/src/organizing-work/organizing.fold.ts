@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
+import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 
 const PAGE = 10_000;
 const TYPES = ['CampaignLaunched', 'CeremonyHeld', 'MemberJoined', 'MemberLeft', 'OutreachRecorded'];
@@ -26,37 +27,14 @@ export async function foldOrganizing(db: Kysely<any>, upTo: bigint, onProgress: 
     for (const { event_type: type, data: d } of rows) {
       switch (type) {
         case 'CampaignLaunched':
-          if (!campaigns.has(d.campaignId)) {
-            campaigns.set(d.campaignId, {
-              campaign_id: d.campaignId,
-              name: d.name,
-              area_id: d.areaId,
-              target_joins: d.targetJoins,
-              starts_on: d.startsOn,
-              ends_on: d.endsOn,
-              target_occupations: JSON.stringify(d.targetOccupations ?? []),
-            });
-          }
+          if (!campaigns.has(d.campaignId)) campaigns.set(d.campaignId, campaignRow(d));
           break;
         case 'CeremonyHeld':
-          if (!ceremonies.has(d.ceremonyId)) {
-            ceremonies.set(d.ceremonyId, { ceremony_id: d.ceremonyId, area_id: d.areaId, campaign_id: d.campaignId ?? null, held_on: d.occurredOn });
-          }
+          if (!ceremonies.has(d.ceremonyId)) ceremonies.set(d.ceremonyId, ceremonyRow(d));
           break;
         case 'MemberJoined':
           if ((!d.campaignId && !d.ceremonyId) || joins.has(d.memberId)) break;
-          joins.set(d.memberId, {
-            member_id: d.memberId,
-            campaign_id: d.campaignId ?? null,
-            ceremony_id: d.ceremonyId ?? null,
-            union_id: d.unionId,
-            area_id: d.areaId ?? null,
-            occupation: d.occupation ?? null,
-            channel: d.channel ?? null,
-            new_form: d.newForm,
-            joined_on: d.occurredOn,
-            left_on: null,
-          });
+          joins.set(d.memberId, attributedJoinRow(d));
           break;
         case 'MemberLeft': {
           const join = joins.get(d.memberId);

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RecordedEvent } from '../../../event-store/src/index.js';
 import type { Projection } from '../../../projections/src/index.js';
 import { foldOrganizing } from './organizing.fold.js';
+import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 import { createOrganizingTables } from '../../../persistence/src/migrations/1764200000000-organizing-read-models.js';
 
 /** Tables this projection owns (emptied by a rebuild). */
@@ -33,23 +34,15 @@ export const organizingProjection: Projection = {
         case 'CampaignLaunched':
           await db
             .insertInto('rm_campaigns')
-            .values({
-              campaign_id: d.campaignId,
-              name: d.name,
-              area_id: d.areaId,
-              target_joins: d.targetJoins,
-              starts_on: d.startsOn,
-              ends_on: d.endsOn,
-              // As text cast in SQL: a driver would encode a string bound to jsonb once more.
-              target_occupations: sql`${JSON.stringify(d.targetOccupations ?? [])}::text::jsonb`,
-            })
+            // The occupations as text cast in SQL: a driver would encode a string bound to jsonb once more.
+            .values({ ...campaignRow(d), target_occupations: sql`${campaignRow(d).target_occupations}::text::jsonb` })
             .onConflict((oc) => oc.doNothing())
             .execute();
           break;
         case 'CeremonyHeld':
           await db
             .insertInto('rm_ceremonies')
-            .values({ ceremony_id: d.ceremonyId, area_id: d.areaId, campaign_id: d.campaignId, held_on: d.occurredOn })
+            .values(ceremonyRow(d))
             .onConflict((oc) => oc.doNothing())
             .execute();
           break;
@@ -57,17 +50,7 @@ export const organizingProjection: Projection = {
           if (!d.campaignId && !d.ceremonyId) break;
           await db
             .insertInto('rm_attributed_joins')
-            .values({
-              member_id: d.memberId,
-              campaign_id: d.campaignId,
-              ceremony_id: d.ceremonyId,
-              union_id: d.unionId,
-              area_id: d.areaId ?? null,
-              occupation: d.occupation,
-              channel: d.channel,
-              new_form: d.newForm,
-              joined_on: d.occurredOn,
-            })
+            .values(attributedJoinRow(d))
             .onConflict((oc) => oc.doNothing())
             .execute();
           break;
