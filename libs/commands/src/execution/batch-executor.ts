@@ -120,7 +120,6 @@ type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | 
 
 /** A batch decided and not yet appended. */
 interface Decision {
-  readonly ids: readonly string[];
   /** Commands of the batch the log already holds (by command id): their first event. */
   readonly stored: ReadonlyMap<string, RecordedEvent>;
   readonly outcomes: readonly PendingOutcome[];
@@ -245,7 +244,7 @@ export class BatchExecutor {
       outcomes.push({ pending: planned.length - 1 });
     }
 
-    return { ids, stored, outcomes, expected, events, planned, carry: () => cache.carry(expected.keys()) };
+    return { stored, outcomes, expected, events, planned, carry: () => cache.carry(expected.keys()) };
   }
 
   private async append({ stored, outcomes, expected, events, planned }: Decision): Promise<BatchOutcome[] | undefined> {
