@@ -14,7 +14,7 @@ import {
   type MemberEvent,
   type SuccessionReason,
 } from '../../../domain/src/index.js';
-import { KyselyEventStore, type RecordedEvent } from '../../../event-store/src/index.js';
+import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '../../../event-store/src/index.js';
 import { up as createSuccessionTables } from '../../../persistence/src/migrations/1764300000000-membership-policies.js';
 import type { Projection } from '../../../projections/src/index.js';
 
@@ -270,13 +270,7 @@ class SuccessionBatch {
   private async recomputeSpells(memberIds: string[], upTo: bigint): Promise<void> {
     for (let i = 0; i < memberIds.length; i += CHUNK) {
       const ids = memberIds.slice(i, i + CHUNK);
-      // One index range per member (lateral): the same plan with or without statistics. (`+ 0`: the position
-      // only filters the stream's few events; as an index condition it would mark the whole log in a bitmap.)
-      const { rows } = await sql<{ stream_id: string; event_type: string; data: any }>`
-        select e.stream_id, e.event_type, e.data from unnest(${ids.map((id) => MEMBER_PREFIX + id)}::text[]) as s(id)
-        cross join lateral (
-          select stream_id, event_type, data from events
-          where events.stream_id = s.id and global_position + 0 <= ${upTo.toString()}::bigint order by events.stream_revision) e`.execute(this.db);
+      const rows = await streamEventsUpTo(this.db, ids.map((id) => MEMBER_PREFIX + id), upTo);
       const states = new Map<string, ReturnType<typeof evolveMember>>();
       for (const r of rows) {
         const id = r.stream_id.slice(MEMBER_PREFIX.length);

@@ -2,14 +2,17 @@ import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import {
+  areaRow,
   COVERAGE_SHARED_TYPES,
+  coverageKey,
+  unionRow,
   enterpriseRows,
   memberRows,
   type Dissolution,
   type StreamEvent,
 } from './coverage.projection.js';
 import { COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
-import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow, type UnionPlace } from './member-rollup.js';
+import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow } from './member-rollup.js';
 
 const PAGE = 10_000;
 
@@ -73,33 +76,22 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
     where event_type = any(${[...COVERAGE_SHARED_TYPES]}::text[]) and global_position <= ${upTo.toString()}::bigint
     order by events.global_position`.execute(db);
   const ancestors = new Map<string, Array<{ id: string; depth: number }>>();
-  const unions = new Map<string, Record<string, unknown> & UnionPlace>();
+  const unions = new Map<string, ReturnType<typeof unionRow>>();
   const areaRows: Record<string, unknown>[] = [];
   for (const r of shared) {
     const d = r.data;
     switch (r.event_type) {
       case 'AreaDefined':
-        areaRows.push({ area_id: d.areaId, kind: d.kind, name: d.name, parent_id: d.parentId ?? null, defined_position: r.position });
+        areaRows.push(areaRow(d, r.position));
         ancestors.set(d.areaId, [{ id: d.areaId, depth: 0 }, ...(ancestors.get(d.parentId) ?? []).map((a) => ({ id: a.id, depth: a.depth + 1 }))]);
         break;
       case 'EnterpriseUnionFounded':
-      case 'FederationFounded': {
-        const federation = r.event_type === 'FederationFounded';
-        unions.set(d.unionId, {
-          union_id: d.unionId,
-          kind: federation ? 'federation' : 'enterprise',
-          name: federation ? d.name : null,
-          credit_code: federation ? null : d.creditCode,
-          area_id: federation ? d.areaId : null,
-          founded_on: d.occurredOn,
-          dissolved_on: null,
-          dissolved_position: null,
-        });
+      case 'FederationFounded':
+        unions.set(d.unionId, unionRow(r.event_type, d));
         break;
-      }
       case 'UnionDissolved': {
         const u = unions.get(d.unionId);
-        if (u) Object.assign(u, { dissolved_on: d.occurredOn, dissolved_position: r.position });
+        if (u) Object.assign(u, { dissolved_on: d.occurredOn as string, dissolved_position: r.position });
         break;
       }
     }
@@ -112,7 +104,7 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
 
   const dissolutions = new Map<string, Dissolution>();
   for (const u of unions.values()) {
-    if (u['dissolved_position'] !== null) dissolutions.set(u['union_id'] as string, { on: u['dissolved_on'] as string, position: BigInt(u['dissolved_position'] as string) });
+    if (u.dissolved_position !== null) dissolutions.set(u.union_id, { on: u.dissolved_on!, position: BigInt(u.dissolved_position) });
   }
   const ancestorIds = new Map([...ancestors].map(([area, list]) => [area, list.map((a) => a.id)]));
   // Summed per area while folding, spread to the ancestors once at the end.
@@ -129,7 +121,7 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
     await out.addAll('rm_enterprise_locations', rows.locations);
     await out.addAll('rm_enterprise_federations', rows.federations);
     for (const p of rows.periods.filter(isStanding)) {
-      coverageDaily.add(p['area_id'] as string, p['valid_from'] as string, p['valid_to'] as string, 1, [p['band'] as string, p['status'] as string, String(p['new_form'])]);
+      coverageDaily.add(p['area_id'] as string, p['valid_from'] as string, p['valid_to'] as string, 1, coverageKey(p as { band: unknown; status: unknown; new_form: unknown }));
     }
     const standing = rows.locations.filter(isStanding) as unknown as LocationRow[];
     if (standing.length) located.set(standing[0]!.credit_code, standing);

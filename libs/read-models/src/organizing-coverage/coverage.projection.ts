@@ -7,7 +7,7 @@ import {
   type EnterpriseEvent,
   type MemberEvent,
 } from '../../../domain/src/index.js';
-import type { RecordedEvent } from '../../../event-store/src/index.js';
+import { streamEventsUpTo, type RecordedEvent } from '../../../event-store/src/index.js';
 import type { Projection } from '../../../projections/src/index.js';
 import { up as createCoverageTables } from '../../../persistence/src/migrations/1763800000000-coverage-read-model.js';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
@@ -26,6 +26,33 @@ const CHUNK = 1000;
 
 /** Events about areas and unions: applied as they come, never by refolding a stream. */
 export const COVERAGE_SHARED_TYPES = ['AreaDefined', 'EnterpriseUnionFounded', 'FederationFounded', 'UnionDissolved'] as const;
+
+/** An area's row, defined at a log position. */
+export const areaRow = (d: Record<string, any>, position: string) => ({
+  area_id: d.areaId as string,
+  kind: d.kind as string,
+  name: d.name as string,
+  parent_id: (d.parentId ?? null) as string | null,
+  defined_position: position,
+});
+
+/** A union's row as founded (an enterprise's own union, or a federation); not dissolved yet. */
+export const unionRow = (type: string, d: Record<string, any>) => {
+  const federation = type === 'FederationFounded';
+  return {
+    union_id: d.unionId as string,
+    kind: (federation ? 'federation' : 'enterprise') as 'federation' | 'enterprise',
+    name: (federation ? d.name : null) as string | null,
+    credit_code: (federation ? null : d.creditCode) as string | null,
+    area_id: (federation ? d.areaId : null) as string | null,
+    founded_on: d.occurredOn as string,
+    dissolved_on: null as string | null,
+    dissolved_position: null as string | null,
+  };
+};
+
+/** The coverage roll-up's key of an enterprise period: band, status, new-form flag. */
+export const coverageKey = (p: { band: unknown; status: unknown; new_form: unknown }): [string, string, string] => [String(p.band), String(p.status), String(p.new_form)];
 
 /** Tables this projection owns (emptied by a rebuild). */
 export const COVERAGE_TABLES = [
@@ -57,13 +84,7 @@ export interface StreamEvent {
 async function streamsUpTo(db: Kysely<any>, streamIds: string[], upTo: bigint) {
   const byStream = new Map<string, StreamEvent[]>();
   for (let i = 0; i < streamIds.length; i += CHUNK) {
-    // One index range per stream (lateral): the same plan with or without statistics. (`+ 0`: the position
-    // only filters the stream's few events; as an index condition it would mark the whole log in a bitmap.)
-    const { rows } = await sql<{ stream_id: string; position: string; event_type: string; data: any }>`
-      select e.* from unnest(${streamIds.slice(i, i + CHUNK)}::text[]) as s(id)
-      cross join lateral (
-        select stream_id, global_position::text as position, event_type, data from events
-        where events.stream_id = s.id and global_position + 0 <= ${upTo.toString()}::bigint order by events.stream_revision) e`.execute(db);
+    const rows = await streamEventsUpTo(db, streamIds.slice(i, i + CHUNK), upTo);
     for (const r of rows) {
       const list = byStream.get(r.stream_id) ?? [];
       list.push({ position: BigInt(r.position), type: r.event_type, data: r.data });
@@ -249,10 +270,7 @@ export const coverageProjection: Projection = {
       const d = e.data as Record<string, any>;
       switch (e.type) {
         case 'AreaDefined':
-          await db
-            .insertInto('rm_areas')
-            .values({ area_id: d.areaId, kind: d.kind, name: d.name, parent_id: d.parentId, defined_position: e.globalPosition.toString() })
-            .execute();
+          await db.insertInto('rm_areas').values(areaRow(d, e.globalPosition.toString())).execute();
           await sql`
             insert into rm_area_ancestors (ancestor_id, area_id, depth)
             select ${d.areaId}, ${d.areaId}, 0
@@ -260,13 +278,8 @@ export const coverageProjection: Projection = {
             select ancestor_id, ${d.areaId}, depth + 1 from rm_area_ancestors where area_id = ${d.parentId}`.execute(db);
           break;
         case 'EnterpriseUnionFounded':
-          await db.insertInto('rm_unions').values({ union_id: d.unionId, kind: 'enterprise', credit_code: d.creditCode, founded_on: d.occurredOn }).execute();
-          break;
         case 'FederationFounded':
-          await db
-            .insertInto('rm_unions')
-            .values({ union_id: d.unionId, kind: 'federation', name: d.name, area_id: d.areaId, founded_on: d.occurredOn })
-            .execute();
+          await db.insertInto('rm_unions').values(unionRow(e.type, d)).execute();
           break;
         case 'UnionDissolved':
           await db
@@ -382,7 +395,7 @@ async function rollUp(db: Kysely<any>, before: readonly RollupRow[], after: read
   if (areas.length === 0) return;
   const deltas = new DailyDeltas(await ancestorsOf(db, areas));
   for (const [rows, sign] of [[before, -1], [after, 1]] as const) {
-    for (const r of rows) deltas.add(r.area_id, r.valid_from, r.valid_to, sign, [r.band, r.status, String(r.new_form)]);
+    for (const r of rows) deltas.add(r.area_id, r.valid_from, r.valid_to, sign, coverageKey(r));
   }
   await deltas.write(db, COVERAGE_DAILY);
 }
