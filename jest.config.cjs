@@ -21,7 +21,12 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The libs' public entries (package.json "imports"), from their sources.
+    '^#([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#([a-z-]+)/nest$': '<rootDir>/libs/$1/src/nest/index.ts',
+  },
   globalSetup: '<rootDir>/test/global-setup.cjs',
   testTimeout: 60000,
   maxWorkers: 2,

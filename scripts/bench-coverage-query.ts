@@ -13,10 +13,10 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { KyselyEventStore } from '../libs/event-store/src/index.js';
-import { migrateToLatest, openDatabase } from '../libs/persistence/src/index.js';
-import { ProjectionRunner } from '../libs/projections/src/index.js';
-import { coverageAsOf, coverageProjection, enterprisesAsOf } from '../libs/read-models/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { migrateToLatest, openDatabase } from '#persistence';
+import { ProjectionRunner } from '#projections';
+import { coverageAsOf, coverageProjection, enterprisesAsOf } from '#read-models';
 
 const { values: args } = parseArgs({
   options: {

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { KyselyEventStore, type NewEvent } from '../libs/event-store/src/index.js';
-import { migrateToLatest, openDatabase, type Database } from '../libs/persistence/src/index.js';
+import { KyselyEventStore, type NewEvent } from '#event-store';
+import { migrateToLatest, openDatabase, type Database } from '#persistence';
 
 const { values: args } = parseArgs({
   options: {

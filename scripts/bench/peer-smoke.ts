@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { KyselyEventStore, type NewEvent } from '../../libs/event-store/src/index.js';
-import { migrateToLatest, openDatabase } from '../../libs/persistence/src/index.js';
-import { prng } from '../../libs/simulation/src/index.js';
+import { KyselyEventStore, type NewEvent } from '#event-store';
+import { migrateToLatest, openDatabase } from '#persistence';
+import { prng } from '#simulation';
 import { appendInStreamOrder, benchEmmett, READ_PAGE_SIZE, toMeasured, type Measured, type PeerAppend } from './peer-emmett.js';
 import { benchOurSimpleProjection } from './simple-projection.js';
 

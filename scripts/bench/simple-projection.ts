@@ -18,8 +18,8 @@
  * ProjectionRunner); peer-emmett.ts holds Emmett's, built on the same helpers.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { EventStore } from '../../libs/event-store/src/index.js';
-import { ProjectionRunner, type Projection } from '../../libs/projections/src/index.js';
+import type { EventStore } from '#event-store';
+import { ProjectionRunner, type Projection } from '#projections';
 import type { Measured } from './peer-emmett.js';
 
 export const PEER_STREAM_STATE_TABLE = 'peer_stream_state';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { openDatabase, migrateToLatest, type Database } from '../../libs/persistence/src/index.js';
+import { openDatabase, migrateToLatest, type Database } from '#persistence';
 
 /**
  * Test databases: a fresh PostgreSQL database per test file (created on the

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { EngineConfig } from '../../../libs/persistence/src/index.js';
-import { PersistenceModule } from '../../../libs/persistence/src/index.js';
-import { CommandsModule } from '../../../libs/commands/src/index.js';
-import { ReadModelsModule } from '../../../libs/read-models/src/index.js';
+import type { EngineConfig } from '#persistence';
+import { PersistenceModule } from '#persistence/nest';
+import { CommandsModule } from '#commands/nest';
+import { ReadModelsModule } from '#read-models/nest';
 import { CommandsController } from './commands/commands.controller.js';
 import { CoverageController } from './organizing-coverage/coverage.controller.js';
 import { HealthController } from './health/health.controller.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { EngineConfig } from '../../../libs/persistence/src/index.js';
+import type { EngineConfig } from '#persistence';
 import { AppModule } from './app.module.js';
 import { ErrorsFilter } from './errors/errors.filter.js';
 import { setUpOpenApi } from './openapi/openapi.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadConfig } from '../../../libs/persistence/src/index.js';
+import { loadConfig } from '#persistence';
 import { createApi } from './bootstrap.js';
 
 async function main(): Promise<void> {

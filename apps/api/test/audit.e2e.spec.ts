@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { describePostgres } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
-import { KyselyEventStore } from '../../../libs/event-store/src/index.js';
-import { DATABASE, type Database } from '../../../libs/persistence/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { type Database } from '#persistence';
+import { DATABASE } from '#persistence/nest';
 import { bruteForceCoverage } from '../../../libs/read-models/test/brute-force.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
 

@@ -157,7 +157,7 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     const union = await api.get('/api/health');
     expect(union.status).toBe(200);
     const { sql } = await import('kysely');
-    const { DATABASE } = await import('../../../libs/persistence/src/index.js');
+    const { DATABASE } = await import('#persistence/nest');
     const db = api.app.get(DATABASE).db;
     const rows = (await sql<{ metadata: any; data: any }>`select metadata, data from events where event_type = 'OwnUnionFounded'`.execute(db)).rows;
     expect(rows[0]!.metadata).toMatchObject({ actor: 'cadre-1', commandType: 'FoundEnterpriseUnion', commandId: expect.any(String) });
@@ -224,7 +224,7 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
 
   it('keeps a card number on its own stream: given once, retired when replaced, never reused', async () => {
     const { sql } = await import('kysely');
-    const { DATABASE } = await import('../../../libs/persistence/src/index.js');
+    const { DATABASE } = await import('#persistence/nest');
     const db = api.app.get(DATABASE).db;
     const streams = (await sql<{ stream_id: string; event_type: string }>`
       select stream_id, event_type from events where stream_id like 'card-%' order by global_position`.execute(db)).rows;

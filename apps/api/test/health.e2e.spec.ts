@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
-import { EVENT_STORE, loadConfig } from '../../../libs/persistence/src/index.js';
-import type { EventStore } from '../../../libs/event-store/src/index.js';
+import { loadConfig } from '#persistence';
+import { EVENT_STORE } from '#persistence/nest';
+import type { EventStore } from '#event-store';
 import { createApi } from '../src/bootstrap.js';
 
 async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CommandsModule } from '../../../libs/commands/src/index.js';
-import { loadConfig, PersistenceModule, type EngineConfig } from '../../../libs/persistence/src/index.js';
+import { CommandsModule } from '#commands/nest';
+import { loadConfig, type EngineConfig } from '#persistence';
+import { PersistenceModule } from '#persistence/nest';
 
 /** The same providers as the API, without HTTP: the store and the command bus. */
 @Module({})

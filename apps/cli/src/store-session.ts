@@ -1,12 +1,5 @@
-import { KyselyEventStore } from '../../../libs/event-store/src/index.js';
-import {
-  describeTarget,
-  loadConfig,
-  migrateToLatest,
-  openDatabase,
-  targetOf,
-  type Database,
-} from '../../../libs/persistence/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf, type Database } from '#persistence';
 
 /**
  * Opens the configured store (DATABASE_URL, else DATA_DIR), migrated, for

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { KyselyEventStore } from '../../../libs/event-store/src/index.js';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../../libs/commands/src/index.js';
-import { ProjectionRunner, rebuildProjection } from '../../../libs/projections/src/index.js';
-import { coverageProjection, COVERAGE_TABLES } from '../../../libs/read-models/src/index.js';
-import { generateDistrict } from '../../../libs/simulation/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { ProjectionRunner, rebuildProjection } from '#projections';
+import { coverageProjection, COVERAGE_TABLES } from '#read-models';
+import { generateDistrict } from '#simulation';
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 
 const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cli, requireBuiltCli } from './support/cli.js';
 import { sql } from 'kysely';
 import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
-import { openDatabase } from '../../../libs/persistence/src/index.js';
+import { openDatabase } from '#persistence';
 
 /** `npm run cli -- verify` on the embedded store: an auditor's check of the log and the read models. */
 describe('cli verify', () => {

@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '../../event-store/src/index.js';
-import * as d from '../../domain/src/index.js';
-import type { IsoDate } from '../../domain/src/index.js';
+import type { RecordedEvent } from '#event-store';
+import * as d from '#domain';
+import type { IsoDate } from '#domain';
 
 /**
  * An entity's history for auditors: every event of its stream with who

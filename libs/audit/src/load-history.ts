@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
-import { unionStream, type CeremonyHeld, type EnterpriseCovered, type MemberJoined } from '../../domain/src/index.js';
+import type { EventStore, RecordedEvent } from '#event-store';
+import { unionStream, type CeremonyHeld, type EnterpriseCovered, type MemberJoined } from '#domain';
 import { buildHistory, streamOf, UnknownEntityError, type EntityHistory, type EntityKind, type HistoryContext, type HistoryOptions } from './history.js';
 
 /** Events read per page when looking through the log for a campaign's ceremonies and joins. */

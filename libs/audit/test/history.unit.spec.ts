@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../event-store/src/index.js';
+import type { RecordedEvent } from '#event-store';
 import { buildHistory, describeEvent, UnknownEntityError, type EnterpriseAsOf, type MemberAsOf, type UnionAsOf, type CampaignAsOf } from '../src/index.js';
 
 const CODE = '91440300MA5DC6QX9X';

@@ -1,5 +1,5 @@
-import { DomainError } from '../../domain/src/index.js';
-import { EventIdConflictError, InvalidAppendError } from '../../event-store/src/index.js';
+import { DomainError } from '#domain';
+import { EventIdConflictError, InvalidAppendError } from '#event-store';
 import { ConcurrencyConflictError } from './execution/command-executor.js';
 import { MalformedCommandError } from './validation/validate-command.js';
 

@@ -1,5 +1,5 @@
-import { KyselyEventStore, WrongExpectedRevisionError } from '../../event-store/src/index.js';
-import { generateDistrict } from '../../simulation/src/index.js';
+import { KyselyEventStore, WrongExpectedRevisionError } from '#event-store';
+import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { creditCode } from '../../domain/test/spec-helpers.js';
 import { AreaDirectory, BatchExecutor, CommandExecutor, PersonKeys, validateCommand, type EngineCommand } from '../src/index.js';

@@ -131,7 +131,7 @@ describe('upgrading a log stored before the hash chain [PGlite]', () => {
   it('renumbers positions densely in their old order and chains every event', async () => {
     const { Migrator } = await import('kysely');
     const { migrations } = await import('../../persistence/src/migrations/index.js');
-    const { openDatabase, migrateToLatest } = await import('../../persistence/src/index.js');
+    const { openDatabase, migrateToLatest } = await import('#persistence');
     const database = await openDatabase({ inMemory: true });
     try {
       const migrator = new Migrator({

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import { AreaDirectory, BatchExecutor, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '../../commands/src/index.js';
-import { generateDistrict } from '../../simulation/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { AreaDirectory, BatchExecutor, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
+import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { importNdjson, type Outcome } from '../src/index.js';
 

@@ -5,7 +5,7 @@ import { Kysely, sql } from 'kysely';
 import postgres from 'postgres';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
-import { redactUrl } from './config.js';
+import { redactUrl, type EngineConfig } from './config.js';
 
 export type StoreKind = 'postgres' | 'pglite';
 
@@ -70,4 +70,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     // Kysely's destroy ends the pool, giving running queries 5 s.
     close: () => db.destroy(),
   };
+}
+
+/** The database the configuration names: a PostgreSQL server, or the embedded store's folder. */
+export function targetOf(config: EngineConfig): DatabaseTarget {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
 }

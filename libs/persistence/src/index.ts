@@ -2,4 +2,4 @@ export * from './config.js';
 export * from './database.js';
 export * from './migrate.js';
 export { PGliteDialect } from './pglite-dialect.js';
-export * from './persistence.module.js';
+

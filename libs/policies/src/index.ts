@@ -1,4 +1,4 @@
-import type { Projection } from '../../projections/src/index.js';
+import type { Projection } from '#projections';
 import { membershipSuccessionPolicy, type PolicyDeps } from './membership-succession/membership-succession.policy.js';
 
 export * from './membership-succession/membership-succession.policy.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import { ProjectionRunner } from '../../projections/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { ProjectionRunner } from '#projections';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { MEMBERSHIP_SUCCESSION, membershipSuccessionPolicy, SUCCESSION_ACTOR } from '../src/index.js';
 

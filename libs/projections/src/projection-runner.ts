@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventStore, RecordedEvent } from '../../event-store/src/index.js';
+import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from './projection.js';
 import { rebuildProjection } from './rebuild.js';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { KyselyEventStore } from '../../event-store/src/index.js';
+import { KyselyEventStore } from '#event-store';
 import type { Projection } from './projection.js';
 import { ProjectionRunner, quoteIdent } from './projection-runner.js';
 

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../event-store/src/index.js';
+import type { RecordedEvent } from '#event-store';
 import {
   asOf,
   evolveEnterprise,
@@ -15,7 +15,7 @@ import {
   type MemberState,
   type UnionEvent,
   type UnionState,
-} from '../../domain/src/index.js';
+} from '#domain';
 import type { Coverage, Figures, MembershipBreakdown } from '../src/index.js';
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
-import { compareWithReplay, ProjectionRunner } from '../../projections/src/index.js';
+import { compareWithReplay, ProjectionRunner } from '#projections';
 import {
   createPGliteTestDatabase,
   createPostgresTestDatabase,

@@ -1,7 +1,7 @@
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
-import { compareWithReplay, ProjectionRunner } from '../../projections/src/index.js';
+import { compareWithReplay, ProjectionRunner } from '#projections';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { campaignProgress, ceremonyCompliance, coverageProjection, organizingProjection, outreachFunnel, targetGap } from '../src/index.js';
 

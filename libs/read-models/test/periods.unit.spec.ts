@@ -6,7 +6,7 @@ import {
   type EnterpriseEvent,
   type MemberEvent,
   type RegisteredEnterprise,
-} from '../../domain/src/index.js';
+} from '#domain';
 import { creditCode } from '../../domain/test/spec-helpers.js';
 import { enterprisePeriods, locationPeriods, membershipPeriods, OPEN_END } from '../src/index.js';
 

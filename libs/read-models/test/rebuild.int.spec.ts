@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '../../commands/src/index.js';
-import { compareWithReplay, ProjectionRunner, rebuildProjection } from '../../projections/src/index.js';
-import { generateDistrict } from '../../simulation/src/index.js';
+import { KyselyEventStore } from '#event-store';
+import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { compareWithReplay, ProjectionRunner, rebuildProjection } from '#projections';
+import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { coverageAsOf, coverageProjection, COVERAGE_TABLES } from '../src/index.js';
 

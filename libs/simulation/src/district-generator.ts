@@ -1,4 +1,4 @@
-import { creditCodeCheckCharacter, residentIdCheckCharacter } from '../../domain/src/index.js';
+import { creditCodeCheckCharacter, residentIdCheckCharacter } from '#domain';
 
 /**
  * A synthetic district history in the contract's command format, for tests,

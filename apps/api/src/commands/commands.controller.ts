@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CommandService, type Submission } from '../../../../libs/commands/src/index.js';
+import { CommandService, type Submission } from '#commands/nest';
 
 /**
  * POST /api/commands — one command, or an array of them.

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { describeFailure } from '../../../../libs/commands/src/index.js';
+import { describeFailure } from '#commands';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'MALFORMED_REQUEST',

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { DATABASE, type Database } from '../../../../libs/persistence/src/index.js';
-import { EVENT_STORE } from '../../../../libs/persistence/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
+import { type Database } from '#persistence';
+import { DATABASE } from '#persistence/nest';
+import { EVENT_STORE } from '#persistence/nest';
+import type { EventStore } from '#event-store';
 
 /**
  * Liveness and readiness in one: the server only listens once the store is

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { loadHistory, UnknownEntityError, type EntityKind } from '../../../../libs/audit/src/index.js';
-import type { EventStore } from '../../../../libs/event-store/src/index.js';
-import { EVENT_STORE } from '../../../../libs/persistence/src/index.js';
+import { loadHistory, UnknownEntityError, type EntityKind } from '#audit';
+import type { EventStore } from '#event-store';
+import { EVENT_STORE } from '#persistence/nest';
 import { dateParam, instantParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { Documented } from './history.openapi.js';
 

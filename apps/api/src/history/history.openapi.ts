@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
-import { UNKNOWN_ENTITY_CODES, type EntityKind } from '../../../../libs/audit/src/index.js';
+import { UNKNOWN_ENTITY_CODES, type EntityKind } from '#audit';
 
 /** The OpenAPI description of the history endpoints (served at /api/docs with the rest). */
 

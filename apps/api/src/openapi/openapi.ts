@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { COMMAND_TYPES, commandSchemas } from '../../../../libs/commands/src/index.js';
+import { COMMAND_TYPES, commandSchemas } from '#commands';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 

@@ -1,21 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import {
-  coverageAnswerNow,
-  coverageAsOf,
-  enterpriseFiguresAsOf,
-  coverageRevisions,
-  coverageTable,
-  enterprisesAsOf,
-  enterpriseTable,
-  membershipBreakdown,
-  membershipsByUnion,
-  positionKnownAt,
-  toCsv,
-  type Knowledge,
-  toXlsx,
-  type Table,
-} from '../../../../libs/read-models/src/index.js';
+import { coverageAnswerNow, coverageAsOf, enterpriseFiguresAsOf, coverageRevisions, coverageTable, enterprisesAsOf, enterpriseTable, membershipBreakdown, membershipsByUnion, positionKnownAt, toCsv, type Knowledge, toXlsx, type Table } from '#read-models';
 import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, statusParam, todayInChina } from './query-params.js';
 import { ReadAccess } from './read-access.js';
 import { CoverageQuery } from './coverage.openapi.js';

@@ -1,8 +1,10 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
-import { AcknowledgedPositions } from '../../../../libs/commands/src/index.js';
-import { DATABASE, type Database } from '../../../../libs/persistence/src/index.js';
-import type { ProjectionRunner } from '../../../../libs/projections/src/index.js';
-import { areaExists, PROJECTION_RUNNER, type Knowledge } from '../../../../libs/read-models/src/index.js';
+import { AcknowledgedPositions } from '#commands';
+import { type Database } from '#persistence';
+import { DATABASE } from '#persistence/nest';
+import type { ProjectionRunner } from '#projections';
+import { areaExists, type Knowledge } from '#read-models';
+import { PROJECTION_RUNNER } from '#read-models/nest';
 import { requiredText } from './query-params.js';
 
 /** How long a query waits for the read models to catch up with what was acknowledged. */

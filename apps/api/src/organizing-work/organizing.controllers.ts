@@ -1,11 +1,6 @@
 import { Controller, Get, HttpException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
-import {
-  campaignProgress,
-  ceremonyCompliance,
-  outreachFunnel,
-  targetGap,
-} from '../../../../libs/read-models/src/index.js';
+import { campaignProgress, ceremonyCompliance, outreachFunnel, targetGap } from '#read-models';
 import { bandParam, dateParam, intParam, InvalidQuery, positionParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { ReadAccess } from '../organizing-coverage/read-access.js';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DATABASE, loadConfig, type Database } from '../../../../libs/persistence/src/index.js';
+import { loadConfig, type Database } from '#persistence';
+import { DATABASE } from '#persistence/nest';
 import { createPostgresTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
 import { createApi } from '../../src/bootstrap.js';
 

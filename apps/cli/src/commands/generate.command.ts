@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { generateDistrict } from '../../../../libs/simulation/src/index.js';
+import { generateDistrict } from '#simulation';
 
 const count = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got "${value}"`);

@@ -6,8 +6,8 @@ import {
   UnknownEntityError,
   type EntityHistory,
   type HistoryEntry,
-} from '../../../../libs/audit/src/index.js';
-import { isIsoDate, parseInstant, todayInChina } from '../../../../libs/domain/src/index.js';
+} from '#audit';
+import { isIsoDate, parseInstant, todayInChina } from '#domain';
 import { withStore } from '../store-session.js';
 
 function parseDate(value: string): string {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { CommandService, type Submission } from '../../../../libs/commands/src/index.js';
-import { importNdjson, type ImportProgress, type Outcome } from '../../../../libs/importer/src/index.js';
+import { CommandService, type Submission } from '#commands/nest';
+import { importNdjson, type ImportProgress, type Outcome } from '#importer';
 import { withEngine } from '../engine-context.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

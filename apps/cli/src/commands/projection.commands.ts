@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { ProjectionRunner, rebuildProjection } from '../../../../libs/projections/src/index.js';
-import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
-import { PersonKeys } from '../../../../libs/commands/src/index.js';
-import { loadConfig } from '../../../../libs/persistence/src/index.js';
-import { createPolicies } from '../../../../libs/policies/src/index.js';
+import { ProjectionRunner, rebuildProjection } from '#projections';
+import { ALL_PROJECTIONS } from '#read-models';
+import { PersonKeys } from '#commands';
+import { loadConfig } from '#persistence';
+import { createPolicies } from '#policies';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 

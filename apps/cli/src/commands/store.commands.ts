@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { verifyChain, type ChainReport, type RecordedEvent } from '../../../../libs/event-store/src/index.js';
-import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '../../../../libs/persistence/src/index.js';
-import { compareWithReplay, type ProjectionComparison } from '../../../../libs/projections/src/index.js';
-import { ALL_PROJECTIONS } from '../../../../libs/read-models/src/index.js';
+import { verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
+import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '#persistence';
+import { compareWithReplay, type ProjectionComparison } from '#projections';
+import { ALL_PROJECTIONS } from '#read-models';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 

@@ -1,5 +1,5 @@
-import type { EventStore } from '../../../event-store/src/index.js';
-import { areaStream, evolveArea, initialAreaState, type AreaEvent, type AreaState } from '../../../domain/src/index.js';
+import type { EventStore } from '#event-store';
+import { areaStream, evolveArea, initialAreaState, type AreaEvent, type AreaState } from '#domain';
 
 type DefinedArea = Extract<AreaState, { defined: true }>;
 

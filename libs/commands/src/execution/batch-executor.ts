@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { areaStream, evolveArea, initialAreaState, type AreaEvent, type AreaState } from '../../../domain/src/index.js';
+import { areaStream, evolveArea, initialAreaState, type AreaEvent, type AreaState } from '#domain';
 import {
   EventIdConflictError,
   WrongExpectedRevisionError,
@@ -7,7 +7,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
-} from '../../../event-store/src/index.js';
+} from '#event-store';
 import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { AreaDirectory } from './area-directory.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../../../event-store/src/index.js';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '#event-store';
 import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { eventIdFor } from './event-ids.js';

@@ -1,4 +1,4 @@
-import type { EventStore, ExpectedRevision, RecordedEvent, StreamAppend } from '../../../event-store/src/index.js';
+import type { EventStore, ExpectedRevision, RecordedEvent, StreamAppend } from '#event-store';
 
 /** A domain event as deciders produce it: a type and its data. */
 export interface DomainEvent {

@@ -1,4 +1,4 @@
-import * as d from '../../../domain/src/index.js';
+import * as d from '#domain';
 import type { AreaDirectory } from '../execution/area-directory.js';
 import type { PersonKeys } from '../execution/person-key.js';
 import type { UnitOfWork } from '../execution/unit-of-work.js';

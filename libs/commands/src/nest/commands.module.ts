@@ -1,7 +1,8 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { EventStore } from '../../../event-store/src/index.js';
-import { EVENT_STORE, type EngineConfig } from '../../../persistence/src/index.js';
+import type { EventStore } from '#event-store';
+import { type EngineConfig } from '#persistence';
+import { EVENT_STORE } from '#persistence/nest';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import { AreaDirectory } from '../execution/area-directory.js';
 import { BatchExecutor } from '../execution/batch-executor.js';

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { AREA_KINDS, FEDERATION_SCOPES, OUTREACH_STEPS, RETENTION_REASONS, SUCCESSION_REASONS } from '../../../domain/src/index.js';
+import { AREA_KINDS, FEDERATION_SCOPES, OUTREACH_STEPS, RETENTION_REASONS, SUCCESSION_REASONS } from '#domain';
 import { IsCreditCode, IsIsoDate, IsResidentId } from './validators.js';
 
 /**

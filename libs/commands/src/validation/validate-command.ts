@@ -4,7 +4,7 @@ import type {
   JoinUnion, LaunchCampaign, LeaveUnion, RecordOutreach, RegisterEnterprise, RelocateEnterprise, ReportHeadcount,
   TransferMembership, UncoverEnterprise, RetainMembership, ResumeMembership, PassMembershipUp, IssueMemberCard,
   ReplaceMemberCard, RevokeMemberCard,
-} from '../../../domain/src/index.js';
+} from '#domain';
 import { COMMAND_DTOS, COMMAND_TYPES, type CommandType } from './command-dtos.js';
 
 /** Fields every command may carry. */

@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { creditCodeProblem, isIsoDate, residentIdProblem } from '../../../domain/src/index.js';
+import { creditCodeProblem, isIsoDate, residentIdProblem } from '#domain';
 
 function rule(name: string, check: (value: unknown) => string | undefined, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

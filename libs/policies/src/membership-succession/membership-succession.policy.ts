@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import {
-  AreaDirectory,
-  CommandExecutor,
-  validateCommand,
-  type HandlerDeps,
-} from '../../../commands/src/index.js';
+import { AreaDirectory, CommandExecutor, validateCommand, type HandlerDeps } from '#commands';
 import {
   DomainError,
   evolveMember,
@@ -13,10 +8,10 @@ import {
   membershipSpells,
   type MemberEvent,
   type SuccessionReason,
-} from '../../../domain/src/index.js';
-import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '../../../event-store/src/index.js';
+} from '#domain';
+import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '#event-store';
 import { up as createSuccessionTables } from '../../../persistence/src/migrations/1764300000000-membership-policies.js';
-import type { Projection } from '../../../projections/src/index.js';
+import type { Projection } from '#projections';
 
 export const MEMBERSHIP_SUCCESSION = 'membership-succession';
 export const SUCCESSION_TABLES = [

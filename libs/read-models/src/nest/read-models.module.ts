@@ -1,14 +1,14 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventStore } from '../../../event-store/src/index.js';
-import { DATABASE, EVENT_STORE, type Database } from '../../../persistence/src/index.js';
-import { ProjectionRunner } from '../../../projections/src/index.js';
-import { HANDLER_DEPS, type HandlerDeps } from '../../../commands/src/index.js';
-import { createPolicies } from '../../../policies/src/index.js';
-import { coverageProjection } from '../organizing-coverage/coverage.projection.js';
-import { organizingProjection } from '../organizing-work/organizing.projection.js';
+import type { EventStore } from '#event-store';
+import { type Database } from '#persistence';
+import { DATABASE, EVENT_STORE } from '#persistence/nest';
+import { ProjectionRunner } from '#projections';
+import { type HandlerDeps } from '#commands';
+import { HANDLER_DEPS } from '#commands/nest';
+import { createPolicies } from '#policies';
+import { ALL_PROJECTIONS } from '../all-projections.js';
 
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
-export const ALL_PROJECTIONS = [coverageProjection, organizingProjection];
 
 export interface ReadModelsOptions {
   /** Run the projections in this process (default), or leave them to a worker (`npm run cli -- project`). */

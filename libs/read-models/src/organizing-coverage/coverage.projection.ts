@@ -6,9 +6,9 @@ import {
   initialMemberState,
   type EnterpriseEvent,
   type MemberEvent,
-} from '../../../domain/src/index.js';
-import { streamEventsUpTo, type RecordedEvent } from '../../../event-store/src/index.js';
-import type { Projection } from '../../../projections/src/index.js';
+} from '#domain';
+import { streamEventsUpTo, type RecordedEvent } from '#event-store';
+import type { Projection } from '#projections';
 import { up as createCoverageTables } from '../../../persistence/src/migrations/1763800000000-coverage-read-model.js';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { addRecordedAxis } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';

@@ -6,7 +6,7 @@ import {
   type IsoDate,
   type MemberState,
   type RegisteredEnterprise,
-} from '../../../domain/src/index.js';
+} from '#domain';
 
 /**
  * Validity periods: an entity's history cut into maximal spans of days

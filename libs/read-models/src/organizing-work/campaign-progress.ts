@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { occupationGroupOf } from '../../../domain/src/index.js';
+import { occupationGroupOf } from '#domain';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 
 /** Joins and, of them, those who have left since (as of the date). */

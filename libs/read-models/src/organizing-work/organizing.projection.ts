@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { RecordedEvent } from '../../../event-store/src/index.js';
-import type { Projection } from '../../../projections/src/index.js';
+import type { RecordedEvent } from '#event-store';
+import type { Projection } from '#projections';
 import { foldOrganizing } from './organizing.fold.js';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 import { createOrganizingTables } from '../../../persistence/src/migrations/1764200000000-organizing-read-models.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { OUTREACH_STEPS, type OutreachStep } from '../../../domain/src/index.js';
+import { OUTREACH_STEPS, type OutreachStep } from '#domain';
 import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
 import { BANDS, type Band } from '../organizing-coverage/periods.js';
 

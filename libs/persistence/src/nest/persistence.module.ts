@@ -1,16 +1,12 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { KyselyEventStore } from '../../event-store/src/index.js';
-import type { EngineConfig } from './config.js';
-import { describeTarget, openDatabase, type Database, type DatabaseTarget } from './database.js';
-import { migrateToLatest } from './migrate.js';
+import { KyselyEventStore } from '#event-store';
+import type { EngineConfig } from '../config.js';
+import { describeTarget, openDatabase, targetOf, type Database, type DatabaseTarget } from '../database.js';
+import { migrateToLatest } from '../migrate.js';
 
 /** Injection tokens. */
 export const DATABASE = Symbol('DATABASE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
-
-export function targetOf(config: EngineConfig): DatabaseTarget {
-  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
-}
 
 /**
  * Opens the database named by the configuration, migrates it to the latest
