@@ -11,6 +11,7 @@ import * as coverageRollup from './1764600000000-coverage-rollup.js';
 import * as appendBatchSetClaims from './1764700000000-append-batch-set-claims.js';
 import * as rollupMonths from './1764800000000-rollup-months.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
+import * as projectionFailures from './1764900000000-projection-failures.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '1764300000000-membership-policies': membershipPolicies,
   '1764700000000-append-batch-set-claims': appendBatchSetClaims,
   '1764800000000-rollup-months': rollupMonths,
+  '1764900000000-projection-failures': projectionFailures,
 };
