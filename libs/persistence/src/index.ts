@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './migrate.js';
 export { PGliteDialect } from './pglite-dialect.js';
 
+export * from './schema/index.js';

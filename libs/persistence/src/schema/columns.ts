@@ -1,0 +1,265 @@
+import type { Generated } from 'kysely';
+import type { Bytes, DateColumn, DB, Int8, Jsonb, Timestamp } from './db.js';
+
+/**
+ * Every table's columns as information_schema describes them — type,
+ * `not null`, `default …` — in the order they come in the table. The same
+ * tables as `DB` (db.ts); the assertion at the bottom of this file proves the
+ * two equal at compile time, and libs/persistence/test/schema-types.int.spec.ts
+ * compares this description with a freshly migrated database on both
+ * backends. So a column added by a migration must be added here and to `DB`.
+ */
+export const COLUMNS = {
+  event_streams: {
+    stream_id: 'text not null',
+    revision: 'bigint not null',
+    updated_at: 'timestamp with time zone not null default now()',
+  },
+  events: {
+    global_position: 'bigint not null',
+    stream_id: 'text not null',
+    stream_revision: 'bigint not null',
+    event_id: 'uuid not null',
+    event_type: 'text not null',
+    data: 'jsonb not null',
+    metadata: 'jsonb not null',
+    occurred_on: 'date',
+    recorded_at: 'timestamp with time zone not null',
+    schema_version: 'integer not null default 1',
+    hash: 'bytea not null',
+  },
+  event_log_head: {
+    id: 'boolean not null default true',
+    position: 'bigint not null',
+    hash: 'bytea not null',
+    recorded_at: 'timestamp with time zone not null',
+  },
+  projection_checkpoints: {
+    name: 'text not null',
+    position: 'bigint not null default 0',
+    updated_at: 'timestamp with time zone not null default now()',
+  },
+  rm_areas: {
+    area_id: 'text not null',
+    kind: 'text not null',
+    name: 'text not null',
+    parent_id: 'text',
+    defined_position: 'bigint not null',
+  },
+  rm_area_ancestors: {
+    ancestor_id: 'text not null',
+    area_id: 'text not null',
+    depth: 'integer not null',
+  },
+  rm_unions: {
+    union_id: 'text not null',
+    kind: 'text not null',
+    name: 'text',
+    credit_code: 'text',
+    area_id: 'text',
+    founded_on: 'date not null',
+    dissolved_on: 'date',
+    dissolved_position: 'bigint',
+  },
+  rm_enterprises: {
+    credit_code: 'text not null',
+    name: 'text not null',
+    new_form: 'boolean not null',
+    registered_on: 'date not null',
+    closed_on: 'date',
+  },
+  rm_enterprise_periods: {
+    credit_code: 'text not null',
+    valid_from: 'date not null',
+    valid_to: 'date not null',
+    area_id: 'text not null',
+    headcount: 'integer not null',
+    band: 'text not null',
+    new_form: 'boolean not null',
+    status: 'text not null',
+    union_id: 'text',
+    federation_id: 'text',
+    recorded_from: 'bigint not null',
+    recorded_to: 'bigint not null',
+  },
+  rm_enterprise_locations: {
+    credit_code: 'text not null',
+    valid_from: 'date not null',
+    valid_to: 'date not null',
+    area_id: 'text not null',
+    recorded_from: 'bigint not null',
+    recorded_to: 'bigint not null',
+  },
+  rm_enterprise_federations: {
+    federation_id: 'text not null',
+    credit_code: 'text not null',
+  },
+  rm_membership_periods: {
+    member_id: 'text not null',
+    union_id: 'text not null',
+    valid_from: 'date not null',
+    valid_to: 'date not null',
+    new_form: 'boolean not null',
+    recorded_from: 'bigint not null',
+    recorded_to: 'bigint not null',
+    retained: 'boolean not null default false',
+    retained_reason: 'text',
+  },
+  rm_coverage_daily: {
+    area_id: 'text not null',
+    day: 'date not null',
+    band: 'text not null',
+    status: 'text not null',
+    new_form: 'boolean not null',
+    delta: 'integer not null',
+  },
+  rm_coverage_monthly: {
+    area_id: 'text not null',
+    month: 'date not null',
+    band: 'text not null',
+    status: 'text not null',
+    new_form: 'boolean not null',
+    delta: 'integer not null',
+  },
+  rm_member_daily: {
+    area_id: 'text not null',
+    day: 'date not null',
+    union_kind: 'text not null',
+    new_form: 'boolean not null',
+    retained_reason: 'text not null',
+    delta: 'integer not null',
+  },
+  rm_member_monthly: {
+    area_id: 'text not null',
+    month: 'date not null',
+    union_kind: 'text not null',
+    new_form: 'boolean not null',
+    retained_reason: 'text not null',
+    delta: 'integer not null',
+  },
+  rm_campaigns: {
+    campaign_id: 'text not null',
+    name: 'text not null',
+    area_id: 'text not null',
+    target_joins: 'integer not null',
+    starts_on: 'date not null',
+    ends_on: 'date not null',
+    target_occupations: 'jsonb not null',
+  },
+  rm_ceremonies: {
+    ceremony_id: 'text not null',
+    area_id: 'text not null',
+    campaign_id: 'text',
+    held_on: 'date not null',
+  },
+  rm_attributed_joins: {
+    member_id: 'text not null',
+    campaign_id: 'text',
+    ceremony_id: 'text',
+    union_id: 'text not null',
+    area_id: 'text',
+    occupation: 'text',
+    channel: 'text',
+    new_form: 'boolean not null',
+    joined_on: 'date not null',
+    left_on: 'date',
+  },
+  rm_outreach: {
+    credit_code: 'text not null',
+    step: 'text not null',
+    reached_on: 'date not null',
+  },
+  succession_areas: {
+    area_id: 'text not null',
+    parent_id: 'text',
+  },
+  succession_federations: {
+    union_id: 'text not null',
+    area_id: 'text not null',
+    founded_on: 'date not null',
+    dissolved_on: 'date',
+  },
+  succession_unions: {
+    union_id: 'text not null',
+    credit_code: 'text not null',
+    founded_on: 'date not null',
+    dissolved_on: 'date',
+    succession_on: 'date',
+    succession_reason: 'text',
+  },
+  succession_locations: {
+    credit_code: 'text not null',
+    located_on: 'date not null',
+    area_id: 'text not null',
+    position: 'bigint not null',
+  },
+  succession_member_spells: {
+    member_id: 'text not null',
+    union_id: 'text not null',
+    valid_from: 'date not null',
+    valid_to: 'date not null',
+  },
+} as const satisfies Record<keyof DB, Record<string, string>>;
+
+/** A column's description, read: its SQL type (as information_schema.columns.data_type names it), nullability, default. */
+export interface ColumnDescription {
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly default: string | null;
+}
+
+export function describeColumn(description: string): ColumnDescription {
+  const m = /^(.+?)( not null)?(?: default (.+))?$/.exec(description);
+  if (!m) throw new Error(`unreadable column description: ${description}`);
+  return { type: m[1]!, nullable: m[2] === undefined, default: m[3] ?? null };
+}
+
+// ---- the compile-time proof that COLUMNS and DB describe the same columns
+
+/** The TypeScript column type of an SQL type. */
+type TsType<T extends string> = T extends 'bigint'
+  ? Int8
+  : T extends 'integer'
+    ? number
+    : T extends 'text' | 'uuid'
+      ? string
+      : T extends 'boolean'
+        ? boolean
+        : T extends 'date'
+          ? DateColumn
+          : T extends 'timestamp with time zone'
+            ? Timestamp
+            : T extends 'jsonb'
+              ? Jsonb
+              : T extends 'bytea'
+                ? Bytes
+                : { readonly unknownSqlType: T };
+
+type ColumnFrom<S> = S extends `${infer T} not null default ${string}`
+  ? Generated<TsType<T>>
+  : S extends `${infer T} not null`
+    ? TsType<T>
+    : S extends `${string} default ${string}`
+      ? { readonly unsupported: 'a nullable column with a default' }
+      : S extends string
+        ? TsType<S> | null
+        : never;
+
+type Described = {
+  [T in keyof typeof COLUMNS]: { -readonly [C in keyof (typeof COLUMNS)[T]]: ColumnFrom<(typeof COLUMNS)[T][C]> };
+};
+
+type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+type ProveEqual<A, B> = Equals<A, B> extends true ? true : { readonly notEqual: [A, B] };
+
+/**
+ * Fails to compile when `DB` and `COLUMNS` differ: a table (`tables`), or a
+ * column's name, type, nullability or default (the table named in the error).
+ */
+export const DB_MATCHES_COLUMNS: {
+  readonly tables: ProveEqual<keyof DB, keyof Described>;
+  readonly columns: { readonly [T in keyof DB]: ProveEqual<DB[T], Described[T]> };
+} = {
+  tables: true,
+  columns: Object.fromEntries(Object.keys(COLUMNS).map((t) => [t, true])) as { [T in keyof DB]: true },
+};

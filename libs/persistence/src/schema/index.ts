@@ -1,0 +1,3 @@
+export * from './db.js';
+export * from './columns.js';
+export { jsonb } from './jsonb.js';
