@@ -39,6 +39,16 @@ export const COLUMNS = {
     position: 'bigint not null default 0',
     updated_at: 'timestamp with time zone not null default now()',
   },
+  projection_failures: {
+    name: 'text not null',
+    error: 'text not null',
+    message: 'text not null',
+    position: 'bigint not null',
+    failing_since: 'timestamp with time zone not null',
+    attempts: 'integer not null',
+    next_retry_at: 'timestamp with time zone not null',
+    updated_at: 'timestamp with time zone not null default now()',
+  },
   rm_areas: {
     area_id: 'text not null',
     kind: 'text not null',

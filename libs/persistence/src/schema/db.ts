@@ -80,6 +80,18 @@ export interface ProjectionCheckpointsTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** A projection (or policy) that fails, while it fails: why, since when, and when it is tried next. */
+export interface ProjectionFailuresTable {
+  name: string;
+  error: string;
+  message: string;
+  position: Int8;
+  failing_since: Timestamp;
+  attempts: number;
+  next_retry_at: Timestamp;
+  updated_at: Generated<Timestamp>;
+}
+
 // ---------------------------------------------------------------- coverage read model
 
 export interface RmAreasTable {
@@ -273,6 +285,7 @@ export interface DB {
   events: EventsTable;
   event_log_head: EventLogHeadTable;
   projection_checkpoints: ProjectionCheckpointsTable;
+  projection_failures: ProjectionFailuresTable;
   rm_areas: RmAreasTable;
   rm_area_ancestors: RmAreaAncestorsTable;
   rm_unions: RmUnionsTable;
