@@ -3,25 +3,29 @@ import { EventIdConflictError, InvalidAppendError } from '#event-store';
 import { ConcurrencyConflictError } from './execution/command-executor.js';
 import { MalformedCommandError } from './validation/validate-command.js';
 
-/** The error body of the public contract, with its HTTP status. */
+/**
+ * What became of a refused command, whatever door it came through:
+ * malformed (its shape or a format), refused by a rule of the domain, in
+ * conflict (retrying did not resolve it, or its commandId names another
+ * command), or internal (a bug; nothing of it is told).
+ */
+export type FailureKind = 'malformed' | 'refused' | 'conflict' | 'internal';
+
+/** The error body of the public contract, and its kind (each door maps the kind: HTTP to a status). */
 export interface CommandFailure {
-  readonly status: number;
+  readonly kind: FailureKind;
   readonly error: string;
   readonly message: string;
 }
 
-/**
- * The one place errors become answers: malformed → 400, a broken rule of the
- * domain → 422, a conflict that retrying did not resolve → 409, anything
- * else → 500 without internals.
- */
+/** The one place errors become answers. */
 export function describeFailure(error: unknown): CommandFailure {
-  if (error instanceof MalformedCommandError) return { status: 400, error: error.code, message: error.message };
-  if (error instanceof DomainError) return { status: 422, error: error.code, message: error.message };
-  if (error instanceof InvalidAppendError) return { status: 400, error: 'INVALID_FIELDS', message: error.message };
-  if (error instanceof ConcurrencyConflictError) return { status: 409, error: error.code, message: error.message };
+  if (error instanceof MalformedCommandError) return { kind: 'malformed', error: error.code, message: error.message };
+  if (error instanceof DomainError) return { kind: 'refused', error: error.code, message: error.message };
+  if (error instanceof InvalidAppendError) return { kind: 'malformed', error: 'INVALID_FIELDS', message: error.message };
+  if (error instanceof ConcurrencyConflictError) return { kind: 'conflict', error: error.code, message: error.message };
   if (error instanceof EventIdConflictError) {
-    return { status: 409, error: 'COMMAND_ID_CONFLICT', message: 'this commandId was already used by a different command' };
+    return { kind: 'conflict', error: 'COMMAND_ID_CONFLICT', message: 'this commandId was already used by a different command' };
   }
-  return { status: 500, error: 'INTERNAL_ERROR', message: 'the command could not be processed; nothing was recorded' };
+  return { kind: 'internal', error: 'INTERNAL_ERROR', message: 'the command could not be processed; nothing was recorded' };
 }

@@ -6,7 +6,7 @@ import { KyselyEventStore } from '#event-store';
 import { AreaDirectory, BatchExecutor, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
-import { importNdjson, type Outcome } from '../src/index.js';
+import { importConcurrently, importInGroups, type Outcome } from '../src/index.js';
 
 describe('importing an NDJSON file of commands [PGlite]', () => {
   let database: TestDatabase;
@@ -39,7 +39,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     const file = join(dir, 'district.ndjson');
     const commands = [...generateDistrict({ enterprises: 150, workers: 400, years: 3, seed: 11 })];
     writeFileSync(file, commands.map((c) => JSON.stringify(c)).join('\n') + '\n');
-    const summary = await importNdjson(file, submit, { reportPath: join(dir, 'refused.ndjson'), concurrency: 8 });
+    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'refused.ndjson'), concurrency: 8 });
     expect(summary).toMatchObject({ lines: commands.length, recorded: commands.length, refused: 0, duplicates: 0 });
     expect(readFileSync(join(dir, 'refused.ndjson'), 'utf8')).toBe('');
     expect(await events()).toBeGreaterThan(commands.length);
@@ -48,7 +48,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
   it('records nothing twice when the same file is imported again', async () => {
     const file = join(dir, 'district.ndjson');
     const before = await events();
-    const summary = await importNdjson(file, submit, { reportPath: join(dir, 'again.ndjson') });
+    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'again.ndjson') });
     expect(summary.recorded).toBe(0);
     expect(summary.duplicates).toBe(summary.lines);
     expect(await events()).toBe(before);
@@ -68,7 +68,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       ].join('\n'),
     );
     const reportPath = join(dir, 'mixed.refused.ndjson');
-    const summary = await importNdjson(file, submit, { reportPath });
+    const summary = await importConcurrently(file, submit, { reportPath });
     expect(summary).toMatchObject({ lines: 6, recorded: 2, refused: 3, duplicates: 0 });
     const report = readFileSync(reportPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(report.map((r) => [r.line, r.error]).sort((a, b) => a[0] - b[0])).toEqual([
@@ -110,7 +110,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
         return outcomes;
       };
       const file = join(dir, 'district.ndjson');
-      const summary = await importNdjson(file, submit, { reportPath: join(dir, 'grouped.ndjson'), submitMany, batchSize: 137 });
+      const summary = await importInGroups(file, submitMany, { reportPath: join(dir, 'grouped.ndjson'), groupSize: 137 });
       expect(summary).toMatchObject({ recorded: summary.lines, refused: 0 });
       expect(pipelined).toBeGreaterThan(0);
       const streams = async (db: TestDatabase) =>
@@ -118,7 +118,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       // (The first database also holds the mixed file's two areas, imported by the test above.)
       expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-')));
 
-      const mixed = await importNdjson(join(dir, 'mixed.ndjson'), submit, { reportPath: join(dir, 'mixed2.ndjson'), submitMany, batchSize: 2 });
+      const mixed = await importInGroups(join(dir, 'mixed.ndjson'), submitMany, { reportPath: join(dir, 'mixed2.ndjson'), groupSize: 2 });
       expect(mixed).toMatchObject({ lines: 6, recorded: 2, refused: 3 });
       const report = readFileSync(join(dir, 'mixed2.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(report.map((r) => [r.line, r.error]).sort((a, b) => a[0] - b[0])).toEqual([[2, 'MALFORMED_COMMAND'], [4, 'UNKNOWN_AREA'], [5, 'INVALID_FIELDS']]);

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandService, type Submission } from '#commands/nest';
+import { httpStatusOf } from '../errors/http-status.js';
 
 /**
  * POST /api/commands — one command, or an array of them.
@@ -20,7 +21,7 @@ export class CommandsController {
   async submit(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     if (Array.isArray(body)) return (await this.commands.submitMany(body)).map(answer);
     const submission = await this.commands.submit(body);
-    if (!submission.ok) reply.status(submission.status);
+    if (!submission.ok) reply.status(httpStatusOf(submission.kind));
     return submission.ok ? submission.result : { error: submission.error, message: submission.message };
   }
 }

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { describeFailure } from '#commands';
+import { httpStatusOf } from './http-status.js';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'MALFORMED_REQUEST',
@@ -14,7 +15,8 @@ const HTTP_CODES: Record<number, string> = {
 
 /**
  * Every error leaves the API as `{ error: CODE, message: TEXT }` with its
- * status: domain and command errors as libs/commands maps them, framework
+ * status: domain and command errors as libs/commands describes them (their
+ * kind mapped to a status in http-status.ts), framework
  * errors (unparseable JSON, unknown route…) by their HTTP status.
  */
 @Catch()
@@ -36,7 +38,7 @@ export class ErrorsFilter implements ExceptionFilter {
       return;
     }
     const failure = describeFailure(exception);
-    if (failure.status === 500) this.logger.error(exception);
-    void reply.status(failure.status).send({ error: failure.error, message: failure.message });
+    if (failure.kind === 'internal') this.logger.error(exception);
+    void reply.status(httpStatusOf(failure.kind)).send({ error: failure.error, message: failure.message });
   }
 }

@@ -8,7 +8,8 @@ import {
   type ExpectedRevision,
   type RecordedEvent,
 } from '#event-store';
-import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
+import type { HandlerDeps } from '../declaration.js';
+import { declarationFor } from '../registry.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { AreaDirectory } from './area-directory.js';
 import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
@@ -196,7 +197,7 @@ export class BatchExecutor {
     const given = items.flatMap((item) => (item.command.commandId === undefined ? [] : [eventIdFor(item.command.commandId, 0)]));
     const [recorded] = await Promise.all([
       given.length ? this.store.readEvents(given) : Promise.resolve([]),
-      cache.prefetch(items.flatMap((item) => streamsToPrefetch(item.command, this.deps))),
+      cache.prefetch(items.flatMap((item) => declarationFor(item.command).streams(item.command, this.deps))),
     ]);
     const stored = new Map(recorded.map((e) => [String(e.metadata['commandId']), e]));
 
@@ -220,7 +221,7 @@ export class BatchExecutor {
       firstIndex.set(commandId, i);
       const uow = new BatchUnitOfWork(this.store, cache);
       try {
-        await (HANDLERS[item.command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(item.command, uow, deps);
+        await declarationFor(item.command).decide(item.command, uow, deps);
       } catch (error) {
         outcomes.push({ ok: false, error });
         continue;

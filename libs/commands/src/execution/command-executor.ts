@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '#event-store';
-import { HANDLERS, streamsToPrefetch, type HandlerDeps } from '../handlers/handlers.js';
+import type { HandlerDeps } from '../declaration.js';
+import { declarationFor } from '../registry.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { eventIdFor } from './event-ids.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -52,8 +53,9 @@ export class CommandExecutor {
 
     for (let attempt = 1; ; attempt++) {
       const uow = new UnitOfWork(this.store);
-      await uow.prefetch(streamsToPrefetch(command, this.deps));
-      await (HANDLERS[command.type] as (c: EngineCommand, u: UnitOfWork, d: HandlerDeps) => Promise<void>)(command, uow, this.deps);
+      const declaration = declarationFor(command);
+      await uow.prefetch(declaration.streams(command, this.deps));
+      await declaration.decide(command, uow, this.deps);
       const plan = uow.plan();
       const metadata = commandMetadata(command, commandId, plan.reduce((n, p) => n + p.events.length, 0), options);
       let k = 0;

@@ -1,67 +1,37 @@
 import { Command } from '@nestjs/cqrs';
 import type { BatchItem, BatchOutcome } from '../execution/batch-executor.js';
 import type { Execution, ExecuteOptions } from '../execution/command-executor.js';
-import type { CommandType } from '../validation/command-dtos.js';
-import type { EngineCommand } from '../validation/validate-command.js';
+import { COMMAND_TYPES, type CommandType, type EngineCommand } from '../registry.js';
 
 /** A validated command of the contract, as a message on the Nest CommandBus. */
-export abstract class EngineCommandMessage<T extends CommandType> extends Command<Execution> {
+export abstract class EngineCommandMessage extends Command<Execution> {
   constructor(
-    readonly payload: Extract<EngineCommand, { type: T }>,
+    readonly payload: EngineCommand,
     readonly options: ExecuteOptions = {},
   ) {
     super();
   }
 }
 
-export class DefineAreaCommand extends EngineCommandMessage<'DefineArea'> {}
-export class RegisterEnterpriseCommand extends EngineCommandMessage<'RegisterEnterprise'> {}
-export class ReportHeadcountCommand extends EngineCommandMessage<'ReportHeadcount'> {}
-export class RelocateEnterpriseCommand extends EngineCommandMessage<'RelocateEnterprise'> {}
-export class CloseEnterpriseCommand extends EngineCommandMessage<'CloseEnterprise'> {}
-export class FoundEnterpriseUnionCommand extends EngineCommandMessage<'FoundEnterpriseUnion'> {}
-export class FoundFederationCommand extends EngineCommandMessage<'FoundFederation'> {}
-export class DissolveUnionCommand extends EngineCommandMessage<'DissolveUnion'> {}
-export class CoverEnterpriseCommand extends EngineCommandMessage<'CoverEnterprise'> {}
-export class UncoverEnterpriseCommand extends EngineCommandMessage<'UncoverEnterprise'> {}
-export class JoinUnionCommand extends EngineCommandMessage<'JoinUnion'> {}
-export class TransferMembershipCommand extends EngineCommandMessage<'TransferMembership'> {}
-export class LeaveUnionCommand extends EngineCommandMessage<'LeaveUnion'> {}
-export class LaunchCampaignCommand extends EngineCommandMessage<'LaunchCampaign'> {}
-export class HoldCeremonyCommand extends EngineCommandMessage<'HoldCeremony'> {}
-export class RecordOutreachCommand extends EngineCommandMessage<'RecordOutreach'> {}
-export class RetainMembershipCommand extends EngineCommandMessage<'RetainMembership'> {}
-export class ResumeMembershipCommand extends EngineCommandMessage<'ResumeMembership'> {}
-export class PassMembershipUpCommand extends EngineCommandMessage<'PassMembershipUp'> {}
-export class IssueMemberCardCommand extends EngineCommandMessage<'IssueMemberCard'> {}
-export class ReplaceMemberCardCommand extends EngineCommandMessage<'ReplaceMemberCard'> {}
-export class RevokeMemberCardCommand extends EngineCommandMessage<'RevokeMemberCard'> {}
+type MessageClass = new (payload: EngineCommand, options?: ExecuteOptions) => EngineCommandMessage;
 
-/** The message class of each command type. */
-export const MESSAGES: { [T in CommandType]: new (payload: Extract<EngineCommand, { type: T }>, options?: ExecuteOptions) => EngineCommandMessage<T> } = {
-  DefineArea: DefineAreaCommand,
-  RegisterEnterprise: RegisterEnterpriseCommand,
-  ReportHeadcount: ReportHeadcountCommand,
-  RelocateEnterprise: RelocateEnterpriseCommand,
-  CloseEnterprise: CloseEnterpriseCommand,
-  FoundEnterpriseUnion: FoundEnterpriseUnionCommand,
-  FoundFederation: FoundFederationCommand,
-  DissolveUnion: DissolveUnionCommand,
-  CoverEnterprise: CoverEnterpriseCommand,
-  UncoverEnterprise: UncoverEnterpriseCommand,
-  JoinUnion: JoinUnionCommand,
-  TransferMembership: TransferMembershipCommand,
-  LeaveUnion: LeaveUnionCommand,
-  LaunchCampaign: LaunchCampaignCommand,
-  HoldCeremony: HoldCeremonyCommand,
-  RecordOutreach: RecordOutreachCommand,
-  RetainMembership: RetainMembershipCommand,
-  ResumeMembership: ResumeMembershipCommand,
-  PassMembershipUp: PassMembershipUpCommand,
-  IssueMemberCard: IssueMemberCardCommand,
-  ReplaceMemberCard: ReplaceMemberCardCommand,
-  RevokeMemberCard: RevokeMemberCardCommand,
-};
+/**
+ * One message class per declared command (`JoinUnionCommand`…), made from the
+ * declarations: the bus routes each to its own handler, so a handler,
+ * interceptor or saga can be attached to one command type.
+ */
+export const MESSAGES: ReadonlyMap<CommandType, MessageClass> = new Map(
+  COMMAND_TYPES.map((type) => {
+    const Message = class extends EngineCommandMessage {};
+    Object.defineProperty(Message, 'name', { value: `${type}Command` });
+    return [type, Message] as const;
+  }),
+);
+
+/** The bus message carrying a validated command. */
+export function messageFor(command: EngineCommand, options: ExecuteOptions = {}): EngineCommandMessage {
+  return new (MESSAGES.get(command.type)!)(command, options);
+}
 
 /**
  * Batches of validated commands, each decided together and appended in one

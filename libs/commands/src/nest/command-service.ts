@@ -5,7 +5,7 @@ import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import type { BatchOutcome } from '../execution/batch-executor.js';
 import type { CommandRecorded, Execution, ExecuteOptions } from '../execution/command-executor.js';
 import { validateCommand, type EngineCommand } from '../validation/validate-command.js';
-import { MESSAGES, RecordBatchCommand } from './command-messages.js';
+import { messageFor, RecordBatchCommand } from './command-messages.js';
 
 export type Submission =
   | { readonly ok: true; readonly result: CommandRecorded; readonly duplicate: boolean }
@@ -122,8 +122,7 @@ export class CommandService {
 
   private async one(command: EngineCommand, options: ExecuteOptions): Promise<Submission> {
     try {
-      const Message = MESSAGES[command.type] as new (c: typeof command, o: ExecuteOptions) => InstanceType<(typeof MESSAGES)[typeof command.type]>;
-      return this.recorded(await this.bus.execute(new Message(command, options)));
+      return this.recorded(await this.bus.execute(messageFor(command, options)));
     } catch (error) {
       return this.failure(error);
     }
@@ -136,7 +135,7 @@ export class CommandService {
 
   private failure(error: unknown): Submission {
     const failure = describeFailure(error);
-    if (failure.status === 500) console.error(error);
+    if (failure.kind === 'internal') console.error(error);
     return { ok: false, ...failure };
   }
 }

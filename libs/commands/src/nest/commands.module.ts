@@ -8,7 +8,7 @@ import { AreaDirectory } from '../execution/area-directory.js';
 import { BatchExecutor } from '../execution/batch-executor.js';
 import { CommandExecutor } from '../execution/command-executor.js';
 import { PersonKeys } from '../execution/person-key.js';
-import type { HandlerDeps } from '../handlers/handlers.js';
+import type { HandlerDeps } from '../declaration.js';
 import { BATCH_EXECUTOR, COMMAND_EXECUTOR, COMMAND_HANDLERS } from './command-handlers.js';
 import { CommandService } from './command-service.js';
 

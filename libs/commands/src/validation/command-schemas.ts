@@ -1,5 +1,5 @@
 import { getMetadataStorage } from 'class-validator';
-import { COMMAND_DTOS, COMMAND_TYPES } from './command-dtos.js';
+import { DECLARATIONS } from '../declarations/index.js';
 
 type Schema = Record<string, unknown>;
 
@@ -20,16 +20,16 @@ const CUSTOM: Record<string, Schema> = {
 
 /**
  * JSON Schemas of the commands, read from the class-validator decorators of
- * their DTOs — one source of truth for validation and for the OpenAPI
+ * their declarations' DTOs — one source of truth for validation and for the OpenAPI
  * document served at /api/docs.
  */
 export function commandSchemas(): Record<string, Schema> {
   const storage = getMetadataStorage();
   const schemas: Record<string, Schema> = {};
-  for (const type of COMMAND_TYPES) {
+  for (const { type, dto } of DECLARATIONS) {
     const properties: Record<string, Schema> = {};
     const optional = new Set<string>();
-    for (const m of storage.getTargetValidationMetadatas(COMMAND_DTOS[type], '', true, false)) {
+    for (const m of storage.getTargetValidationMetadatas(dto, '', true, false)) {
       const p = (properties[m.propertyName] ??= {});
       const constraint = m.constraints?.[0];
       if (m.name === 'isOptional' || m.type === 'conditionalValidation') optional.add(m.propertyName);

@@ -62,3 +62,17 @@ export function decideDefineArea(command: DefineArea, state: AreaState, parent: 
     },
   ];
 }
+
+/** Refuses unless the area is defined. */
+export function requireDefinedArea(state: AreaState, areaId: string): void {
+  if (!state.defined) refuse('UNKNOWN_AREA', `area "${areaId}" is not defined`);
+}
+
+/**
+ * Whether an area is the given one or lies below it, knowing each area's
+ * lineage (the area itself, then each area above it, nearest first).
+ */
+export const withinLineages =
+  (lineages: ReadonlyMap<string, readonly string[]>) =>
+  (areaId: string, ancestorId: string): boolean =>
+    (lineages.get(areaId) ?? []).includes(ancestorId);

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** One line of an NDJSON file of commands: its number and command, or why it is not one. */
+export type CommandLine = { readonly line: number; readonly bytesRead: number } & (
+  | { readonly command: Record<string, unknown> }
+  | { readonly malformed: string }
+  | { readonly blank: true }
+);
+
+/**
+ * The commands of an NDJSON file, line by line, in bounded memory. A line without a commandId gets one derived from the
+ * file's name, the line's number and its content, so importing the same file
+ * again records nothing twice.
+ */
+export async function* commandLines(path: string): AsyncGenerator<CommandLine> {
+  const fileTag = basename(path);
+  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  let bytesRead = 0;
+  for await (const text of input) {
+    line++;
+    bytesRead += Buffer.byteLength(text) + 1;
+    if (text.trim() === '') {
+      yield { line, bytesRead, blank: true };
+      continue;
+    }
+    let command: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      command = parsed as Record<string, unknown>;
+    } catch (error) {
+      yield { line, bytesRead, malformed: `line ${line} is not a JSON object: ${(error as Error).message}` };
+      continue;
+    }
+    if (command['commandId'] === undefined) {
+      const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      command = { ...command, commandId: `${fileTag}:${line}:${digest}` };
+    }
+    yield { line, bytesRead, command };
+  }
+}
