@@ -68,17 +68,13 @@ import {
   type ProjectedTotals,
 } from './simple-projection.js';
 
+import { toMeasured, type Measured } from './measured.js';
+
+export { toMeasured, type Measured };
+
 export interface PeerAppend {
   streamId: string;
   events: Array<{ type: string; data: Record<string, unknown>; metadata?: Record<string, unknown> }>;
-}
-
-export interface Measured {
-  events: number;
-  seconds: number;
-  eventsPerSecond: number;
-  p50Ms?: number;
-  p99Ms?: number;
 }
 
 export interface BenchEmmettOptions {
@@ -129,19 +125,6 @@ export interface EmmettResults {
 
 /** Events read per page, as our side's `readAll({ maxCount: 1000 })`. */
 export const READ_PAGE_SIZE = 1000;
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-
-/** A Measured from a count, a duration and (optionally) per-call latencies in ms. */
-export function toMeasured(events: number, seconds: number, latenciesMs?: readonly number[]): Measured {
-  const measured: Measured = { events, seconds, eventsPerSecond: events / seconds };
-  if (latenciesMs?.length) {
-    const sorted = [...latenciesMs].sort((a, b) => a - b);
-    measured.p50Ms = percentile(sorted, 0.5);
-    measured.p99Ms = percentile(sorted, 0.99);
-  }
-  return measured;
-}
 
 /**
  * Runs `append` for every item, at most `concurrency` at once, never two

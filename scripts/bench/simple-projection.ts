@@ -20,7 +20,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EventStore } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
-import type { Measured } from './peer-emmett.js';
+import type { Measured } from './measured.js';
 
 export const PEER_STREAM_STATE_TABLE = 'peer_stream_state';
 
