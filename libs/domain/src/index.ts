@@ -1,6 +1,7 @@
 export * from './shared/index.js';
 export * from './area/area.js';
 export * from './enterprise/enterprise.js';
+export * from './enterprise/coverage-status.js';
 export * from './union/union.js';
 export * from './membership/index.js';
 export * from './campaign/campaign.js';

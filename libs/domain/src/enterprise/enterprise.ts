@@ -1,4 +1,5 @@
 import { refuse, type IsoDate } from '../shared/index.js';
+import { areaOn, coverageEnd, type FederationDissolvedOn } from './coverage-status.js';
 
 /**
  * An enterprise (企业), identified by its unified social credit code. Its
@@ -111,16 +112,6 @@ export function evolveEnterprise(state: EnterpriseState, event: EnterpriseEvent)
   }
 }
 
-/** The value in force at the end of `date`: the latest dated on or before it (the last recorded wins a tie). */
-export function asOf<T extends { on: IsoDate }>(history: readonly T[], date: IsoDate): T | undefined {
-  let found: T | undefined;
-  for (const entry of history) if (entry.on <= date && (!found || entry.on >= found.on)) found = entry;
-  return found;
-}
-
-export const areaOn = (e: RegisteredEnterprise, date: IsoDate) => asOf(e.locations, date)?.areaId;
-export const headcountOn = (e: RegisteredEnterprise, date: IsoDate) => asOf(e.headcounts, date)?.headcount;
-
 /** Refuses unless the enterprise is registered and not closed before the date. */
 export function requireOpenOn(state: EnterpriseState, creditCode: string, date: IsoDate): RegisteredEnterprise {
   if (state.status !== 'registered') return refuse('UNKNOWN_ENTERPRISE', `enterprise ${creditCode} is not registered`);
@@ -232,17 +223,9 @@ export interface CoverageContext {
   /** The covering federation: its area and lifetime. */
   readonly federation: { readonly areaId: string; readonly foundedOn: IsoDate; readonly dissolvedOn: IsoDate | null };
   /** Dissolution dates of the federations in the enterprise's coverage spells. */
-  readonly dissolvedOn: (federationId: string) => IsoDate | null;
+  readonly dissolvedOn: FederationDissolvedOn;
   /** Whether an area is the given one or lies below it. */
   readonly isWithin: (areaId: string, ancestorId: string) => boolean;
-}
-
-/** Where a coverage spell ends: uncovered, the federation dissolved, or the enterprise closed. */
-function coverageEnd(e: RegisteredEnterprise, ctx: Pick<CoverageContext, 'dissolvedOn'>) {
-  return (s: Spell): IsoDate | null => {
-    const ends = [s.to, ctx.dissolvedOn(s.id), e.closedOn].filter((d): d is IsoDate => d !== null);
-    return ends.length ? ends.reduce((a, b) => (a < b ? a : b)) : null;
-  };
 }
 
 export interface CoverEnterprise {
@@ -260,7 +243,7 @@ export function decideCover(c: CoverEnterprise, state: EnterpriseState, ctx: Cov
       `enterprise ${c.creditCode} is located in "${location}" on ${c.occurredOn}, outside federation "${c.federationId}"'s area "${ctx.federation.areaId}"`,
     );
   }
-  const other = overlapping(e.coverages, c.occurredOn, coverageEnd(e, ctx));
+  const other = overlapping(e.coverages, c.occurredOn, (s) => coverageEnd(e, s, ctx.dissolvedOn));
   if (other) {
     refuse(
       'ENTERPRISE_ALREADY_COVERED',
@@ -282,9 +265,8 @@ export function decideUncover(
   ctx: Pick<CoverageContext, 'dissolvedOn'>,
 ): EnterpriseEvent[] {
   const e = requireOpenOn(state, c.creditCode, c.occurredOn);
-  const end = coverageEnd(e, ctx);
   const spell = e.coverages.find((s) => {
-    const until = end(s);
+    const until = coverageEnd(e, s, ctx.dissolvedOn);
     return s.id === c.federationId && s.to === null && s.from <= c.occurredOn && (until === null || until > c.occurredOn);
   });
   if (!spell) {

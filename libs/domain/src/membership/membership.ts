@@ -1,4 +1,4 @@
-import { refuse, type IsoDate } from '../shared/index.js';
+import { asOf, refuse, type IsoDate } from '../shared/index.js';
 
 /**
  * Membership (会籍). A member's stream holds one membership's life: joined,
@@ -188,9 +188,7 @@ export function retentionOn(state: Member, date: IsoDate): Retention | undefined
 
 /** The union a member belongs to at the end of a date. */
 export function unionOn(state: Member, date: IsoDate): string | undefined {
-  let found: { on: IsoDate; unionId: string } | undefined;
-  for (const u of state.unions) if (u.on <= date && (!found || u.on >= found.on)) found = u;
-  return found?.unionId;
+  return asOf(state.unions, date)?.unionId;
 }
 
 export type PersonMembershipOpened = { type: 'PersonMembershipOpened'; data: { personKey: string; memberId: string; occurredOn: IsoDate } };

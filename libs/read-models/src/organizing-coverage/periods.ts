@@ -1,12 +1,19 @@
 import {
-  areaOn,
   asOf,
-  headcountOn,
+  countChangeDays,
+  countedOn,
   membershipSpells,
+  OPEN_SPELL_END,
+  type Band,
+  type CoverageStatus,
+  type FederationDissolvedOn,
   type IsoDate,
   type MemberState,
   type RegisteredEnterprise,
 } from '#domain';
+
+// The size bands and the organizing status are the domain's (libs/domain/src/enterprise/coverage-status.ts); kept here for this lib's users.
+export { BANDS, bandOf, type Band, type CoverageStatus } from '#domain';
 
 /**
  * Validity periods: an entity's history cut into maximal spans of days
@@ -15,13 +22,7 @@ import {
  * event simply yields new periods for that one entity.
  */
 /** The end of an open period (a date, not 'infinity': drivers turn date parameters into JS Dates). */
-export const OPEN_END = '9999-12-31';
-
-export type Band = '100+' | '25-99' | '<25';
-export const BANDS: readonly Band[] = ['100+', '25-99', '<25'];
-export const bandOf = (headcount: number): Band => (headcount >= 100 ? '100+' : headcount >= 25 ? '25-99' : '<25');
-
-export type CoverageStatus = 'independent' | 'federationCovered' | 'unorganized';
+export const OPEN_END = OPEN_SPELL_END;
 
 export interface EnterprisePeriod {
   readonly validFrom: IsoDate;
@@ -62,36 +63,12 @@ function sameValues(a: object, b: object): boolean {
 
 /**
  * The periods in which the enterprise is active (registered, not closed),
- * with its area, size band and organizing status as the contract defines
- * them: independent when its own union exists that day; else
- * federationCovered when covered that day by a federation that exists that
- * day; else unorganized.
+ * with its area, size band and organizing status — each day as the domain's
+ * `countedOn` counts it (libs/domain/src/enterprise/coverage-status.ts), cut
+ * at every day it may change and merged where it does not.
  */
-export function enterprisePeriods(e: RegisteredEnterprise, federationDissolvedOn: (id: string) => IsoDate | null): EnterprisePeriod[] {
-  const coverageEnd = (s: { id: string; to: IsoDate | null }) => {
-    const ends = [s.to, federationDissolvedOn(s.id)].filter((d): d is IsoDate => d !== null);
-    return ends.length ? ends.sort()[0]! : null;
-  };
-  const dates = [
-    ...e.locations.map((l) => l.on),
-    ...e.headcounts.map((h) => h.on),
-    ...e.ownUnions.flatMap((u) => [u.from, ...(u.to ? [u.to] : [])]),
-    ...e.coverages.flatMap((s) => [s.from, ...(coverageEnd(s) ? [coverageEnd(s)!] : [])]),
-  ];
-  return cut(e.registeredOn, e.closedOn, dates, (day) => {
-    const headcount = headcountOn(e, day) ?? 0;
-    const own = e.ownUnions.find((u) => u.from <= day && (u.to === null || u.to > day));
-    const cover = own ? undefined : e.coverages.find((s) => s.from <= day && (coverageEnd(s) === null || coverageEnd(s)! > day));
-    return {
-      areaId: areaOn(e, day)!,
-      headcount,
-      band: bandOf(headcount),
-      newForm: e.newForm,
-      status: own ? 'independent' : cover ? 'federationCovered' : 'unorganized',
-      unionId: own?.id ?? null,
-      federationId: cover?.id ?? null,
-    } satisfies Omit<EnterprisePeriod, 'validFrom' | 'validTo'>;
-  }) as EnterprisePeriod[];
+export function enterprisePeriods(e: RegisteredEnterprise, federationDissolvedOn: FederationDissolvedOn): EnterprisePeriod[] {
+  return cut(e.registeredOn, e.closedOn, countChangeDays(e, federationDissolvedOn), (day) => countedOn(e, day, federationDissolvedOn)) as EnterprisePeriod[];
 }
 
 /** Where the enterprise is located, from its registration on (closure does not end it: a union of a closed enterprise is still somewhere). */
