@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '#event-store';
 import { unionStream, type CeremonyHeld, type EnterpriseCovered, type MemberJoined } from '#domain';
-import { buildHistory, streamOf, UnknownEntityError, type EntityHistory, type EntityKind, type HistoryContext, type HistoryOptions } from './history.js';
+import { streamOf, UnknownEntityError, type EntityKind } from './entities.js';
+import { buildHistory, type EntityHistory, type HistoryContext, type HistoryOptions } from './history.js';
 
 /** Events read per page when looking through the log for a campaign's ceremonies and joins. */
 const SCAN_PAGE = 2000;
