@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
 import { redactUrl, type EngineConfig } from './config.js';
+import type { DB } from './schema/db.js';
 
 export type StoreKind = 'postgres' | 'pglite';
 
@@ -15,7 +16,7 @@ export type StoreKind = 'postgres' | 'pglite';
  * same SQL on both.
  */
 export interface Database {
-  readonly db: Kysely<any>;
+  readonly db: Kysely<DB>;
   readonly kind: StoreKind;
   /** Where the data lives, for logs (password redacted). */
   readonly location: string;
@@ -38,7 +39,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const dataDir = 'dataDir' in target ? resolve(target.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     kind: 'pglite',
@@ -56,7 +57,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     // compiling what then ran in 3.
     connection: { application_name: 'union-coverage-engine', jit: 'off' },
   });
-  const db = new Kysely<any>({ dialect: new PostgresJsDialect(client) });
+  const db = new Kysely<DB>({ dialect: new PostgresJsDialect(client) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {

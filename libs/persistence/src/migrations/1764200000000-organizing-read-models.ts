@@ -9,12 +9,12 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await createOrganizingTables(db);
 }
 
 /** The tables (also used to create a rebuild's fresh tables). */
-export async function createOrganizingTables(db: Kysely<any>): Promise<void> {
+export async function createOrganizingTables(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `create table rm_campaigns (
        campaign_id text primary key, name text not null, area_id text not null, target_joins integer not null,
@@ -35,7 +35,7 @@ export async function createOrganizingTables(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['rm_outreach', 'rm_attributed_joins', 'rm_ceremonies', 'rm_campaigns']) {
     await sql`drop table ${sql.table(table)}`.execute(db);
   }

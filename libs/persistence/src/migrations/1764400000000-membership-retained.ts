@@ -7,15 +7,15 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await addRetained(db);
 }
 
 /** The change to rm_membership_periods (also used to create a rebuild's fresh tables). */
-export async function addRetained(db: Kysely<any>): Promise<void> {
+export async function addRetained(db: Kysely<unknown>): Promise<void> {
   await sql`alter table rm_membership_periods add column retained boolean not null default false, add column retained_reason text`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table rm_membership_periods drop column retained, drop column retained_reason`.execute(db);
 }

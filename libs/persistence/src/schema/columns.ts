@@ -5,7 +5,7 @@ import type { Bytes, DateColumn, DB, Int8, Jsonb, Timestamp } from './db.js';
  * Every table's columns as information_schema describes them — type,
  * `not null`, `default …` — in the order they come in the table. The same
  * tables as `DB` (db.ts); the assertion at the bottom of this file proves the
- * two equal at compile time, and libs/persistence/test/schema-types.int.spec.ts
+ * two equal at compile time, and libs/persistence/test/schema.int.spec.ts
  * compares this description with a freshly migrated database on both
  * backends. So a column added by a migration must be added here and to `DB`.
  */

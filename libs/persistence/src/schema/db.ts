@@ -8,9 +8,10 @@ import type { ColumnType, Generated } from 'kysely';
  *
  * Kept beside `COLUMNS` (columns.ts), a runtime description of the same
  * tables that a type-level assertion proves equal to `DB`, and that
- * libs/persistence/test/schema-types.int.spec.ts compares with the catalog
+ * libs/persistence/test/schema.int.spec.ts compares with the catalog
  * of a freshly migrated database: a column added by a migration and not
- * here fails the test. The DDL itself is in ddl.ts (see docs/schema.md).
+ * here fails the test. The DDL itself is in the *.sql.ts files beside
+ * this one (see docs/schema.md).
  */
 
 /**
