@@ -1,14 +1,14 @@
 import type { RecordedEvent } from '#event-store';
 import {
   asOf,
+  countedOn,
   evolveEnterprise,
   evolveMember,
   evolveUnion,
   initialEnterpriseState,
   initialMemberState,
   initialUnionState,
-  retentionOn,
-  unionOn,
+  membershipOn,
   type EnterpriseEvent,
   type EnterpriseState,
   type MemberEvent,
@@ -19,11 +19,16 @@ import {
 import type { Coverage, Figures, MembershipBreakdown } from '../src/index.js';
 
 /**
- * Coverage computed the slow, obvious way, straight from the contract's
- * definitions, over states folded from the whole log: the oracle the SQL read
- * model is checked against. Independence is read from the union streams and
- * coverage's federation lifetime from the federation's stream — not from the
- * periods the projection builds.
+ * Coverage computed the slow, obvious way, over states folded from the whole
+ * log: the oracle the SQL read model is checked against. How one enterprise
+ * counts on the date and which membership a member holds are the domain's
+ * rules (`countedOn`, `membershipOn`: the contract's definitions, written
+ * once); everything else — the folding, the areas, the counting, the
+ * federations' dissolutions read from their own streams — is done here, not
+ * from the periods and roll-ups the projection builds. Two facts the rules
+ * rely on are checked on every history: an enterprise is independent exactly
+ * when a union stream says its own union exists, and a covering federation
+ * exists (is founded) on every day it covers.
  */
 export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string, date: string): Coverage {
   const parent = new Map<string, string | null>();
@@ -48,6 +53,10 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
   };
   const exists = (u: UnionState | undefined) =>
     u !== undefined && u.kind !== 'none' && u.foundedOn <= date && (u.dissolvedOn === null || u.dissolvedOn > date);
+  const dissolvedOn = (id: string) => {
+    const u = unions.get(id);
+    return u === undefined || u.kind === 'none' ? null : u.dissolvedOn;
+  };
   const locationOf = (code: string) => {
     const e = enterprises.get(`enterprise-${code}`);
     return e?.status === 'registered' ? asOf(e.locations, date)?.areaId : undefined;
@@ -58,14 +67,14 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
   const newForm = figures();
   for (const e of enterprises.values()) {
     if (e.status !== 'registered') continue;
-    const active = e.registeredOn <= date && !(e.closedOn !== null && e.closedOn <= date);
-    if (!active || !within(locationOf(e.creditCode))) continue;
-    const headcount = asOf(e.headcounts, date)!.headcount;
-    const band = headcount >= 100 ? '100+' : headcount >= 25 ? '25-99' : '<25';
-    const independent = [...unions.values()].some((u) => u.kind === 'enterprise' && u.creditCode === e.creditCode && exists(u));
-    const covered =
-      !independent &&
-      e.coverages.some((s) => s.from <= date && (s.to === null || s.to > date) && exists(unions.get(s.id)));
+    const counted = countedOn(e, date, dissolvedOn); // null: not active on the date
+    if (!counted || !within(counted.areaId)) continue;
+    const band = counted.band;
+    const independent = counted.status === 'independent';
+    const covered = counted.status === 'federationCovered';
+    const unionStreamsSayIndependent = [...unions.values()].some((u) => u.kind === 'enterprise' && u.creditCode === e.creditCode && exists(u));
+    if (independent !== unionStreamsSayIndependent) throw new Error(`${e.creditCode} on ${date}: own-union spells and union streams disagree`);
+    if (covered && !exists(unions.get(counted.federationId!))) throw new Error(`${e.creditCode} on ${date}: covered by ${counted.federationId}, which does not exist`);
     for (const f of e.newForm ? [bands[band], newForm] : [bands[band]]) {
       f.active++;
       if (independent) f.independent++;
@@ -89,8 +98,9 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     return x;
   };
   for (const { state, newForm: nf } of members.values()) {
-    if (state.status !== 'member' || state.joinedOn > date || (state.leftOn !== null && state.leftOn <= date)) continue;
-    const union = unions.get(unionOn(state, date)!);
+    const held = membershipOn(state, date);
+    if (!held) continue;
+    const union = unions.get(held.unionId);
     if (!union || union.kind === 'none') continue;
     const where = union.kind === 'enterprise' ? locationOf(union.creditCode) : union.areaId;
     if (!within(where)) continue;
@@ -98,9 +108,8 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     if (nf) newFormMembers++;
     const sub = byArea.get(childOnPath(where!)) ?? { total: 0, newForm: 0 };
     byArea.set(childOnPath(where!), sub);
-    const retention = retentionOn(state, date);
-    if (retention) retained.byReason[retention.reason] = (retained.byReason[retention.reason] ?? 0) + 1;
-    for (const counts of [byUnionKind[union.kind], sub, ...(retention ? [retained] : [])]) {
+    if (held.retained) retained.byReason[held.retainedReason!] = (retained.byReason[held.retainedReason!] ?? 0) + 1;
+    for (const counts of [byUnionKind[union.kind], sub, ...(held.retained ? [retained] : [])]) {
       counts.total++;
       if (nf) counts.newForm++;
     }
