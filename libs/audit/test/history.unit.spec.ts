@@ -107,6 +107,17 @@ describe('an enterprise history', () => {
     expect(h.state).toMatchObject({ organizing: 'federationCovered' });
     const after = buildHistory('enterprise', CODE, ENTERPRISE, { federations: new Map([['F-NK', dissolved]]) }, { asOf: '2022-12-01' });
     expect(after.state).toMatchObject({ organizing: 'unorganized', federationCoverage: null });
+    // As known before the dissolution was recorded: still covered.
+    const before = buildHistory('enterprise', CODE, ENTERPRISE, { federations: new Map([['F-NK', dissolved]]) }, { asOf: '2022-12-01', knownAt: new Date('2022-12-01T00:00:00Z') });
+    expect(before.state).toMatchObject({ organizing: 'federationCovered', federationCoverage: { federationId: 'F-NK', since: '2022-10-01' } });
+  });
+
+  it("counts the coverage as the figures do when the federation's stream is not at hand: a federation not known to be dissolved covers", () => {
+    // The history's own copy of the rule asked for the federation's founding to be known, and so counted this
+    // enterprise unorganized where the coverage read model counts it covered. The coverage event itself proves
+    // the federation existed when it began (CoverEnterprise refuses otherwise), and only a dissolution can end it.
+    const h = buildHistory('enterprise', CODE, ENTERPRISE, {}, { asOf: '2022-12-31' });
+    expect(h.state).toMatchObject({ active: true, band: '<25', organizing: 'federationCovered', federationCoverage: { federationId: 'F-NK', since: '2022-10-01' } });
   });
 });
 
