@@ -1,4 +1,5 @@
 import {
+  countedOn,
   evolveEnterprise,
   evolveMember,
   initialEnterpriseState,
@@ -97,6 +98,40 @@ describe('enterprise periods (what the coverage projection writes)', () => {
   it('given events on one date: what holds at the end of that date counts', () => {
     const e = enterprise(ev('HeadcountReported', { headcount: 150, occurredOn: '2021-01-01' }), ev('HeadcountReported', { headcount: 20, occurredOn: '2021-01-01' }));
     expect(periods(e).map((p) => [p[0], p[3]])).toEqual([['2020-01-01', '25-99'], ['2021-01-01', '<25']]);
+  });
+});
+
+describe('enterprise periods are the domain rule, day by day', () => {
+  it('each day falls in the period that holds exactly what countedOn says of it (none when not active)', () => {
+    const e = enterprise(
+      ev('HeadcountReported', { headcount: 120, occurredOn: '2020-03-10' }),
+      ev('EnterpriseCovered', { federationId: 'F1', occurredOn: '2020-02-01' }),
+      ev('OwnUnionFounded', { unionId: 'U1', occurredOn: '2020-04-01' }),
+      ev('OwnUnionDissolved', { unionId: 'U1', occurredOn: '2020-05-01' }),
+      ev('EnterpriseRelocated', { areaId: 'C2', occurredOn: '2020-05-15' }),
+      ev('EnterpriseCovered', { federationId: 'F2', occurredOn: '2020-07-01' }),
+      ev('HeadcountReported', { headcount: 24, occurredOn: '2020-03-01' }), // late
+      ev('EnterpriseClosed', { occurredOn: '2020-08-01' }),
+    );
+    const dissolved: Record<string, string> = { F1: '2020-06-01', F2: '2020-06-20' }; // F2's dissolution recorded late, dated before its coverage
+    const dissolvedOn = (id: string) => dissolved[id] ?? null;
+    const list = enterprisePeriods(e, dissolvedOn);
+    for (let t = Date.parse('2019-12-30'); t <= Date.parse('2020-08-03'); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      const p = list.find((x) => x.validFrom <= day && x.validTo > day);
+      const { validFrom: _f, validTo: _t, ...held } = p ?? { validFrom: '', validTo: '' };
+      expect([day, p ? held : null]).toEqual([day, countedOn(e, day, dissolvedOn)]);
+    }
+    expect(list.map((p) => [p.validFrom, p.status, p.band])).toEqual([
+      ['2020-01-01', 'unorganized', '25-99'],
+      ['2020-02-01', 'federationCovered', '25-99'],
+      ['2020-03-01', 'federationCovered', '<25'],
+      ['2020-03-10', 'federationCovered', '100+'],
+      ['2020-04-01', 'independent', '100+'],
+      ['2020-05-01', 'federationCovered', '100+'],
+      ['2020-05-15', 'federationCovered', '100+'],
+      ['2020-06-01', 'unorganized', '100+'],
+    ]);
   });
 });
 
