@@ -1,11 +1,20 @@
 import type { Command } from 'commander';
-import { ProjectionRunner, rebuildProjection } from '#projections';
+import { ProjectionRunner, rebuildProjection, type RunnerLogger } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { PersonKeys } from '#commands';
 import { loadConfig } from '#persistence';
 import { createPolicies } from '#policies';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
+
+const stamp = () => new Date().toISOString();
+
+/** The worker's log lines, on stderr. */
+const consoleLogger: RunnerLogger = {
+  log: (message) => console.error(`${stamp()} ${message}`),
+  warn: (message) => console.error(`${stamp()} WARNING ${message}`),
+  error: (message, stack) => console.error(`${stamp()} ERROR ${message}${stack ? `\n${stack}` : ''}`),
+};
 
 function projectionsNamed(name: string | undefined) {
   if (name === undefined) return ALL_PROJECTIONS;
@@ -44,10 +53,9 @@ export function registerProjectionCommands(program: Command): void {
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
         // The read models and the policies (which record commands, e.g. membership succession); rebuild and verify replay only the former.
         const all = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(loadConfig().personIdKey) })];
-        const runner = new ProjectionRunner(database.db, store, all, {
-          batchSize,
-          onError: (p, error) => console.error(`${p}: ${(error as Error).message}`),
-        });
+        // A failing projection is retried with backoff while the others go on; its failure is recorded
+        // (projection_failures) for `status` and the API's health answer. A first catch-up is folded, with a warning.
+        const runner = new ProjectionRunner(database.db, store, all, { batchSize, logger: consoleLogger, foldFirstCatchUp: true });
         runner.start();
         console.error(`projecting ${all.map((p) => p.name).join(', ')}; Ctrl-C to stop`);
         await new Promise<void>((resolve) => {

@@ -36,7 +36,9 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
           inject: [DATABASE, EVENT_STORE, HANDLER_DEPS],
           useFactory: (database: Database, store: EventStore, deps: HandlerDeps) =>
             new ProjectionRunner(database.db, store, [...ALL_PROJECTIONS, ...createPolicies(deps)], {
-              onError: (name, error) => new Logger('Projections').error(`${name}: ${(error as Error).message}`),
+              // Failures (redacted, retried with backoff while the others go on), recoveries, and a first catch-up folded.
+              logger: new Logger('Projections'),
+              foldFirstCatchUp: true,
             }),
         },
       ],

@@ -1,0 +1,122 @@
+import { sql, type Kysely } from 'kysely';
+import { DomainError } from '#domain';
+
+/**
+ * A projection (or policy) that fails, as the runner reports it — in its
+ * logs, and in `projection_failures` (one row per failing projection,
+ * deleted once it applies again), which the API's health answer and
+ * `cli status` read: a worker's failure is seen from the API too.
+ */
+export interface ProjectionFailure {
+  /** The error's class, and its code if it has one: `DomainError UNKNOWN_AREA`, `PostgresError 23514`. */
+  readonly error: string;
+  /** Its message, with anything that may be personal data taken out (see describeError). */
+  readonly message: string;
+  /** The checkpoint the projection is stuck at: the batch after it fails. */
+  readonly position: bigint;
+  readonly since: Date;
+  /** Failed attempts since `since` (by every runner). */
+  readonly attempts: number;
+  readonly retryAt: Date;
+}
+
+export interface RetryOptions {
+  /** Wait after the first failure, in ms (default 1,000); doubled at each failure after… */
+  readonly initialMs?: number;
+  /** …up to this (default 60,000). */
+  readonly maxMs?: number;
+}
+
+/** The wait before the next attempt after `attempts` consecutive failures: 1 s, 2 s, 4 s, … 60 s. */
+export function backoffMs(attempts: number, retry: RetryOptions = {}): number {
+  const initial = retry.initialMs ?? 1000;
+  const max = retry.maxMs ?? 60_000;
+  return Math.min(max, initial * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
+}
+
+const MAX_MESSAGE = 300;
+
+/**
+ * What may be stored and shown of an error. A DomainError's message is
+ * written by the domain for its users and names no person: kept whole. Any
+ * other error (the database's, a bug's) may quote the value it choked on —
+ * a name, an identity number — so its message is kept with quoted values
+ * other than lower-case SQL identifiers, runs of Chinese characters, and
+ * words of six or more characters with a digit (identity numbers, credit
+ * codes, phone numbers) replaced by `…`, and key details `(k)=(v)` dropped.
+ * The raw error goes only to the runner's onError callback.
+ */
+export function describeError(error: unknown): { error: string; message: string } {
+  if (error instanceof DomainError) return { error: `DomainError ${error.code}`, message: error.message.slice(0, MAX_MESSAGE) };
+  if (!(error instanceof Error)) return { error: typeof error, message: '(thrown value is not an Error)' };
+  const code = (error as { code?: unknown }).code;
+  const kind = error.constructor?.name && error.constructor.name !== 'Error' ? error.constructor.name : error.name;
+  return { error: typeof code === 'string' || typeof code === 'number' ? `${kind} ${code}` : kind, message: redact(error.message) };
+}
+
+export function redact(message: string): string {
+  return message
+    .replace(/\([^()]*\)=\([^()]*\)/g, '(…)=(…)')
+    .replace(/(["'])(.*?)\1/g, (quoted, q: string, inner: string) => (/^[a-z_][a-z0-9_$.]*$/.test(inner) ? quoted : `${q}…${q}`))
+    .replace(/\p{Script=Han}+/gu, '…')
+    .replace(/[\p{L}\p{N}_-]*\d[\p{L}\p{N}_-]*/gu, (word) => (word.length >= 6 ? '…' : word))
+    .slice(0, MAX_MESSAGE);
+}
+
+/** The stack's frames without its message (which the log shows redacted), for a log. */
+export function stackFrames(error: unknown): string | undefined {
+  const stack = error instanceof Error ? error.stack : undefined;
+  return stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') || undefined;
+}
+
+const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::bigint::text`);
+
+interface FailureRow {
+  name: string;
+  error: string;
+  message: string;
+  position: string;
+  since: string;
+  attempts: number;
+  retry_at: string;
+}
+
+const toFailure = (r: FailureRow): ProjectionFailure => ({
+  error: r.error,
+  message: r.message,
+  position: BigInt(r.position),
+  since: new Date(Number(r.since)),
+  attempts: Number(r.attempts),
+  retryAt: new Date(Number(r.retry_at)),
+});
+
+/**
+ * Records a failed attempt: a first failure starts the row, a later one
+ * counts an attempt and keeps its start. Returns the row as it stands.
+ */
+export async function recordFailure(
+  db: Kysely<any>,
+  name: string,
+  failure: { error: string; message: string; position: bigint; at: Date; retryAt: Date },
+): Promise<ProjectionFailure> {
+  const { rows } = await sql<FailureRow>`
+    insert into projection_failures as f (name, error, message, position, failing_since, attempts, next_retry_at, updated_at)
+    values (${name}, ${failure.error}, ${failure.message}, ${failure.position.toString()}::bigint,
+            ${failure.at.toISOString()}::timestamptz, 1, ${failure.retryAt.toISOString()}::timestamptz, ${failure.at.toISOString()}::timestamptz)
+    on conflict (name) do update set error = excluded.error, message = excluded.message, position = excluded.position,
+      attempts = f.attempts + 1, next_retry_at = excluded.next_retry_at, updated_at = excluded.updated_at
+    returning name, error, message, position::text as position, ${ms('failing_since')} as since, attempts, ${ms('next_retry_at')} as retry_at`.execute(db);
+  return toFailure(rows[0]!);
+}
+
+export async function clearFailure(db: Kysely<any>, name: string): Promise<void> {
+  await sql`delete from projection_failures where name = ${name}`.execute(db);
+}
+
+/** The recorded failures (of these projections, or of all). */
+export async function readFailures(db: Kysely<any>, names?: readonly string[]): Promise<Map<string, ProjectionFailure>> {
+  const { rows } = await sql<FailureRow>`
+    select name, error, message, position::text as position, ${ms('failing_since')} as since, attempts, ${ms('next_retry_at')} as retry_at
+    from projection_failures ${names ? sql`where name = any(${names}::text[])` : sql``} order by name`.execute(db);
+  return new Map(rows.map((r) => [r.name, toFailure(r)]));
+}
