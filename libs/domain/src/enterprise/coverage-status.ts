@@ -1,5 +1,4 @@
 import { asOf, type IsoDate } from '../shared/index.js';
-import type { RegisteredEnterprise, Spell } from './enterprise.js';
 
 /**
  * How an enterprise counts in the coverage figures at the end of a day — the
@@ -29,6 +28,24 @@ import type { RegisteredEnterprise, Spell } from './enterprise.js';
  * recorded yet at the instant asked about, or not loaded) still covers.
  */
 
+/** A spell of an own union or of a coverage (`id`: the union, or the federation): from `from`, until `to` (exclusive; null while open). */
+export interface Spell {
+  readonly id: string;
+  readonly from: IsoDate;
+  readonly to: IsoDate | null;
+}
+
+/** What these rules read of an enterprise: its folded state (`RegisteredEnterprise`, enterprise.ts). */
+export interface EnterpriseFacts {
+  readonly newForm: boolean;
+  readonly registeredOn: IsoDate;
+  readonly closedOn: IsoDate | null;
+  readonly locations: ReadonlyArray<{ readonly on: IsoDate; readonly areaId: string }>;
+  readonly headcounts: ReadonlyArray<{ readonly on: IsoDate; readonly headcount: number }>;
+  readonly ownUnions: readonly Spell[];
+  readonly coverages: readonly Spell[];
+}
+
 export type Band = '100+' | '25-99' | '<25';
 /** The contract's size bands, largest first. */
 export const BANDS: readonly Band[] = ['100+', '25-99', '<25'];
@@ -41,15 +58,15 @@ export type CoverageStatus = 'independent' | 'federationCovered' | 'unorganized'
 export type FederationDissolvedOn = (federationId: string) => IsoDate | null;
 
 /** Where the enterprise is located at the end of the day (undefined before its registration). */
-export const areaOn = (e: RegisteredEnterprise, date: IsoDate) => asOf(e.locations, date)?.areaId;
+export const areaOn = (e: EnterpriseFacts, date: IsoDate) => asOf(e.locations, date)?.areaId;
 /** The latest headcount dated on or before the day (of two on one day, the one recorded last). */
-export const headcountOn = (e: RegisteredEnterprise, date: IsoDate) => asOf(e.headcounts, date)?.headcount;
+export const headcountOn = (e: EnterpriseFacts, date: IsoDate) => asOf(e.headcounts, date)?.headcount;
 
 /** Registered on or before the day and not closed on or before it: counted by the figures. */
-export const activeOn = (e: RegisteredEnterprise, date: IsoDate): boolean => e.registeredOn <= date && (e.closedOn === null || e.closedOn > date);
+export const activeOn = (e: EnterpriseFacts, date: IsoDate): boolean => e.registeredOn <= date && (e.closedOn === null || e.closedOn > date);
 
 /** The own union in force at the end of the day: founded on or before it, not dissolved on or before it. */
-export const ownUnionOn = (e: RegisteredEnterprise, date: IsoDate): Spell | undefined =>
+export const ownUnionOn = (e: EnterpriseFacts, date: IsoDate): Spell | undefined =>
   e.ownUnions.find((u) => u.from <= date && (u.to === null || u.to > date));
 
 /**
@@ -59,14 +76,14 @@ export const ownUnionOn = (e: RegisteredEnterprise, date: IsoDate): Spell | unde
  * dissolution recorded late, dated before the coverage began): then the spell
  * never covered.
  */
-export function coverageEnd(e: RegisteredEnterprise, spell: Spell, dissolvedOn: FederationDissolvedOn): IsoDate | null {
+export function coverageEnd(e: EnterpriseFacts, spell: Spell, dissolvedOn: FederationDissolvedOn): IsoDate | null {
   let end: IsoDate | null = null;
   for (const d of [spell.to, dissolvedOn(spell.id), e.closedOn]) if (d !== null && (end === null || d < end)) end = d;
   return end;
 }
 
 /** The coverage spell in force at the end of the day, if any (its `id` is the federation). Own unions are not looked at. */
-export const coverageOn = (e: RegisteredEnterprise, date: IsoDate, dissolvedOn: FederationDissolvedOn): Spell | undefined =>
+export const coverageOn = (e: EnterpriseFacts, date: IsoDate, dissolvedOn: FederationDissolvedOn): Spell | undefined =>
   e.coverages.find((s) => {
     const end = coverageEnd(e, s, dissolvedOn);
     return s.from <= date && (end === null || end > date);
@@ -86,7 +103,7 @@ export interface CountedOn {
 }
 
 /** How the enterprise counts at the end of the day; null when it is not active then (not registered yet, or closed). */
-export function countedOn(e: RegisteredEnterprise, date: IsoDate, dissolvedOn: FederationDissolvedOn): CountedOn | null {
+export function countedOn(e: EnterpriseFacts, date: IsoDate, dissolvedOn: FederationDissolvedOn): CountedOn | null {
   if (!activeOn(e, date)) return null;
   const headcount = headcountOn(e, date) ?? 0;
   const own = ownUnionOn(e, date);
@@ -107,7 +124,7 @@ export function countedOn(e: RegisteredEnterprise, date: IsoDate, dissolvedOn: F
  * registration, relocations, headcounts, own unions' and coverages' starts
  * and ends, the closure. Between two consecutive ones it is constant.
  */
-export function countChangeDays(e: RegisteredEnterprise, dissolvedOn: FederationDissolvedOn): IsoDate[] {
+export function countChangeDays(e: EnterpriseFacts, dissolvedOn: FederationDissolvedOn): IsoDate[] {
   const days: IsoDate[] = [e.registeredOn, ...e.locations.map((l) => l.on), ...e.headcounts.map((h) => h.on)];
   if (e.closedOn !== null) days.push(e.closedOn);
   for (const u of e.ownUnions) days.push(u.from, ...(u.to === null ? [] : [u.to]));

@@ -1,5 +1,5 @@
 import { refuse, type IsoDate } from '../shared/index.js';
-import { areaOn, coverageEnd, type FederationDissolvedOn } from './coverage-status.js';
+import { areaOn, coverageEnd, type FederationDissolvedOn, type Spell } from './coverage-status.js';
 
 /**
  * An enterprise (企业), identified by its unified social credit code. Its
@@ -38,12 +38,6 @@ export type EnterpriseEvent =
   | EnterpriseCovered
   | EnterpriseUncovered
   | OutreachRecorded;
-
-export interface Spell {
-  readonly id: string;
-  readonly from: IsoDate;
-  readonly to: IsoDate | null;
-}
 
 export interface RegisteredEnterprise {
   readonly status: 'registered';
