@@ -18,6 +18,7 @@
  * ProjectionRunner); peer-emmett.ts holds Emmett's, built on the same helpers.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '#persistence';
 import type { EventStore } from '#event-store';
 import { ProjectionRunner, type Projection } from '#projections';
 import type { Measured } from './measured.js';
@@ -145,7 +146,7 @@ export interface OurSimpleProjectionOptions {
  * event count (throws otherwise).
  */
 export async function benchOurSimpleProjection(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   store: EventStore,
   options: OurSimpleProjectionOptions = {},
 ): Promise<Measured> {

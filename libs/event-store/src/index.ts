@@ -1,5 +1,6 @@
 export * from './event-store.port.js';
 export * from './errors.js';
-export { KyselyEventStore, MAX_EVENTS_PER_APPEND } from './kysely-event-store.js';
+export { KyselyEventStore } from './kysely-event-store.js';
+export { MAX_EVENTS_PER_APPEND } from './validate-append.js';
 export * from './verify-chain.js';
 export * from './stream-reads.js';

@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { EventIdConflictError, InvalidAppendError, WrongExpectedRevisionError } from './errors.js';
+import { EVENT_COLUMNS, limit, toRecorded, type EventRow } from './event-rows.js';
+import { GroupCommit } from './group-commit.js';
+import { matches, validateAppend, wrongRevision } from './validate-append.js';
 import type {
   AppendResult,
   BatchEvent,
   BatchStream,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -16,33 +19,6 @@ import type {
   SubscribeToAllOptions,
 } from './event-store.port.js';
 
-/** Events one group commit takes at most. */
-const GROUP_EVENTS = 5000;
-/** Largest batch one `append` call takes. */
-export const MAX_EVENTS_PER_APPEND = 65_536;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-interface EventRow {
-  global_position: string;
-  stream_id: string;
-  stream_revision: string;
-  event_id: string;
-  event_type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  occurred_on: string | null;
-  recorded_at: Date | string;
-  schema_version: number;
-}
-
-const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, stream_revision::text as stream_revision,
-  event_id::text as event_id, event_type, data, metadata, occurred_on::text as occurred_on, recorded_at, schema_version`;
-
-// The columns are selected as text under their own names: ORDER BY must name
-// the table's column (events.x), or PostgreSQL sorts by the text alias.
-
 /**
  * The event store on Kysely: the same SQL on PostgreSQL (postgres.js) and on
  * embedded PGlite. Built on a Kysely instance, or on a Kysely transaction to
@@ -51,13 +27,18 @@ const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, s
 export class KyselyEventStore implements EventStore {
   private readonly appended = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly db: Kysely<any>) {}
+  private readonly group = new GroupCommit(
+    (streams, events) => this.callBatch(streams, events),
+    () => this.appended.emit('appended'),
+  );
+
+  constructor(private readonly db: Kysely<DB>) {}
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
     validateAppend(streamId, events, expected);
     if (events.length === 0) return this.checkEmptyAppend(streamId, expected);
     if (this.db.isTransaction) return this.appendAlone(streamId, events, expected);
-    const [result] = await this.grouped([{ streamId, events, expected }], async () => [await this.appendAlone(streamId, events, expected)]);
+    const [result] = await this.group.submit([{ streamId, events, expected }], async () => [await this.appendAlone(streamId, events, expected)]);
     return result!;
   }
 
@@ -87,7 +68,7 @@ export class KyselyEventStore implements EventStore {
       return [await this.append(only.streamId, only.events, only.expected)];
     }
     if (this.db.isTransaction || appends.every((a) => a.events.length === 0)) return this.appendMultipleAlone(appends);
-    return this.grouped(appends, () => this.appendMultipleAlone(appends));
+    return this.group.submit(appends, () => this.appendMultipleAlone(appends));
   }
 
   /** A multi-stream append in its own statement. */
@@ -152,83 +133,6 @@ export class KyselyEventStore implements EventStore {
       if (code === 'UE002') throw new EventIdConflictError(String((error as { detail?: string }).detail ?? ''), []);
       if (code === 'UE001') throw wrongRevision(error, streams);
       throw error;
-    }
-  }
-
-  // ── group commit ─────────────────────────────────────────────────────────
-  //
-  // Appends made while another is being written wait, and go together in the
-  // next statement (append_batch): the log's head lock and the commit flush
-  // are paid once per group. Appends to disjoint streams share a group; one
-  // whose stream is already in the group waits for the next. If the group's
-  // statement fails on a revision or an id, each append runs alone instead,
-  // so that each gets exactly its own answer or error.
-
-  private readonly queue: Array<{
-    readonly appends: readonly StreamAppend[];
-    readonly alone: () => Promise<AppendResult[]>;
-    readonly resolve: (results: AppendResult[]) => void;
-    readonly reject: (error: unknown) => void;
-  }> = [];
-  private flushing = false;
-
-  private grouped(appends: readonly StreamAppend[], alone: () => Promise<AppendResult[]>): Promise<AppendResult[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ appends, alone, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group: typeof this.queue = [];
-        const streams = new Set<string>();
-        let events = 0;
-        for (let i = 0; i < this.queue.length && events < GROUP_EVENTS; ) {
-          const job = this.queue[i]!;
-          if (job.appends.some((a) => streams.has(a.streamId))) {
-            i++;
-            continue;
-          }
-          group.push(job);
-          for (const a of job.appends) streams.add(a.streamId);
-          events += job.appends.reduce((n, a) => n + a.events.length, 0);
-          this.queue.splice(i, 1);
-        }
-        if (group.length === 1) await group[0]!.alone().then(group[0]!.resolve, group[0]!.reject);
-        else await this.flushGroup(group);
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private async flushGroup(group: typeof this.queue): Promise<void> {
-    const appends = group.flatMap((job) => job.appends);
-    try {
-      const { revisions, lastPosition } = await this.callBatch(
-        appends.map((a) => ({ streamId: a.streamId, expected: a.expected })),
-        appends.flatMap((a) => a.events.map((e) => ({ ...e, streamId: a.streamId }))),
-      );
-      let position = lastPosition - BigInt(appends.reduce((n, a) => n + a.events.length, 0));
-      for (const job of group) {
-        job.resolve(
-          job.appends.map((a) => {
-            const revision = revisions.get(a.streamId) ?? 'no_stream';
-            if (a.events.length) position += BigInt(a.events.length);
-            return { nextExpectedRevision: revision === 'no_stream' ? -1 : revision, lastPosition: a.events.length ? position : 0n, recorded: a.events.length > 0 };
-          }),
-        );
-      }
-      this.appended.emit('appended');
-    } catch (error) {
-      const each = error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError || (error as { code?: string }).code === '40001';
-      for (const job of group) {
-        if (each) await job.alone().then(job.resolve, job.reject);
-        else job.reject(error);
-      }
     }
   }
 
@@ -338,10 +242,13 @@ export class KyselyEventStore implements EventStore {
     return this.revisionOf(this.db, streamId);
   }
 
-  private async revisionOf(db: Kysely<any>, streamId: string): Promise<number | 'no_stream'> {
-    const { rows } = await sql<{ revision: string }>`
-      select revision::text as revision from event_streams where stream_id = ${streamId}`.execute(db);
-    return rows[0] ? Number(rows[0].revision) : 'no_stream';
+  private async revisionOf(db: Kysely<DB>, streamId: string): Promise<number | 'no_stream'> {
+    const row = await db
+      .selectFrom('event_streams')
+      .select((eb) => eb.cast<string>('revision', 'text').as('revision'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    return row ? Number(row.revision) : 'no_stream';
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -416,61 +323,3 @@ export class KyselyEventStore implements EventStore {
   }
 }
 
-/** UE001 from the SQL functions (DETAIL: stream, actual revision) as the port's error. */
-function wrongRevision(error: unknown, streams: ReadonlyArray<{ streamId: string; expected: ExpectedRevision }>): WrongExpectedRevisionError {
-  const [streamId, actual] = String((error as { detail?: string }).detail ?? '').split('\u001f');
-  const expected = streams.find((st) => st.streamId === streamId)?.expected ?? 'any';
-  return new WrongExpectedRevisionError(streamId ?? '', expected, actual === 'no_stream' || actual === undefined ? 'no_stream' : Number(actual));
-}
-
-function matches(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return actual === 'no_stream';
-  if (expected === 'stream_exists') return actual !== 'no_stream';
-  return actual === expected;
-}
-
-function limit(maxCount: number | undefined) {
-  return maxCount === undefined ? sql`` : sql`limit ${Math.max(0, Math.floor(maxCount))}`;
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.event_type,
-    data: row.data,
-    streamId: row.stream_id,
-    streamRevision: Number(row.stream_revision),
-    globalPosition: BigInt(row.global_position),
-    occurredOn: row.occurred_on,
-    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
-    metadata: row.metadata ?? {},
-    schemaVersion: row.schema_version,
-  };
-}
-
-function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
-  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 500) {
-    throw new InvalidAppendError('a stream id is a non-empty string of at most 500 characters');
-  }
-  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
-    throw new InvalidAppendError(`expected revision must be a non-negative integer, got ${expected}`);
-  }
-  if (events.length > MAX_EVENTS_PER_APPEND) {
-    throw new InvalidAppendError(`at most ${MAX_EVENTS_PER_APPEND} events per append, got ${events.length}`);
-  }
-  const seen = new Set<string>();
-  for (const e of events) {
-    if (!UUID.test(e.eventId)) throw new InvalidAppendError(`event id must be a UUID, got "${e.eventId}"`);
-    const id = e.eventId.toLowerCase();
-    if (seen.has(id)) throw new InvalidAppendError(`event id ${id} appears twice in one append`);
-    seen.add(id);
-    if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidAppendError('an event needs a type');
-    if (e.occurredOn != null && !DATE.test(e.occurredOn)) {
-      throw new InvalidAppendError(`occurredOn must be YYYY-MM-DD, got "${e.occurredOn}"`);
-    }
-    if (e.schemaVersion !== undefined && (!Number.isInteger(e.schemaVersion) || e.schemaVersion < 1)) {
-      throw new InvalidAppendError(`schemaVersion must be a positive integer, got ${e.schemaVersion}`);
-    }
-  }
-}

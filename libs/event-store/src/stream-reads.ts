@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 
 /** An event of a stream as the projections and policies fold it. */
 export interface StreamEventRow {
@@ -16,7 +17,7 @@ export interface StreamEventRow {
  * (`+ 0`: as an index condition it would mark the whole log in a bitmap for
  * every stream).
  */
-export async function streamEventsUpTo(db: Kysely<any>, streamIds: readonly string[], upTo: bigint): Promise<StreamEventRow[]> {
+export async function streamEventsUpTo(db: Kysely<DB>, streamIds: readonly string[], upTo: bigint): Promise<StreamEventRow[]> {
   if (streamIds.length === 0) return [];
   const { rows } = await sql<StreamEventRow>`
     select e.* from unnest(${[...streamIds]}::text[]) as s(id)

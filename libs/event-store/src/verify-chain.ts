@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 
 /** The hash the first event chains on. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -86,7 +87,7 @@ interface Row {
  * place no longer matches its hash, the first missing position, and a head
  * that does not match the last event (events removed at the end).
  */
-export async function verifyChain(db: Kysely<any>, options: VerifyChainOptions = {}): Promise<ChainReport> {
+export async function verifyChain(db: Kysely<DB>, options: VerifyChainOptions = {}): Promise<ChainReport> {
   const head = (
     await sql<{ position: string; hash: string }>`
       select position::text as position, encode(hash, 'hex') as hash from event_log_head`.execute(db)

@@ -1,4 +1,5 @@
 export * from './organizing-coverage/periods.js';
+export * from './organizing-coverage/coverage-rows.js';
 export * from './organizing-coverage/coverage.projection.js';
 export * from './organizing-coverage/coverage.queries.js';
 export * from './organizing-coverage/coverage-revisions.js';

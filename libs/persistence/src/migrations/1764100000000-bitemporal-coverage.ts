@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /** `recorded_to` of a row that is still part of what the engine knows. */
-export const STILL_KNOWN = '9223372036854775807';
+const STILL_KNOWN = '9223372036854775807';
 
 /**
  * Bitemporal coverage read models. Each period row gets a second, recorded
@@ -26,8 +26,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await addRecordedAxis(db);
 }
 
-/** The changes to the tables of 1763800000000-coverage-read-model (also used to create a rebuild's fresh tables). */
-export async function addRecordedAxis(db: Kysely<unknown>): Promise<void> {
+/** The changes to the tables of 1763800000000-coverage-read-model. */
+async function addRecordedAxis(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `alter table rm_areas add column defined_position bigint not null`,
     `alter table rm_unions add column dissolved_position bigint`,

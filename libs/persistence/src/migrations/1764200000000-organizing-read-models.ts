@@ -13,8 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await createOrganizingTables(db);
 }
 
-/** The tables (also used to create a rebuild's fresh tables). */
-export async function createOrganizingTables(db: Kysely<unknown>): Promise<void> {
+/** The tables. */
+async function createOrganizingTables(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `create table rm_campaigns (
        campaign_id text primary key, name text not null, area_id text not null, target_joins integer not null,

@@ -11,8 +11,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await addRetained(db);
 }
 
-/** The change to rm_membership_periods (also used to create a rebuild's fresh tables). */
-export async function addRetained(db: Kysely<unknown>): Promise<void> {
+/** The change to rm_membership_periods. */
+async function addRetained(db: Kysely<unknown>): Promise<void> {
   await sql`alter table rm_membership_periods add column retained boolean not null default false, add column retained_reason text`.execute(db);
 }
 

@@ -19,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`delete from projection_checkpoints where name = 'coverage'`.execute(db);
 }
 
-export async function createCoverageRollup(db: Kysely<unknown>): Promise<void> {
+async function createCoverageRollup(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table rm_coverage_daily (
       area_id text not null, day date not null, band text not null, status text not null, new_form boolean not null,

@@ -23,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     group by 1, 2, 3, 4, 5 having sum(delta) <> 0`.execute(db);
 }
 
-export async function createMonthlyRollups(db: Kysely<unknown>): Promise<void> {
+async function createMonthlyRollups(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table rm_coverage_monthly (
       area_id text not null, month date not null, band text not null, status text not null, new_form boolean not null,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, SelectType } from 'kysely';
 
 /*
  * The database as TypeScript sees it: one interface per table (the Kysely
@@ -312,3 +312,13 @@ export interface DB {
 
 /** A table's name. */
 export type TableName = keyof DB;
+
+/**
+ * A row of a table as the engine reads it in SQL: `bigint`, `date` and
+ * `timestamptz` columns selected `::text` (strings, the same on both
+ * drivers), the others as the driver returns them. `Pick` the columns a
+ * query selects: `sql<Pick<TextRow<RmEnterpriseLocationsTable>, 'area_id' | 'valid_from'>>`.
+ */
+export type TextRow<Table> = { [K in keyof Table]: AsText<Table[K]> };
+type AsText<C> = C extends ColumnType<infer S, unknown, unknown> ? ([S] extends [Date] ? string : IsInt8<S> extends true ? string : S) : SelectType<C>;
+type IsInt8<S> = [S] extends [string | number] ? ([string | number] extends [S] ? true : false) : false;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { AreaDirectory, CommandExecutor, validateCommand, type HandlerDeps } from '#commands';
 import {
   DomainError,
@@ -10,7 +10,7 @@ import {
   type SuccessionReason,
 } from '#domain';
 import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '#event-store';
-import { up as createSuccessionTables } from '../../../persistence/src/migrations/1764300000000-membership-policies.js';
+import { createCheckpointsTable, createSuccessionTables, type DB } from '#persistence';
 import type { Projection } from '#projections';
 
 export const MEMBERSHIP_SUCCESSION = 'membership-succession';
@@ -24,6 +24,9 @@ export const SUCCESSION_TABLES = [
 
 /** What the policy needs to run commands: the executor's dependencies (the person-id key). */
 export type PolicyDeps = Pick<HandlerDeps, 'personKeys'>;
+
+/** The working tables the policy fills from events as they come. */
+type WorkingTable = 'succession_areas' | 'succession_federations' | 'succession_unions' | 'succession_locations';
 
 const MEMBER_PREFIX = 'member-';
 const CHUNK = 1000;
@@ -75,8 +78,7 @@ export function membershipSuccessionPolicy(deps: PolicyDeps): Projection {
     name: MEMBERSHIP_SUCCESSION,
     tables: SUCCESSION_TABLES,
     async createTables(db) {
-      await sql`create table if not exists projection_checkpoints (
-                  name text primary key, position bigint not null default 0, updated_at timestamptz not null default now())`.execute(db);
+      await createCheckpointsTable(db);
       await createSuccessionTables(db);
     },
     apply: (db, events) => new SuccessionBatch(db, deps).apply(events),
@@ -91,7 +93,7 @@ class SuccessionBatch {
   private readonly executor: CommandExecutor;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<DB>,
     deps: PolicyDeps,
   ) {
     const store = new KyselyEventStore(db);
@@ -156,22 +158,22 @@ class SuccessionBatch {
   }
 
   /** Rows of the working tables, written together before anything reads them (insert-only: a repeat is ignored). */
-  private readonly rows = new Map<string, Record<string, unknown>[]>();
+  private rows: { [T in WorkingTable]?: Insertable<DB[T]>[] } = {};
 
-  private later(table: string, row: Record<string, unknown>): void {
-    const rows = this.rows.get(table) ?? [];
+  private later<T extends WorkingTable>(table: T, row: Insertable<DB[T]>): void {
+    const rows: Insertable<DB[T]>[] = (this.rows[table] ??= []);
     rows.push(row);
-    this.rows.set(table, rows);
   }
 
   private async writeRows(): Promise<void> {
-    for (const [table, rows] of this.rows) {
+    for (const table of Object.keys(this.rows) as WorkingTable[]) {
+      const rows = this.rows[table]!;
       for (let i = 0; i < rows.length; i += CHUNK) {
         const insert = this.db.insertInto(table).values(rows.slice(i, i + CHUNK));
         await (table === 'succession_locations' ? insert : insert.onConflict((oc) => oc.doNothing())).execute();
       }
     }
-    this.rows.clear();
+    this.rows = {};
   }
 
   /**

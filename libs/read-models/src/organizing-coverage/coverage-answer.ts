@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { enterpriseFiguresFrom, type Coverage } from './coverage.queries.js';
 import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
 import { breakdownFrom, type ChildCounts, type MembershipBreakdown } from './membership-counts.js';
@@ -13,7 +14,7 @@ import type { Band, CoverageStatus } from './periods.js';
  * the largest share of the API's time per answer).
  */
 export async function coverageAnswerNow(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   areaId: string,
   asOf: string,
 ): Promise<Pick<Coverage, 'bands' | 'newForm'> & { members: MembershipBreakdown }> {

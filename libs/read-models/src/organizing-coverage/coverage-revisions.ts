@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, EventsTable, TextRow } from '#persistence';
 import { coverageAsOf, type Coverage } from './coverage.queries.js';
 import { BANDS, type Band, type CoverageStatus } from './periods.js';
 
@@ -108,7 +109,7 @@ const same = (a: object | null, b: object | null) => JSON.stringify(a) === JSON.
  * starts or stops being known; at each such position its count is taken
  * as known then, and compared with the count just before.
  */
-export async function coverageRevisions(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint): Promise<CoverageRevisions> {
+export async function coverageRevisions(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint): Promise<CoverageRevisions> {
   const [before, after] = [await coverageAsOf(db, areaId, asOf, { position: since }), await coverageAsOf(db, areaId, asOf, { position: until })];
   const changes = new Map<string, Change[]>();
   const note = (position: string, change: Change) => changes.set(position, [...(changes.get(position) ?? []), change]);
@@ -178,14 +179,8 @@ export async function coverageRevisions(db: Kysely<any>, areaId: string, asOf: s
   };
 }
 
-interface EventRow {
-  position: string;
-  recorded_at: Date | string;
-  event_type: string;
-  stream_id: string;
-  occurred_on: string | null;
-  metadata: unknown;
-}
+/** The event behind a revision (its position and business date as text). */
+type EventRow = Pick<TextRow<EventsTable>, 'event_type' | 'stream_id' | 'occurred_on' | 'metadata'> & Pick<Selectable<EventsTable>, 'recorded_at'> & { position: string };
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -197,7 +192,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
  * For every enterprise whose rows containing the date (in the area) changed
  * in (since, until]: its count at `since` and at each such change, in order.
  */
-async function enterpriseCounts(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint) {
+async function enterpriseCounts(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint) {
   const { rows } = await sql<{ code: string; q: string; band: Band | null; status: CoverageStatus | null; new_form: boolean | null }>`
     with changed as (
       select distinct p.credit_code, q.q
@@ -232,7 +227,7 @@ async function enterpriseCounts(db: Kysely<any>, areaId: string, asOf: string, s
  * location on that date of the enterprise whose union they belong to did —
  * the count at `since` and at each such position, in order.
  */
-async function memberCounts(db: Kysely<any>, areaId: string, asOf: string, since: bigint, until: bigint) {
+async function memberCounts(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint) {
   const s = since.toString();
   const u = until.toString();
   const { rows } = await sql<{ member_id: string; q: string; counted: boolean; new_form: boolean | null }>`

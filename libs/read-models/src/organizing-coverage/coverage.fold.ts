@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB } from '#persistence';
 import {
   areaRow,
   COVERAGE_SHARED_TYPES,
@@ -8,9 +8,11 @@ import {
   unionRow,
   enterpriseRows,
   memberRows,
+  type AreaRow,
   type Dissolution,
   type StreamEvent,
-} from './coverage.projection.js';
+  type UnionRow,
+} from './coverage-rows.js';
 import { COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
 import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow } from './member-rollup.js';
 
@@ -21,7 +23,7 @@ const PAGE = 10_000;
  * position, one stream at a time (keyset pages over the (stream, revision)
  * index: memory holds a page and one stream, whatever the size of the log).
  */
-async function* streamsWithPrefix(db: Kysely<any>, prefix: string, upTo: bigint) {
+async function* streamsWithPrefix(db: Kysely<DB>, prefix: string, upTo: bigint) {
   // The first string after every id with this prefix: the prefix with its last character incremented.
   const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
   let after: { stream: string; revision: string } = { stream: prefix, revision: '-1' };
@@ -66,7 +68,7 @@ async function* streamsWithPrefix(db: Kysely<any>, prefix: string, upTo: bigint)
  * once per batch that touches it, and the roll-ups are summed in memory and
  * written once instead of upserted per batch.
  */
-export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (events: number) => void): Promise<void> {
+export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (events: number) => void): Promise<void> {
   const out = new BulkWriter(db);
   let events = 0;
 
@@ -76,8 +78,8 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
     where event_type = any(${[...COVERAGE_SHARED_TYPES]}::text[]) and global_position <= ${upTo.toString()}::bigint
     order by events.global_position`.execute(db);
   const ancestors = new Map<string, Array<{ id: string; depth: number }>>();
-  const unions = new Map<string, ReturnType<typeof unionRow>>();
-  const areaRows: Record<string, unknown>[] = [];
+  const unions = new Map<string, UnionRow>();
+  const areaRows: AreaRow[] = [];
   for (const r of shared) {
     const d = r.data;
     switch (r.event_type) {
@@ -112,7 +114,7 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
   const coverageDaily = new DailyDeltas(ownArea);
   const memberDaily = new DailyDeltas(ownArea);
   const located = new Map<string, LocationRow[]>();
-  const isStanding = (row: Record<string, unknown>) => row['recorded_to'] === STILL_KNOWN;
+  const isStanding = (row: { recorded_to: string }) => row.recorded_to === STILL_KNOWN;
 
   for await (const stream of streamsWithPrefix(db, 'enterprise-', upTo)) {
     const rows = enterpriseRows(stream.events, dissolutions);
@@ -121,9 +123,9 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
     await out.addAll('rm_enterprise_locations', rows.locations);
     await out.addAll('rm_enterprise_federations', rows.federations);
     for (const p of rows.periods.filter(isStanding)) {
-      coverageDaily.add(p['area_id'] as string, p['valid_from'] as string, p['valid_to'] as string, 1, coverageKey(p as { band: unknown; status: unknown; new_form: unknown }));
+      coverageDaily.add(p.area_id, p.valid_from, p.valid_to, 1, coverageKey(p));
     }
-    const standing = rows.locations.filter(isStanding) as unknown as LocationRow[];
+    const standing: LocationRow[] = rows.locations.filter(isStanding);
     if (standing.length) located.set(standing[0]!.credit_code, standing);
     events += stream.events.length;
     if (events % PAGE < stream.events.length) onProgress(events);
@@ -132,7 +134,7 @@ export async function foldCoverage(db: Kysely<any>, upTo: bigint, onProgress: (e
   for await (const stream of streamsWithPrefix(db, 'member-', upTo)) {
     const rows = memberRows(stream.id.slice('member-'.length), stream.events);
     await out.addAll('rm_membership_periods', rows);
-    const standing = rows.filter(isStanding) as unknown as MemberRow[];
+    const standing: MemberRow[] = rows.filter(isStanding);
     for (const s of memberSegments(standing, 1, (id) => unions.get(id), (code) => located.get(code))) memberDaily.add(s.area, s.from, s.to, s.sign, s.key);
     events += stream.events.length;
     if (events % PAGE < stream.events.length) onProgress(events);

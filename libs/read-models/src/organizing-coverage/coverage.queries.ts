@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB } from '#persistence';
 import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
 import { memberCountsFromRollup } from './member-rollup.js';
 import { BANDS, type Band, type CoverageStatus } from './periods.js';
@@ -24,7 +24,7 @@ export function knownRows(alias: string, knowledge: Knowledge) {
  * backwards along the log, so the events recorded by then are the log up to
  * that position.
  */
-export async function positionKnownAt(db: Kysely<any>, instant: string): Promise<bigint> {
+export async function positionKnownAt(db: Kysely<DB>, instant: string): Promise<bigint> {
   const { rows } = await sql<{ position: string }>`
     select global_position::text as position from events where recorded_at <= ${instant}::timestamptz
     order by recorded_at desc, global_position desc limit 1`.execute(db);
@@ -56,7 +56,7 @@ function finish(f: Figures): Figures {
   return f;
 }
 
-export async function areaExists(db: Kysely<any>, areaId: string, knowledge?: Knowledge): Promise<boolean> {
+export async function areaExists(db: Kysely<DB>, areaId: string, knowledge?: Knowledge): Promise<boolean> {
   let query = db.selectFrom('rm_areas').select('area_id').where('area_id', '=', areaId);
   if (knowledge) query = query.where('defined_position', '<=', knowledge.position.toString());
   return (await query.executeTakeFirst()) !== undefined;
@@ -67,13 +67,13 @@ export async function areaExists(db: Kysely<any>, areaId: string, knowledge?: Kn
  * aggregation over the enterprise periods that contain the date, and one over
  * the membership periods.
  */
-export async function coverageAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
+export async function coverageAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
   const [{ bands, newForm }, members] = await Promise.all([enterpriseFiguresAsOf(db, areaId, asOf, knowledge), memberTotalsAsOf(db, areaId, asOf, knowledge)]);
   return { areaId, asOf, bands, newForm, members };
 }
 
 /** The enterprise figures of a coverage answer: by band, and new-form enterprises. */
-export async function enterpriseFiguresAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Pick<Coverage, 'bands' | 'newForm'>> {
+export async function enterpriseFiguresAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Pick<Coverage, 'bands' | 'newForm'>> {
   // What is known now comes from the daily roll-up (one index range); what was known then, from the periods.
   const { rows } =
     knowledge === undefined
@@ -107,7 +107,7 @@ export function enterpriseFiguresFrom(rows: ReadonlyArray<{ band: Band; status: 
 }
 
 /** The memberships held at the end of a date in unions located in the area: all, and new-form. */
-async function memberTotalsAsOf(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage['members']> {
+async function memberTotalsAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage['members']> {
   if (knowledge === undefined) {
     const counts = await memberCountsFromRollup(db, areaId, asOf);
     return { total: counts.reduce((n, r) => n + r.n, 0), newForm: counts.reduce((n, r) => n + (r.new_form ? r.n : 0), 0) };
@@ -141,7 +141,7 @@ export interface EnterpriseListOptions {
 }
 
 /** The enterprises behind a figure, largest first: the work list of the cadres who visit them. */
-export async function enterprisesAsOf(db: Kysely<any>, areaId: string, asOf: string, options: EnterpriseListOptions) {
+export async function enterprisesAsOf(db: Kysely<DB>, areaId: string, asOf: string, options: EnterpriseListOptions) {
   const filters = [
     sql`a.ancestor_id = ${areaId}`,
     sql`p.valid_from <= ${asOf}::date`,

@@ -1,14 +1,15 @@
 import { sql, type Expression, type Kysely } from 'kysely';
+import type { DB, RmAreaAncestorsTable } from '#persistence';
 import { OPEN_END } from './periods.js';
 
 const CHUNK = 1000;
 
 /** Each area with itself and its ancestors. */
-export async function ancestorsOf(db: Kysely<any>, areas: readonly string[]): Promise<Map<string, string[]>> {
+export async function ancestorsOf(db: Kysely<DB>, areas: readonly string[]): Promise<Map<string, string[]>> {
   const ancestors = new Map<string, string[]>();
   const distinct = [...new Set(areas)];
   for (let i = 0; i < distinct.length; i += CHUNK) {
-    const { rows } = await sql<{ area_id: string; ancestor_id: string }>`
+    const { rows } = await sql<Pick<RmAreaAncestorsTable, 'area_id' | 'ancestor_id'>>`
       select area_id, ancestor_id from rm_area_ancestors where area_id = any(${distinct.slice(i, i + CHUNK)}::text[])`.execute(db);
     for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
   }
@@ -99,7 +100,7 @@ export class DailyDeltas {
     }
   }
 
-  async write(db: Kysely<any>, table: RollupTable): Promise<void> {
+  async write(db: Kysely<DB>, table: RollupTable): Promise<void> {
     await increment(db, table.name, 'day', table, this.deltas);
     await increment(db, table.monthly, 'month', table, byMonth(this.deltas));
   }
@@ -118,7 +119,7 @@ function byMonth(deltas: ReadonlyMap<string, number>): Map<string, number> {
 }
 
 /** Adds the changes to a roll-up table (by area, day or month, and the three keys); rows that come to zero are removed. */
-async function increment(db: Kysely<any>, name: string, period: 'day' | 'month', table: RollupTable, deltas: ReadonlyMap<string, number>): Promise<void> {
+async function increment(db: Kysely<DB>, name: string, period: 'day' | 'month', table: RollupTable, deltas: ReadonlyMap<string, number>): Promise<void> {
   const changes = [...deltas.entries()].filter(([, d]) => d !== 0).map(([k, d]) => [...k.split('\u0000'), d] as [string, string, string, string, string, number]);
   const [a, b, c] = table.keys.map(([column]) => sql.raw(column));
   const [ta, tb, tc] = table.keys.map(([, type]) => sql.raw(type));

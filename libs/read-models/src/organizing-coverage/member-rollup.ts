@@ -1,26 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB, type RmEnterpriseLocationsTable, type RmMembershipPeriodsTable, type RmUnionsTable, type TextRow } from '#persistence';
 import { ancestorsOf, DailyDeltas, rollupUpTo, type RollupTable } from './daily-rollup.js';
 
 const CHUNK = 1000;
 
 /** A membership period as the roll-up needs it. */
-export interface MemberRow {
-  readonly union_id: string;
-  readonly valid_from: string;
-  readonly valid_to: string;
-  readonly new_form: boolean;
-  readonly retained: boolean;
-  readonly retained_reason: string | null;
-}
+export type MemberRow = Readonly<Pick<TextRow<RmMembershipPeriodsTable>, 'union_id' | 'valid_from' | 'valid_to' | 'new_form' | 'retained' | 'retained_reason'>>;
 
 /** Where an enterprise is, period by period. */
-export interface LocationRow {
-  readonly credit_code: string;
-  readonly valid_from: string;
-  readonly valid_to: string;
-  readonly area_id: string;
-}
+export type LocationRow = Readonly<Pick<TextRow<RmEnterpriseLocationsTable>, 'credit_code' | 'valid_from' | 'valid_to' | 'area_id'>>;
 
 /**
  * One change to the membership roll-up: these membership periods counted
@@ -40,12 +28,12 @@ export interface MemberRollupPart {
  * located there, by kind of union, new-form flag and retention — what the
  * coverage answer's `members` sums for an area and a date.
  */
-export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberRollupPart[]): Promise<void> {
+export async function applyMemberRollup(db: Kysely<DB>, parts: readonly MemberRollupPart[]): Promise<void> {
   const unionIds = [...new Set(parts.flatMap((p) => p.rows.map((r) => r.union_id)))];
   if (unionIds.length === 0) return;
-  const unions = new Map<string, { kind: 'enterprise' | 'federation'; credit_code: string | null; area_id: string | null }>();
+  const unions = new Map<string, UnionPlace>();
   for (let i = 0; i < unionIds.length; i += CHUNK) {
-    const { rows } = await sql<{ union_id: string; kind: 'enterprise' | 'federation'; credit_code: string | null; area_id: string | null }>`
+    const { rows } = await sql<UnionPlace & Pick<RmUnionsTable, 'union_id'>>`
       select union_id, kind, credit_code, area_id from rm_unions where union_id = any(${unionIds.slice(i, i + CHUNK)}::text[])`.execute(db);
     for (const r of rows) unions.set(r.union_id, r);
   }
@@ -67,11 +55,7 @@ export async function applyMemberRollup(db: Kysely<any>, parts: readonly MemberR
 }
 
 /** A union as the membership roll-up places it: a federation in its area, an enterprise union wherever its enterprise is. */
-export interface UnionPlace {
-  readonly kind: 'enterprise' | 'federation';
-  readonly credit_code: string | null;
-  readonly area_id: string | null;
-}
+export type UnionPlace = Readonly<Pick<RmUnionsTable, 'credit_code' | 'area_id'> & { kind: 'enterprise' | 'federation' }>;
 
 /** A span of days over which a membership period counts in an area, under a roll-up key. */
 export interface MemberSegment {
@@ -110,7 +94,7 @@ export function memberSegments(
 export const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', monthly: 'rm_member_monthly', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
 
 /** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
-export async function memberCountsFromRollup(db: Kysely<any>, areaId: string, asOf: string) {
+export async function memberCountsFromRollup(db: Kysely<DB>, areaId: string, asOf: string) {
   const { rows } = await sql<{ union_kind: 'enterprise' | 'federation'; new_form: boolean; retained_reason: string; n: number }>`
     select union_kind, new_form, retained_reason, sum(delta)::int as n from (${rollupUpTo(MEMBER_DAILY, areaId, asOf)}) r
     group by union_kind, new_form, retained_reason having sum(delta) <> 0`.execute(db);

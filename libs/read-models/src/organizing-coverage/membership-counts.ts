@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { membershipsHeldIn, type Knowledge } from './coverage.queries.js';
 import { rollupUpTo } from './daily-rollup.js';
 import { MEMBER_DAILY, memberCountsFromRollup } from './member-rollup.js';
@@ -31,7 +32,7 @@ export interface UnionMembership extends MemberCounts {
   readonly areaId: string;
 }
 
-export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<MembershipBreakdown> {
+export async function membershipBreakdown(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<MembershipBreakdown> {
   if (knowledge === undefined) return breakdownFromRollup(db, areaId, asOf);
   // One pass: counts by kind of union, retention, sub-area and new-form flag; the breakdowns are sums of these.
   const { rows } = await sql<{ kind: 'enterprise' | 'federation'; retained: boolean; reason: string; area_id: string; name: string; area_kind: string; new_form: boolean; n: number }>`
@@ -60,14 +61,14 @@ export async function membershipBreakdown(db: Kysely<any>, areaId: string, asOf:
 }
 
 /** What is known now, from the daily roll-up: the area's own counts, and its direct sub-areas'. */
-async function breakdownFromRollup(db: Kysely<any>, areaId: string, asOf: string): Promise<MembershipBreakdown> {
+async function breakdownFromRollup(db: Kysely<DB>, areaId: string, asOf: string): Promise<MembershipBreakdown> {
   const own = await memberCountsFromRollup(db, areaId, asOf);
   const { rows: children } = await sql<ChildCounts>`
     select ar.area_id, ar.name, ar.kind, sum(r.delta)::int as total, coalesce(sum(r.delta) filter (where r.new_form), 0)::int as new_form
     from rm_areas ar cross join lateral (${rollupUpTo(MEMBER_DAILY, sql.ref('ar.area_id'), asOf)}) r
     where ar.parent_id = ${areaId}
     group by ar.area_id, ar.name, ar.kind having sum(r.delta) <> 0`.execute(db);
-  const self = async () => (await sql<{ name: string; kind: string }>`select name, kind from rm_areas where area_id = ${areaId}`.execute(db)).rows[0];
+  const self = () => db.selectFrom('rm_areas').select(['name', 'kind']).where('area_id', '=', areaId).executeTakeFirst();
   return breakdownFrom(areaId, own, children, self);
 }
 
@@ -117,7 +118,7 @@ export async function breakdownFrom(
 
 /** Memberships per union located in an area at the end of a date, largest first (paginated). */
 export async function membershipsByUnion(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   areaId: string,
   asOf: string,
   options: { limit: number; offset: number; knowledge?: Knowledge },

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { occupationGroupOf } from '#domain';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB, type RmAttributedJoinsTable, type RmCampaignsTable, type TextRow } from '#persistence';
 
 /** Joins and, of them, those who have left since (as of the date). */
 export interface JoinCount {
@@ -37,20 +37,18 @@ export interface CampaignProgress {
   readonly leftMembers: ReadonlyArray<{ memberId: string; joinedOn: string; leftOn: string; occupation: string | null }>;
 }
 
-interface JoinRow {
-  member_id: string;
-  ceremony_id: string | null;
+/** An attributed join, with its ceremony's date and area and the subdistrict it counts in. */
+type JoinRow = Pick<TextRow<RmAttributedJoinsTable>, 'member_id' | 'ceremony_id' | 'occupation' | 'channel' | 'joined_on' | 'left_on'> & {
   held_on: string | null;
   ceremony_area: string | null;
-  occupation: string | null;
-  channel: string | null;
-  joined_on: string;
-  left_on: string | null;
   subdistrict_id: string | null;
   subdistrict_name: string | null;
-}
+};
 
-export async function campaignExists(db: Kysely<any>, campaignId: string): Promise<boolean> {
+/** A campaign's row; its target occupations (jsonb) as the driver parses them. */
+type CampaignRow = Pick<TextRow<RmCampaignsTable>, 'name' | 'area_id' | 'target_joins' | 'starts_on' | 'ends_on'> & { target_occupations: string[] };
+
+export async function campaignExists(db: Kysely<DB>, campaignId: string): Promise<boolean> {
   return (await db.selectFrom('rm_campaigns').select('campaign_id').where('campaign_id', '=', campaignId).executeTakeFirst()) !== undefined;
 }
 
@@ -98,9 +96,9 @@ const byJoinedDesc =
  * union, the federation's area for a federation). A join through a
  * district-wide federation that names no area has no subdistrict (areaId null).
  */
-export async function campaignProgress(db: Kysely<any>, campaignId: string, asOf: string): Promise<CampaignProgress | undefined> {
+export async function campaignProgress(db: Kysely<DB>, campaignId: string, asOf: string): Promise<CampaignProgress | undefined> {
   const campaign = (
-    await sql<{ name: string; area_id: string; target_joins: number; starts_on: string; ends_on: string; target_occupations: string[] }>`
+    await sql<CampaignRow>`
       select name, area_id, target_joins, starts_on::text as starts_on, ends_on::text as ends_on, target_occupations
       from rm_campaigns where campaign_id = ${campaignId}`.execute(db)
   ).rows[0];

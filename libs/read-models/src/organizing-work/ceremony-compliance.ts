@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 
 export interface CeremonyHeld {
   readonly ceremonyId: string;
@@ -25,7 +26,7 @@ export interface CeremonyCompliance {
  * in a year (at the subdistrict or anywhere below it), with the joins made
  * at each; and the subdistricts that held fewer than the minimum.
  */
-export async function ceremonyCompliance(db: Kysely<any>, areaId: string, year: number, minimum = 1): Promise<CeremonyCompliance> {
+export async function ceremonyCompliance(db: Kysely<DB>, areaId: string, year: number, minimum = 1): Promise<CeremonyCompliance> {
   const { rows } = await sql<{ sub_id: string; sub_name: string; ceremony_id: string | null; held_on: string | null; area_id: string | null; campaign_id: string | null; joins: number }>`
     select s.area_id as sub_id, s.name as sub_name, c.ceremony_id, c.held_on::text as held_on, c.area_id, c.campaign_id,
            (select count(*) from rm_attributed_joins j where j.ceremony_id = c.ceremony_id)::int as joins

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 
@@ -12,7 +13,7 @@ const TYPES = ['CampaignLaunched', 'CeremonyHeld', 'MemberJoined', 'MemberLeft',
  * stands; the last leave sets left_on; each outreach step keeps its earliest
  * date), then written once.
  */
-export async function foldOrganizing(db: Kysely<any>, upTo: bigint, onProgress: (events: number) => void): Promise<void> {
+export async function foldOrganizing(db: Kysely<DB>, upTo: bigint, onProgress: (events: number) => void): Promise<void> {
   const campaigns = new Map<string, Record<string, unknown>>();
   const ceremonies = new Map<string, Record<string, unknown>>();
   const joins = new Map<string, Record<string, unknown>>();

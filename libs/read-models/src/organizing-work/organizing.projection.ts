@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { RecordedEvent } from '#event-store';
+import { createCheckpointsTable, createOrganizingTables, type DB } from '#persistence';
 import type { Projection } from '#projections';
 import { foldOrganizing } from './organizing.fold.js';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
-import { createOrganizingTables } from '../../../persistence/src/migrations/1764200000000-organizing-read-models.js';
 
 /** Tables this projection owns (emptied by a rebuild). */
 export const ORGANIZING_TABLES = ['rm_campaigns', 'rm_ceremonies', 'rm_attributed_joins', 'rm_outreach'] as const;
@@ -20,14 +20,13 @@ export const organizingProjection: Projection = {
   tables: ORGANIZING_TABLES,
 
   async createTables(db) {
-    await sql`create table if not exists projection_checkpoints (
-      name text primary key, position bigint not null default 0, updated_at timestamptz not null default now())`.execute(db);
+    await createCheckpointsTable(db);
     await createOrganizingTables(db);
   },
 
   fold: (db, upTo, onProgress) => foldOrganizing(db, upTo, onProgress),
 
-  async apply(db: Kysely<any>, events: readonly RecordedEvent[]): Promise<void> {
+  async apply(db: Kysely<DB>, events: readonly RecordedEvent[]): Promise<void> {
     for (const e of events) {
       const d = e.data as Record<string, any>;
       switch (e.type) {

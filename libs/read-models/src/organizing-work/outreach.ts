@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { OUTREACH_STEPS, type OutreachStep } from '#domain';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB } from '#persistence';
 import { BANDS, type Band } from '../organizing-coverage/periods.js';
 
 /** Where an enterprise stands on the "three in place" (三到位) checklist; `none`: not visited yet. */
@@ -33,7 +33,7 @@ const days = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:0
  * reached by that date (steps count from the first report of each; a late
  * report of an earlier visit moves the date back).
  */
-export async function unorganizedAsOf(db: Kysely<any>, areaId: string, asOf: string, bands: readonly Band[]): Promise<UnorganizedEnterprise[]> {
+export async function unorganizedAsOf(db: Kysely<DB>, areaId: string, asOf: string, bands: readonly Band[]): Promise<UnorganizedEnterprise[]> {
   const { rows } = await sql<{
     credit_code: string; name: string; area_id: string; sub_id: string | null; sub_name: string | null;
     headcount: number; band: Band; new_form: boolean; step: OutreachStep | null; reached_on: string | null;
@@ -101,7 +101,7 @@ function stage(step: FunnelStep, list: readonly UnorganizedEnterprise[]): Funnel
  * enterprises of 25+ staff are at each step of the checklist, and how long
  * they have stayed there.
  */
-export async function outreachFunnel(db: Kysely<any>, areaId: string, asOf: string): Promise<OutreachFunnel> {
+export async function outreachFunnel(db: Kysely<DB>, areaId: string, asOf: string): Promise<OutreachFunnel> {
   const enterprises = await unorganizedAsOf(db, areaId, asOf, BANDS.filter((b) => b !== '<25'));
   const bySub = new Map<string, { areaId: string | null; name: string | null; total: number } & Record<FunnelStep, number>>();
   for (const e of enterprises) {

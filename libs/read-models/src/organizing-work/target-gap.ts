@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { STILL_KNOWN } from '../../../persistence/src/migrations/1764100000000-bitemporal-coverage.js';
+import { STILL_KNOWN, type DB } from '#persistence';
 import type { Band } from '../organizing-coverage/periods.js';
 import { unorganizedAsOf, type UnorganizedEnterprise } from './outreach.js';
 
@@ -42,7 +42,7 @@ export function neededFor(target: number, active: number, organized: number): nu
  * (it can need fewer than its subdistricts add up to, when some exceed the
  * target).
  */
-export async function targetGap(db: Kysely<any>, areaId: string, asOf: string, band: Band, target: number): Promise<TargetGap> {
+export async function targetGap(db: Kysely<DB>, areaId: string, asOf: string, band: Band, target: number): Promise<TargetGap> {
   const { rows } = await sql<{ sub_id: string | null; sub_name: string | null; active: number; organized: number }>`
     select sub.area_id as sub_id, sub.name as sub_name, count(*)::int as active, count(*) filter (where p.status <> 'unorganized')::int as organized
     from rm_area_ancestors a
