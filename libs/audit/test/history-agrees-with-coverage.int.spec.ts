@@ -108,7 +108,7 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
     await runner.catchUp();
     const all = await store.readAll({ fromPosition: 0n, maxCount: 10_000 });
     dissolutionOfFA = all.find((e) => e.type === 'UnionDissolved' && (e.data as { unionId: string }).unionId === 'F-A')!;
-  });
+  }, 180_000);
   afterAll(() => database?.close());
 
   /** Both answers for every enterprise on a date, as known at an instant (undefined: now). */
@@ -154,7 +154,7 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
     const diffs: string[] = [];
     for (const { at } of instants) for (const date of DATES) diffs.push(...(await compare(date, at)).diffs);
     expect(diffs).toEqual([]);
-  });
+  }, 180_000);
 
   it('a federation dissolved while covering: covered until the day before its dissolution, then not; covered until then as known before it was recorded', async () => {
     const status = async (asOf: string, knownAt?: Date) => {
