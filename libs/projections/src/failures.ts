@@ -50,7 +50,9 @@ export function describeError(error: unknown): { error: string; message: string 
   if (error instanceof DomainError) return { error: `DomainError ${error.code}`, message: error.message.slice(0, MAX_MESSAGE) };
   if (!(error instanceof Error)) return { error: typeof error, message: '(thrown value is not an Error)' };
   const code = (error as { code?: unknown }).code;
-  const kind = error.constructor?.name && error.constructor.name !== 'Error' ? error.constructor.name : error.name;
+  // A class name, if it has a telling one (bundles minify some: PGlite's database error is a "Z").
+  const named = [error.name, error.constructor?.name].find((n) => n && n !== 'Error' && /^[A-Z][A-Za-z0-9]{2,}$/.test(n));
+  const kind = named ?? (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? 'DatabaseError' : 'Error');
   return { error: typeof code === 'string' || typeof code === 'number' ? `${kind} ${code}` : kind, message: redact(error.message) };
 }
 
