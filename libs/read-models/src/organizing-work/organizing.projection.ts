@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { RecordedEvent } from '#event-store';
-import { createCheckpointsTable, createOrganizingTables, type DB } from '#persistence';
+import { createCheckpointsTable, createOrganizingTables, jsonb, type DB } from '#persistence';
 import type { Projection } from '#projections';
 import { foldOrganizing } from './organizing.fold.js';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
@@ -34,7 +34,7 @@ export const organizingProjection: Projection = {
           await db
             .insertInto('rm_campaigns')
             // The occupations as text cast in SQL: a driver would encode a string bound to jsonb once more.
-            .values({ ...campaignRow(d), target_occupations: sql`${campaignRow(d).target_occupations}::text::jsonb` })
+            .values({ ...campaignRow(d), target_occupations: jsonb(campaignRow(d).target_occupations) })
             .onConflict((oc) => oc.doNothing())
             .execute();
           break;
