@@ -1,13 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '#persistence';
+import type { DB, EventsTable, TextRow } from '#persistence';
 
 /** An event of a stream as the projections and policies fold it. */
-export interface StreamEventRow {
-  readonly stream_id: string;
-  readonly position: string;
-  readonly event_type: string;
-  readonly data: any;
-}
+export type StreamEventRow = Readonly<Pick<TextRow<EventsTable>, 'stream_id' | 'event_type'> & { position: string; data: any }>;
 
 /**
  * The events of some streams up to a log position, each stream in revision

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '../../../projections/src/bulk-insert.js';
-import { STILL_KNOWN, type DB } from '#persistence';
+import { STILL_KNOWN, type DB, type EventsTable, type TextRow } from '#persistence';
 import {
   areaRow,
   COVERAGE_SHARED_TYPES,
@@ -18,6 +18,9 @@ import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow } from '
 
 const PAGE = 10_000;
 
+/** An event's position (as text) and its data, as the fold reads them. */
+type LoggedEvent = { position: string; data: any };
+
 /**
  * The log's events of the streams whose id starts with `prefix`, up to a
  * position, one stream at a time (keyset pages over the (stream, revision)
@@ -29,7 +32,7 @@ async function* streamsWithPrefix(db: Kysely<DB>, prefix: string, upTo: bigint) 
   let after: { stream: string; revision: string } = { stream: prefix, revision: '-1' };
   let current: { id: string; events: StreamEvent[] } | null = null;
   const page = (from: { stream: string; revision: string }) => {
-    const read = sql<{ stream_id: string; stream_revision: string; position: string; event_type: string; data: any }>`
+    const read = sql<Pick<TextRow<EventsTable>, 'stream_id' | 'stream_revision' | 'event_type'> & LoggedEvent>`
       select stream_id, stream_revision::text as stream_revision, global_position::text as position, event_type, data from events
       where (stream_id, stream_revision) > (${from.stream}, ${from.revision}::bigint) and stream_id < ${end}
         and global_position <= ${upTo.toString()}::bigint
@@ -73,7 +76,7 @@ export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (ev
   let events = 0;
 
   // Areas and unions: few, in log order.
-  const { rows: shared } = await sql<{ position: string; event_type: string; data: any }>`
+  const { rows: shared } = await sql<Pick<TextRow<EventsTable>, 'event_type'> & LoggedEvent>`
     select global_position::text as position, event_type, data from events
     where event_type = any(${[...COVERAGE_SHARED_TYPES]}::text[]) and global_position <= ${upTo.toString()}::bigint
     order by events.global_position`.execute(db);
