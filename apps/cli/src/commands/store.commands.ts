@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { sql } from 'kysely';
 import { verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
 import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '#persistence';
-import { compareWithReplay, type ProjectionComparison } from '#projections';
+import { compareWithReplay, projectionStatus, type ProjectionComparison, type ProjectionStatus } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
@@ -90,17 +91,32 @@ export function registerStoreCommands(program: Command): void {
 
   program
     .command('status')
-    .description('what the store holds')
-    .action(async () => {
-      await withStore(async ({ database, store }) => {
-        const head = await store.headPosition();
-        const count = async (table: string) =>
-          Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst())?.n ?? 0);
-        console.log(`store:   ${database.location}`);
-        console.log(`events:  ${await count('events')}`);
-        console.log(`streams: ${await count('event_streams')}`);
-        console.log(`head:    ${head}`);
-      });
+    .description('what the store holds, and where each projection stands: its checkpoint, its lag, and why it fails if it does')
+    .option('--json', 'print it as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const failing = await withStore(
+        async ({ database, store }) => {
+          const head = await store.headPosition();
+          const count = async (table: 'events' | 'event_streams') =>
+            Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(database.db)).rows[0]?.n ?? 0);
+          const names = [...new Set([...ALL_PROJECTIONS.map((p) => p.name), ...(await projectionStatus(database.db, head)).map((p) => p.name)])];
+          const projections = await projectionStatus(database.db, head, names);
+          if (opts.json) {
+            const json = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+            console.log(JSON.stringify({ store: database.location, events: await count('events'), streams: await count('event_streams'), head, projections }, json, 2));
+          } else {
+            console.log(`store:   ${database.location}`);
+            console.log(`events:  ${await count('events')}`);
+            console.log(`streams: ${await count('event_streams')}`);
+            console.log(`head:    ${head}`);
+            console.log('projections:');
+            projections.forEach(printProjection);
+          }
+          return projections.some((p) => p.failure);
+        },
+        { quiet: opts.json },
+      );
+      if (failing) process.exitCode = 2;
     });
 
   program
@@ -134,6 +150,16 @@ export function registerStoreCommands(program: Command): void {
       );
       if (failed) process.exitCode = 1;
     });
+}
+
+function printProjection(p: ProjectionStatus): void {
+  const lag = p.lag === 0n ? 'caught up' : `${p.lag} behind`;
+  console.log(`  ${p.name.padEnd(24)} at ${String(p.position).padStart(10)}  ${lag}`);
+  const f = p.failure;
+  if (f) {
+    console.log(`    FAILING since ${f.since.toISOString()} (${f.attempts} attempts), at the batch after ${f.position}; next attempt at ${f.retryAt.toISOString()}`);
+    console.log(`    ${f.error}: ${f.message}`);
+  }
 }
 
 function printChainReport(chain: ChainReport): void {
