@@ -10,7 +10,7 @@ import {
   type SuccessionReason,
 } from '#domain';
 import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '#event-store';
-import { createCheckpointsTable, createSuccessionTables, type DB } from '#persistence';
+import { createCheckpointsTable, createSuccessionTables, type DB, type TableName } from '#persistence';
 import type { Projection } from '#projections';
 
 export const MEMBERSHIP_SUCCESSION = 'membership-succession';
@@ -20,7 +20,7 @@ export const SUCCESSION_TABLES = [
   'succession_unions',
   'succession_locations',
   'succession_member_spells',
-] as const;
+] as const satisfies readonly TableName[];
 
 /** What the policy needs to run commands: the executor's dependencies (the person-id key). */
 export type PolicyDeps = Pick<HandlerDeps, 'personKeys'>;

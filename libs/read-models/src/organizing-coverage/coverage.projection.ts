@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { streamEventsUpTo, type RecordedEvent } from '#event-store';
-import { createCheckpointsTable, createCoverageTables, STILL_KNOWN, type DB } from '#persistence';
+import { createCheckpointsTable, createCoverageTables, STILL_KNOWN, type DB, type TableName } from '#persistence';
 import type { Projection } from '#projections';
 import { foldCoverage } from './coverage.fold.js';
 import {
@@ -37,7 +37,7 @@ export const COVERAGE_TABLES = [
   'rm_member_daily',
   'rm_coverage_monthly',
   'rm_member_monthly',
-] as const;
+] as const satisfies readonly TableName[];
 
 type RecomputedTable = 'rm_enterprises' | 'rm_enterprise_periods' | 'rm_enterprise_locations' | 'rm_membership_periods';
 

@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { RecordedEvent } from '#event-store';
-import { createCheckpointsTable, createOrganizingTables, jsonb, type DB } from '#persistence';
+import { createCheckpointsTable, createOrganizingTables, jsonb, type DB, type TableName } from '#persistence';
 import type { Projection } from '#projections';
 import { foldOrganizing } from './organizing.fold.js';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 
 /** Tables this projection owns (emptied by a rebuild). */
-export const ORGANIZING_TABLES = ['rm_campaigns', 'rm_ceremonies', 'rm_attributed_joins', 'rm_outreach'] as const;
+export const ORGANIZING_TABLES = ['rm_campaigns', 'rm_ceremonies', 'rm_attributed_joins', 'rm_outreach'] as const satisfies readonly TableName[];
 
 /**
  * Organizing work: campaigns and ceremonies as defined, the joins attributed
