@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const store = new KyselyEventStore(database.db);
   const count = async (q: string) => Number((await sql.raw<{ n: string }>(q).execute(database.db)).rows[0]?.n ?? 0);
 
-  const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: 2000 });
+  const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: 2000, foldFirstCatchUp: true });
   const t0 = process.hrtime.bigint();
   let last = 0;
   const applied = await runner.catchUp((n) => {
