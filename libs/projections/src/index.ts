@@ -6,3 +6,4 @@ export * from './rebuild.js';
 export * from './compare.js';
 export * from './failures.js';
 export * from './status.js';
+export * from './bulk-insert.js';
