@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { BulkWriter } from '../../../projections/src/bulk-insert.js';
+import { BulkWriter } from '#projections';
 import { STILL_KNOWN, type DB, type EventsTable, type TextRow } from '#persistence';
 import {
   areaRow,

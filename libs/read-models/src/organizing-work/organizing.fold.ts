@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, EventsTable, TextRow } from '#persistence';
-import { BulkWriter } from '../../../projections/src/bulk-insert.js';
+import { BulkWriter } from '#projections';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 
 const PAGE = 10_000;
