@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 
 const ROWS_PER_STATEMENT = 5000;
 
@@ -17,7 +18,7 @@ export class BulkWriter {
   private inFlight: Promise<void>[] = [];
   written = 0;
 
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
   async add(table: string, row: Record<string, unknown>): Promise<void> {
     const buffer = this.buffers.get(table) ?? [];

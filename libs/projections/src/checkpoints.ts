@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB, ProjectionCheckpointsTable, TextRow } from '#persistence';
 import type { RecordedEvent } from '#event-store';
 import type { Projection } from './projection.js';
 
@@ -15,15 +16,15 @@ const checkpointTable = (schema?: string) =>
   schema ? sql.raw(`${quoteIdent(schema)}.projection_checkpoints`) : sql.raw('projection_checkpoints');
 
 /** The projection's checkpoint (0 before it has applied anything). */
-export async function readCheckpoint(db: Kysely<any>, name: string, schema?: string): Promise<bigint> {
+export async function readCheckpoint(db: Kysely<DB>, name: string, schema?: string): Promise<bigint> {
   const { rows } = await sql<{ position: string }>`
     select position::text as position from ${checkpointTable(schema)} where name = ${name}`.execute(db);
   return BigInt(rows[0]?.position ?? 0);
 }
 
 /** The live checkpoints of these projections (one query); a projection that has not started has none. */
-export async function readCheckpoints(db: Kysely<any>, names: readonly string[]): Promise<Map<string, bigint>> {
-  const { rows } = await sql<{ name: string; position: string }>`
+export async function readCheckpoints(db: Kysely<DB>, names: readonly string[]): Promise<Map<string, bigint>> {
+  const { rows } = await sql<Pick<TextRow<ProjectionCheckpointsTable>, 'name' | 'position'>>`
     select name, position::text as position from projection_checkpoints where name = any(${names}::text[])`.execute(db);
   return new Map(rows.map((r) => [r.name, BigInt(r.position)]));
 }
@@ -33,7 +34,7 @@ export async function readCheckpoints(db: Kysely<any>, names: readonly string[])
  * locked until the transaction ends — no other runner can commit a batch of
  * this projection meanwhile.
  */
-export async function lockCheckpoint(trx: Kysely<any>, name: string, schema?: string): Promise<bigint> {
+export async function lockCheckpoint(trx: Kysely<DB>, name: string, schema?: string): Promise<bigint> {
   await sql`insert into ${checkpointTable(schema)} (name, position) values (${name}, 0) on conflict (name) do nothing`.execute(trx);
   const { rows } = await sql<{ position: string }>`
     select position::text as position from ${checkpointTable(schema)} where name = ${name} for update`.execute(trx);
@@ -41,7 +42,7 @@ export async function lockCheckpoint(trx: Kysely<any>, name: string, schema?: st
 }
 
 /** Moves a checkpoint, creating it if needed. */
-export async function moveCheckpoint(trx: Kysely<any>, name: string, position: bigint, schema?: string): Promise<void> {
+export async function moveCheckpoint(trx: Kysely<DB>, name: string, position: bigint, schema?: string): Promise<void> {
   await sql`insert into ${checkpointTable(schema)} (name, position) values (${name}, ${position.toString()}::bigint)
             on conflict (name) do update set position = excluded.position, updated_at = now()`.execute(trx);
 }
@@ -53,7 +54,7 @@ export async function moveCheckpoint(trx: Kysely<any>, name: string, position: b
  * projection writes to that schema's tables.
  */
 export async function applyBatchWithin(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   projection: Projection,
   from: bigint,
   events: readonly RecordedEvent[],

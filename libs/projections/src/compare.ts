@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { quoteIdent, readCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { holdLiveCheckpoint, Scratch, type ScratchOptions } from './scratch.js';
@@ -30,7 +31,7 @@ export interface ProjectionComparison {
  * live tables stand still), compares every table row for row (as multisets)
  * and drops the scratch schema. The live read model is not touched.
  */
-export async function compareWithReplay(db: Kysely<any>, projection: Projection, options: ScratchOptions = {}): Promise<ProjectionComparison> {
+export async function compareWithReplay(db: Kysely<DB>, projection: Projection, options: ScratchOptions = {}): Promise<ProjectionComparison> {
   const scratch = new Scratch(db, projection, options, 'verify');
   await scratch.create();
   try {
@@ -54,7 +55,7 @@ export async function compareWithReplay(db: Kysely<any>, projection: Projection,
   }
 }
 
-async function compareTable(db: Kysely<any>, table: string, schema: string): Promise<TableComparison> {
+async function compareTable(db: Kysely<DB>, table: string, schema: string): Promise<TableComparison> {
   const { rows: columns } = await sql<{ name: string }>`
     select column_name as name from information_schema.columns
     where table_schema = 'public' and table_name = ${table} order by ordinal_position`.execute(db);

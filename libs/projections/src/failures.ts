@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB, ProjectionFailuresTable, TextRow } from '#persistence';
 import { DomainError } from '#domain';
 
 /**
@@ -73,15 +74,8 @@ export function stackFrames(error: unknown): string | undefined {
 
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::bigint::text`);
 
-interface FailureRow {
-  name: string;
-  error: string;
-  message: string;
-  position: string;
-  since: string;
-  attempts: number;
-  retry_at: string;
-}
+/** A row of projection_failures as read: its position as text, its times as epoch milliseconds (text). */
+type FailureRow = Pick<TextRow<ProjectionFailuresTable>, 'name' | 'error' | 'message' | 'position' | 'attempts'> & { since: string; retry_at: string };
 
 const toFailure = (r: FailureRow): ProjectionFailure => ({
   error: r.error,
@@ -97,7 +91,7 @@ const toFailure = (r: FailureRow): ProjectionFailure => ({
  * counts an attempt and keeps its start. Returns the row as it stands.
  */
 export async function recordFailure(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   name: string,
   failure: { error: string; message: string; position: bigint; at: Date; retryAt: Date },
 ): Promise<ProjectionFailure> {
@@ -111,12 +105,12 @@ export async function recordFailure(
   return toFailure(rows[0]!);
 }
 
-export async function clearFailure(db: Kysely<any>, name: string): Promise<void> {
-  await sql`delete from projection_failures where name = ${name}`.execute(db);
+export async function clearFailure(db: Kysely<DB>, name: string): Promise<void> {
+  await db.deleteFrom('projection_failures').where('name', '=', name).execute();
 }
 
 /** The recorded failures (of these projections, or of all). */
-export async function readFailures(db: Kysely<any>, names?: readonly string[]): Promise<Map<string, ProjectionFailure>> {
+export async function readFailures(db: Kysely<DB>, names?: readonly string[]): Promise<Map<string, ProjectionFailure>> {
   const { rows } = await sql<FailureRow>`
     select name, error, message, position::text as position, ${ms('failing_since')} as since, attempts, ${ms('next_retry_at')} as retry_at
     from projection_failures ${names ? sql`where name = any(${names}::text[])` : sql``} order by name`.execute(db);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { moveCheckpoint, quoteIdent } from './checkpoints.js';
 import type { Projection } from './projection.js';
 
@@ -10,7 +11,7 @@ import type { Projection } from './projection.js';
  * it up to date row by row.
  */
 export async function foldWithin(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   projection: Projection,
   upTo: bigint,
   schema: string,

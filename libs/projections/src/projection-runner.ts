@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import type { EventStore } from '#event-store';
 import { applyBatchWithin, quoteIdent, readCheckpoint, readCheckpoints } from './checkpoints.js';
 import { backoffMs, clearFailure, describeError, readFailures, recordFailure, stackFrames, type RetryOptions } from './failures.js';
@@ -67,7 +68,7 @@ export class ProjectionRunner {
   private readonly unconfirmed: Set<string>;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<DB>,
     private readonly store: EventStore,
     private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
@@ -284,7 +285,7 @@ export class ProjectionRunner {
 }
 
 /** Whether the projection's tables (in the search_path) hold no row. */
-async function isEmpty(db: Kysely<any>, projection: Projection): Promise<boolean> {
+async function isEmpty(db: Kysely<DB>, projection: Projection): Promise<boolean> {
   for (const table of projection.tables) {
     const { rows } = await sql.raw(`select 1 from ${quoteIdent(table)} limit 1`).execute(db);
     if (rows.length) return false;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -16,13 +17,13 @@ export interface Projection {
    * Creates the projection's tables (and a projection_checkpoints table) in
    * the current search_path: how a rebuild gets fresh, empty tables.
    */
-  createTables(db: Kysely<any>): Promise<void>;
-  apply(db: Kysely<any>, events: readonly RecordedEvent[], upTo: bigint): Promise<void>;
+  createTables(db: Kysely<DB>): Promise<void>;
+  apply(db: Kysely<DB>, events: readonly RecordedEvent[], upTo: bigint): Promise<void>;
   /**
    * Optional fast path for a projection that starts from nothing (a rebuild,
    * or a first catch-up): writes into its empty tables what applying the log
    * up to `upTo` batch by batch would, in one pass. Reports the events
    * folded so far now and then.
    */
-  fold?(db: Kysely<any>, upTo: bigint, onProgress: (events: number) => void): Promise<void>;
+  fold?(db: Kysely<DB>, upTo: bigint, onProgress: (events: number) => void): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { moveCheckpoint, quoteIdent } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { holdLiveCheckpoint, Scratch, type ScratchOptions } from './scratch.js';
@@ -19,7 +20,7 @@ export interface RebuildResult {
  * `npm run cli -- rebuild` runs, and a runner's first catch-up when told to
  * fold it (RunnerOptions.foldFirstCatchUp).
  */
-export async function rebuildProjection(db: Kysely<any>, projection: Projection, options: ScratchOptions = {}): Promise<RebuildResult> {
+export async function rebuildProjection(db: Kysely<DB>, projection: Projection, options: ScratchOptions = {}): Promise<RebuildResult> {
   const scratch = new Scratch(db, projection, options, 'rebuild');
   await scratch.create();
   try {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import { KyselyEventStore } from '#event-store';
 import { applyBatchWithin, lockCheckpoint, quoteIdent, readCheckpoint } from './checkpoints.js';
 import { foldWithin } from './fold.js';
@@ -30,7 +31,7 @@ export class Scratch {
   private total = 0;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<DB>,
     readonly projection: Projection,
     private readonly options: ScratchOptions,
     purpose: string,
@@ -93,7 +94,7 @@ export class Scratch {
    * the live runner is paused): applies the rest of the log up to `upTo`
    * (default: its end) and returns the position reached.
    */
-  async finishWithin(trx: Kysely<any>, upTo?: bigint): Promise<bigint> {
+  async finishWithin(trx: Kysely<DB>, upTo?: bigint): Promise<bigint> {
     const store = new KyselyEventStore(trx);
     let from = await readCheckpoint(trx, this.projection.name, this.schema);
     for (;;) {
@@ -109,10 +110,10 @@ export class Scratch {
     return from;
   }
 
-  async drop(db: Kysely<any> = this.db): Promise<void> {
+  async drop(db: Kysely<DB> = this.db): Promise<void> {
     await sql.raw(`drop schema if exists ${this.qSchema} cascade`).execute(db);
   }
 }
 
 /** Takes the live checkpoint's row lock: the live runner cannot commit a batch until the transaction ends. */
-export const holdLiveCheckpoint = (trx: Kysely<any>, name: string): Promise<bigint> => lockCheckpoint(trx, name, 'public');
+export const holdLiveCheckpoint = (trx: Kysely<DB>, name: string): Promise<bigint> => lockCheckpoint(trx, name, 'public');

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB, ProjectionCheckpointsTable, TextRow } from '#persistence';
 import { readFailures, type ProjectionFailure } from './failures.js';
 
 export interface ProjectionStatus {
@@ -16,8 +17,8 @@ export interface ProjectionStatus {
  * the named ones (those without a checkpoint at 0), else every one that
  * has a checkpoint or a failure.
  */
-export async function projectionStatus(db: Kysely<any>, head: bigint, names?: readonly string[]): Promise<ProjectionStatus[]> {
-  const { rows } = await sql<{ name: string; position: string }>`
+export async function projectionStatus(db: Kysely<DB>, head: bigint, names?: readonly string[]): Promise<ProjectionStatus[]> {
+  const { rows } = await sql<Pick<TextRow<ProjectionCheckpointsTable>, 'name' | 'position'>>`
     select name, position::text as position from projection_checkpoints
     ${names ? sql`where name = any(${names}::text[])` : sql``}`.execute(db);
   const positions = new Map(rows.map((r) => [r.name, BigInt(r.position)]));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { KyselyEventStore, type RecordedEvent } from '#event-store';
+import type { DB } from '#persistence';
 import { ProjectionRunner, readFailures, type Projection, type RunnerLogger } from '#projections';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 
@@ -44,7 +45,7 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 
 function suite(open: () => Promise<TestDatabase>): void {
   let database: TestDatabase;
-  let db: Kysely<any>;
+  let db: Kysely<DB>;
   let store: KyselyEventStore;
   const append = async (n: number, type = 'Counted', data: Record<string, unknown> = {}) => {
     for (let i = 0; i < n; i++) await store.append(`thing-${randomUUID()}`, [{ eventId: randomUUID(), type, data }]);

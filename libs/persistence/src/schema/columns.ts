@@ -1,5 +1,4 @@
-import type { Generated } from 'kysely';
-import type { Bytes, DateColumn, DB, Int8, Jsonb, Timestamp } from './db.js';
+import type { Bytes, DateColumn, DB, Default, Int8, Jsonb, Timestamp } from './db.js';
 
 /**
  * Every table's columns as information_schema describes them — type,
@@ -246,7 +245,7 @@ type TsType<T extends string> = T extends 'bigint'
                 : { readonly unknownSqlType: T };
 
 type ColumnFrom<S> = S extends `${infer T} not null default ${string}`
-  ? Generated<TsType<T>>
+  ? Default<TsType<T>>
   : S extends `${infer T} not null`
     ? TsType<T>
     : S extends `${string} default ${string}`

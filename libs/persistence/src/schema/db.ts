@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, SelectType } from 'kysely';
+import type { ColumnType, SelectType } from 'kysely';
 
 /*
  * The database as TypeScript sees it: one interface per table (the Kysely
@@ -42,13 +42,20 @@ export type Jsonb = ColumnType<unknown, JsonbInput, JsonbInput>;
 /** `bytea`: a Buffer (postgres.js) or a Uint8Array (PGlite). */
 export type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
+/**
+ * A column with a default: optional on insert. (Kysely's `Generated<T>`
+ * does not unwrap a `ColumnType` such as `Int8`: selecting the column would
+ * give the wrapper's type.)
+ */
+export type Default<C> = [C] extends [ColumnType<infer S, infer I, infer U>] ? ColumnType<S, I | undefined, U> : ColumnType<C, C | undefined, C>;
+
 // ---------------------------------------------------------------- the event log
 
 /** One row per stream: its last revision. */
 export interface EventStreamsTable {
   stream_id: string;
   revision: Int8;
-  updated_at: Generated<Timestamp>;
+  updated_at: Default<Timestamp>;
 }
 
 /** The append-only log (written only by the SQL functions of functions.ts). */
@@ -62,13 +69,13 @@ export interface EventsTable {
   metadata: Jsonb;
   occurred_on: DateColumn | null;
   recorded_at: Timestamp;
-  schema_version: Generated<number>;
+  schema_version: Default<number>;
   hash: Bytes;
 }
 
 /** The one row that orders appends: last position, hash and recorded time. */
 export interface EventLogHeadTable {
-  id: Generated<boolean>;
+  id: Default<boolean>;
   position: Int8;
   hash: Bytes;
   recorded_at: Timestamp;
@@ -77,8 +84,8 @@ export interface EventLogHeadTable {
 /** Each projection's (and policy's) position in the log. */
 export interface ProjectionCheckpointsTable {
   name: string;
-  position: Generated<Int8>;
-  updated_at: Generated<Timestamp>;
+  position: Default<Int8>;
+  updated_at: Default<Timestamp>;
 }
 
 /** A projection (or policy) that fails, while it fails: why, since when, and when it is tried next. */
@@ -90,7 +97,7 @@ export interface ProjectionFailuresTable {
   failing_since: Timestamp;
   attempts: number;
   next_retry_at: Timestamp;
-  updated_at: Generated<Timestamp>;
+  updated_at: Default<Timestamp>;
 }
 
 // ---------------------------------------------------------------- coverage read model
@@ -165,7 +172,7 @@ export interface RmMembershipPeriodsTable {
   new_form: boolean;
   recorded_from: Int8;
   recorded_to: Int8;
-  retained: Generated<boolean>;
+  retained: Default<boolean>;
   retained_reason: string | null;
 }
 
