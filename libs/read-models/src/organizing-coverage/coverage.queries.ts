@@ -19,14 +19,18 @@ export function knownRows(alias: string, knowledge: Knowledge) {
 }
 
 /**
- * The log position of the last event recorded at or before an instant (0:
- * none yet); `instant` is a timestamptz literal. Recorded times never go
- * backwards along the log, so the events recorded by then are the log up to
- * that position.
+ * The log position of the last event recorded by the end of an instant's
+ * millisecond (0: none yet); `instant` is a timestamptz literal to the
+ * millisecond, as the API parses it. Recorded times are shown to the
+ * millisecond (and the history compares them so), while PostgreSQL keeps
+ * microseconds: a knownAt copied from an event's recordedAt must include that
+ * event. Recorded times never go backwards along the log, so the events
+ * recorded by then are the log up to that position.
  */
 export async function positionKnownAt(db: Kysely<DB>, instant: string): Promise<bigint> {
   const { rows } = await sql<{ position: string }>`
-    select global_position::text as position from events where recorded_at <= ${instant}::timestamptz
+    select global_position::text as position from events
+    where recorded_at < ${instant}::timestamptz + interval '1 millisecond'
     order by recorded_at desc, global_position desc limit 1`.execute(db);
   return BigInt(rows[0]?.position ?? 0);
 }
