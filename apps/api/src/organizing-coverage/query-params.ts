@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { isIsoDate, parseInstant, todayInChina } from '#domain';
-import { BANDS, type Band, type CoverageStatus } from '#read-models';
+import { BANDS, type Band, type CoverageStatus } from '#domain';
 
 /** A malformed query: 400 with the contract's error body. */
 export class InvalidQuery extends HttpException {

@@ -4,7 +4,7 @@ import { enterpriseFiguresFrom, type Coverage } from './coverage.queries.js';
 import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
 import { breakdownFrom, type ChildCounts, type MembershipBreakdown } from './membership-counts.js';
 import { MEMBER_DAILY } from './member-rollup.js';
-import type { Band, CoverageStatus } from './periods.js';
+import type { Band, CoverageStatus } from '#domain';
 
 /**
  * What `GET /api/coverage` answers from the current knowledge, in one

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, EventsTable, TextRow } from '#persistence';
 import { coverageAsOf, type Coverage } from './coverage.queries.js';
-import { BANDS, type Band, type CoverageStatus } from './periods.js';
+import { BANDS, type Band, type CoverageStatus } from '#domain';
 
 /** How one enterprise counts in a figure (null: it does not count there). */
 export interface EnterpriseCount {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN, type DB } from '#persistence';
 import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
 import { memberCountsFromRollup } from './member-rollup.js';
-import { BANDS, type Band, type CoverageStatus } from './periods.js';
+import { BANDS, type Band, type CoverageStatus } from '#domain';
 
 /**
  * Which knowledge a query answers from: what the engine knows now (the

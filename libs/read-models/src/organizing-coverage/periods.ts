@@ -3,17 +3,13 @@ import {
   countChangeDays,
   countedOn,
   membershipSpells,
+  type CountedOn,
   OPEN_SPELL_END,
-  type Band,
-  type CoverageStatus,
   type FederationDissolvedOn,
   type IsoDate,
   type MemberState,
   type RegisteredEnterprise,
 } from '#domain';
-
-// The size bands and the organizing status are the domain's (libs/domain/src/enterprise/coverage-status.ts); kept here for this lib's users.
-export { BANDS, bandOf, type Band, type CoverageStatus } from '#domain';
 
 /**
  * Validity periods: an entity's history cut into maximal spans of days
@@ -24,17 +20,10 @@ export { BANDS, bandOf, type Band, type CoverageStatus } from '#domain';
 /** The end of an open period (a date, not 'infinity': drivers turn date parameters into JS Dates). */
 export const OPEN_END = OPEN_SPELL_END;
 
-export interface EnterprisePeriod {
+/** How the enterprise counts (the domain's CountedOn) over a span of days. */
+export interface EnterprisePeriod extends CountedOn {
   readonly validFrom: IsoDate;
   readonly validTo: IsoDate | typeof OPEN_END;
-  readonly areaId: string;
-  readonly headcount: number;
-  readonly band: Band;
-  readonly newForm: boolean;
-  readonly status: CoverageStatus;
-  /** The own union (independent) or the covering federation (federationCovered). */
-  readonly unionId: string | null;
-  readonly federationId: string | null;
 }
 
 const sortedUnique = (dates: Iterable<IsoDate>) => [...new Set(dates)].sort();

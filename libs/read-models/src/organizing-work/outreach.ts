@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { OUTREACH_STEPS, type OutreachStep } from '#domain';
 import { STILL_KNOWN, type DB } from '#persistence';
-import { BANDS, type Band } from '../organizing-coverage/periods.js';
+import { BANDS, type Band } from '#domain';
 
 /** Where an enterprise stands on the "three in place" (三到位) checklist; `none`: not visited yet. */
 export type FunnelStep = 'none' | OutreachStep;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN, type DB } from '#persistence';
-import type { Band } from '../organizing-coverage/periods.js';
+import type { Band } from '#domain';
 import { unorganizedAsOf, type UnorganizedEnterprise } from './outreach.js';
 
 export interface GapFigures {
