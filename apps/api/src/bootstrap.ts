@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { EngineConfig } from '#persistence';
 import { AppModule } from './app.module.js';
 import { ErrorsFilter } from './errors/errors.filter.js';
+import { refuseUnstorableInput } from './errors/storable-input.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
@@ -13,6 +14,7 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorsFilter());
+  refuseUnstorableInput(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();

@@ -75,6 +75,11 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ['an unknown succession reason', { type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'F-BJ', reason: 'merged', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
   ['an unknown field on a lifecycle command', { type: 'ResumeMembership', memberId: 'M4', unionId: 'U-E1', occurredOn: '2021-08-01', toUnionId: 'U-E1' }, 'INVALID_FIELDS'],
   ['newForm that is not a boolean', { type: 'RegisterEnterprise', creditCode: creditCode(199), name: 'x', areaId: 'NK', headcount: 1, newForm: 'yes', occurredOn: '2021-01-01' }, 'INVALID_FIELDS'],
+  // Text the record cannot hold (PostgreSQL keeps no NUL and no unpaired surrogate): malformed, not a database error.
+  ['a NUL in a name', { type: 'JoinUnion', memberId: 'M9', personId: P1, name: '张\u0000三', unionId: 'U-E1', occurredOn: '2020-09-01' }, 'INVALID_FIELDS'],
+  ['a NUL in an id', { type: 'DefineArea', areaId: 'X\u0000Y', kind: 'district', name: 'x' }, 'INVALID_FIELDS'],
+  ['an unpaired surrogate in a name', { type: 'DefineArea', areaId: 'XY', kind: 'district', name: 'x\ud800y' }, 'INVALID_FIELDS'],
+  ['a NUL in a list item', { type: 'LaunchCampaign', campaignId: 'K9', name: 'k', areaId: 'LG', targetJoins: 1, startsOn: '2021-01-01', endsOn: '2021-02-01', targetOccupations: ['快递员\u0000'] }, 'INVALID_FIELDS'],
 ];
 
 /** Commands that break a rule of the domain (after VALID_COMMANDS): 422 and the code. */

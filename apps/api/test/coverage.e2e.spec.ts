@@ -152,6 +152,9 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect((await api.get('/api/coverage?areaId=LG&asOf=2021-02-30')).body.error).toBe('INVALID_QUERY');
     expect((await api.get('/api/coverage')).status).toBe(400);
     expect((await api.get('/api/coverage/enterprises?areaId=LG&status=covered')).status).toBe(400);
+    for (const path of ['/api/coverage?areaId=L%00G', '/api/coverage/enterprises?areaId=LG%00', '/api/members/M%00/history', '/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=quarter&knownAt=%00']) {
+      expect(await api.get(path)).toEqual({ status: 400, body: { error: 'MALFORMED_REQUEST', message: expect.stringContaining('NUL') } });
+    }
     const unknown = await api.get('/api/coverage?areaId=NOWHERE');
     expect(unknown).toEqual({ status: 404, body: { error: 'UNKNOWN_AREA', message: expect.any(String) } });
   });

@@ -3,6 +3,7 @@ export * from './registry.js';
 export * from './validation/validate-command.js';
 export * from './validation/command-schemas.js';
 export * from './validation/fields.js';
+export * from './validation/storable-text.js';
 export * from './execution/command-executor.js';
 export * from './execution/batch-executor.js';
 export * from './execution/unit-of-work.js';

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, ProjectionFailuresTable, TextRow } from '#persistence';
-import { DomainError } from '#domain';
 
 /**
  * A projection (or policy) that fails, as the runner reports it — in its
@@ -33,43 +32,6 @@ export function backoffMs(attempts: number, retry: RetryOptions = {}): number {
   const initial = retry.initialMs ?? 1000;
   const max = retry.maxMs ?? 60_000;
   return Math.min(max, initial * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
-}
-
-const MAX_MESSAGE = 300;
-
-/**
- * What may be stored and shown of an error. A DomainError's message is
- * written by the domain for its users and names no person: kept whole. Any
- * other error (the database's, a bug's) may quote the value it choked on —
- * a name, an identity number — so its message is kept with quoted values
- * other than lower-case SQL identifiers, runs of Chinese characters, and
- * words of six or more characters with a digit (identity numbers, credit
- * codes, phone numbers) replaced by `…`, and key details `(k)=(v)` dropped.
- * The raw error goes only to the runner's onError callback.
- */
-export function describeError(error: unknown): { error: string; message: string } {
-  if (error instanceof DomainError) return { error: `DomainError ${error.code}`, message: error.message.slice(0, MAX_MESSAGE) };
-  if (!(error instanceof Error)) return { error: typeof error, message: '(thrown value is not an Error)' };
-  const code = (error as { code?: unknown }).code;
-  // A class name, if it has a telling one (bundles minify some: PGlite's database error is a "Z").
-  const named = [error.name, error.constructor?.name].find((n) => n && n !== 'Error' && /^[A-Z][A-Za-z0-9]{2,}$/.test(n));
-  const kind = named ?? (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? 'DatabaseError' : 'Error');
-  return { error: typeof code === 'string' || typeof code === 'number' ? `${kind} ${code}` : kind, message: redact(error.message) };
-}
-
-export function redact(message: string): string {
-  return message
-    .replace(/\([^()]*\)=\([^()]*\)/g, '(…)=(…)')
-    .replace(/(["'])(.*?)\1/g, (quoted, q: string, inner: string) => (/^[a-z_][a-z0-9_$.]*$/.test(inner) ? quoted : `${q}…${q}`))
-    .replace(/\p{Script=Han}+/gu, '…')
-    .replace(/[\p{L}\p{N}_-]*\d[\p{L}\p{N}_-]*/gu, (word) => (word.length >= 6 ? '…' : word))
-    .slice(0, MAX_MESSAGE);
-}
-
-/** The stack's frames without its message (which the log shows redacted), for a log. */
-export function stackFrames(error: unknown): string | undefined {
-  const stack = error instanceof Error ? error.stack : undefined;
-  return stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') || undefined;
 }
 
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::bigint::text`);

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { describeFailure } from '#commands';
+import { logLine, stackFrames } from '#logging';
 import { httpStatusOf } from './http-status.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -38,7 +39,10 @@ export class ErrorsFilter implements ExceptionFilter {
       return;
     }
     const failure = describeFailure(exception);
-    if (failure.kind === 'internal') this.logger.error(exception);
-    void reply.status(httpStatusOf(failure.kind)).send({ error: failure.error, message: failure.message });
+    // Never the exception itself: a database error carries the request's data (names, identity numbers).
+    if (failure.kind === 'internal') this.logger.error(logLine(exception), stackFrames(exception));
+    // Commands are answered by CommandService; what fails here is a query (or a bug): say nothing of it.
+    const message = failure.kind === 'internal' ? 'the request could not be answered; it was logged for the operators' : failure.message;
+    void reply.status(httpStatusOf(failure.kind)).send({ error: failure.error, message });
   }
 }

@@ -1,5 +1,6 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { logLine, stackFrames } from '#logging';
 import { describeFailure, type CommandFailure } from '../errors.js';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import type { BatchOutcome } from '../execution/batch-executor.js';
@@ -35,6 +36,7 @@ interface Waiting {
  */
 @Injectable()
 export class CommandService {
+  private readonly logger = new Logger('Commands');
   private readonly queue: Waiting[] = [];
   private draining = false;
 
@@ -135,7 +137,8 @@ export class CommandService {
 
   private failure(error: unknown): Submission {
     const failure = describeFailure(error);
-    if (failure.kind === 'internal') console.error(error);
+    // Never the error itself: a database error carries the command's data (names, identity numbers).
+    if (failure.kind === 'internal') this.logger.error(logLine(error), stackFrames(error));
     return { ok: false, ...failure };
   }
 }

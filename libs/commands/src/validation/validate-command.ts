@@ -1,5 +1,6 @@
 import { validateSync, type ValidationError } from 'class-validator';
 import { COMMAND_TYPES, declarationOf, type EngineCommand } from '../registry.js';
+import { unstorableFields } from './storable-text.js';
 
 export type { Envelope, EngineCommand } from '../registry.js';
 
@@ -36,7 +37,10 @@ export function validateCommand(raw: unknown): EngineCommand {
   }
   const dto = Object.assign(new declaration.dto(), raw);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  const problems = describe(errors);
+  const problems = [
+    ...describe(errors),
+    ...unstorableFields(raw as Record<string, unknown>).map((field) => `${field} must not contain a NUL character or an unpaired surrogate`),
+  ];
   const command = dto as unknown as EngineCommand;
   if (problems.length === 0 && declaration.check) problems.push(...declaration.check(command));
   if (problems.length) throw new MalformedCommandError('INVALID_FIELDS', `${declaration.type}: ${problems.join('; ')}`);
