@@ -1,10 +1,10 @@
 import { sql, type Selectable } from 'kysely';
-import type { EventsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 import type { EventMetadata, RecordedEvent } from './event-store.port.js';
 
 /** An event as the store reads it: positions, revisions, ids and the business date as text; `recorded_at` as the driver returns it. */
-export type EventRow = Pick<TextRow<EventsTable>, 'global_position' | 'stream_id' | 'stream_revision' | 'event_id' | 'event_type' | 'data' | 'occurred_on' | 'schema_version'> &
-  Pick<Selectable<EventsTable>, 'recorded_at'> & { metadata: EventMetadata };
+export type EventRow = Pick<TextRow<DB['events']>, 'global_position' | 'stream_id' | 'stream_revision' | 'event_id' | 'event_type' | 'data' | 'occurred_on' | 'schema_version'> &
+  Pick<Selectable<DB['events']>, 'recorded_at'> & { metadata: EventMetadata };
 
 /** The columns of an `EventRow`. */
 export const EVENT_COLUMNS = sql`global_position::text as global_position, stream_id, stream_revision::text as stream_revision,

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, EventsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 
 /** An event of a stream as the projections and policies fold it. */
-export type StreamEventRow = Readonly<Pick<TextRow<EventsTable>, 'stream_id' | 'event_type'> & { position: string; data: any }>;
+export type StreamEventRow = Readonly<Pick<TextRow<DB['events']>, 'stream_id' | 'event_type'> & { position: string; data: any }>;
 
 /**
  * The events of some streams up to a log position, each stream in revision

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, ProjectionCheckpointsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 import type { RecordedEvent } from '#event-store';
 import type { Projection } from './projection.js';
 
@@ -24,7 +24,7 @@ export async function readCheckpoint(db: Kysely<DB>, name: string, schema?: stri
 
 /** The live checkpoints of these projections (one query); a projection that has not started has none. */
 export async function readCheckpoints(db: Kysely<DB>, names: readonly string[]): Promise<Map<string, bigint>> {
-  const { rows } = await sql<Pick<TextRow<ProjectionCheckpointsTable>, 'name' | 'position'>>`
+  const { rows } = await sql<Pick<TextRow<DB['projection_checkpoints']>, 'name' | 'position'>>`
     select name, position::text as position from projection_checkpoints where name = any(${names}::text[])`.execute(db);
   return new Map(rows.map((r) => [r.name, BigInt(r.position)]));
 }

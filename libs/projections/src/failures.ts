@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, ProjectionFailuresTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 
 /**
  * A projection (or policy) that fails, as the runner reports it — in its
@@ -37,7 +37,7 @@ export function backoffMs(attempts: number, retry: RetryOptions = {}): number {
 const ms = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::bigint::text`);
 
 /** A row of projection_failures as read: its position as text, its times as epoch milliseconds (text). */
-type FailureRow = Pick<TextRow<ProjectionFailuresTable>, 'name' | 'error' | 'message' | 'position' | 'attempts'> & { since: string; retry_at: string };
+type FailureRow = Pick<TextRow<DB['projection_failures']>, 'name' | 'error' | 'message' | 'position' | 'attempts'> & { since: string; retry_at: string };
 
 const toFailure = (r: FailureRow): ProjectionFailure => ({
   error: r.error,

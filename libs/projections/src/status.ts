@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, ProjectionCheckpointsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 import { readFailures, type ProjectionFailure } from './failures.js';
 
 export interface ProjectionStatus {
@@ -18,7 +18,7 @@ export interface ProjectionStatus {
  * has a checkpoint or a failure.
  */
 export async function projectionStatus(db: Kysely<DB>, head: bigint, names?: readonly string[]): Promise<ProjectionStatus[]> {
-  const { rows } = await sql<Pick<TextRow<ProjectionCheckpointsTable>, 'name' | 'position'>>`
+  const { rows } = await sql<Pick<TextRow<DB['projection_checkpoints']>, 'name' | 'position'>>`
     select name, position::text as position from projection_checkpoints
     ${names ? sql`where name = any(${names}::text[])` : sql``}`.execute(db);
   const positions = new Map(rows.map((r) => [r.name, BigInt(r.position)]));

@@ -1,19 +1,19 @@
-import type { Bytes, DateColumn, DB, Default, Int8, Jsonb, Timestamp } from './db.js';
-
 /**
  * Every table's columns as information_schema describes them — type,
- * `not null`, `default …` — in the order they come in the table. The same
- * tables as `DB` (db.ts); the assertion at the bottom of this file proves the
- * two equal at compile time, and libs/persistence/test/schema.int.spec.ts
- * compares this description with a freshly migrated database on both
- * backends. So a column added by a migration must be added here and to `DB`.
+ * `not null`, `default …` — in the order they come in the table. `DB`, the
+ * type Kysely checks queries against, is derived from it (db.ts), and
+ * libs/persistence/test/schema.int.spec.ts compares it with a freshly
+ * migrated database on both backends: a column a migration adds must be
+ * added here, and then the type has it too.
  */
 export const COLUMNS = {
+  /** One row per stream: its last revision. */
   event_streams: {
     stream_id: 'text not null',
     revision: 'bigint not null',
     updated_at: 'timestamp with time zone not null default now()',
   },
+  /** The append-only log (written only by the SQL functions of functions.ts). */
   events: {
     global_position: 'bigint not null',
     stream_id: 'text not null',
@@ -27,17 +27,20 @@ export const COLUMNS = {
     schema_version: 'integer not null default 1',
     hash: 'bytea not null',
   },
+  /** The one row that orders appends: last position, hash and recorded time. */
   event_log_head: {
     id: 'boolean not null default true',
     position: 'bigint not null',
     hash: 'bytea not null',
     recorded_at: 'timestamp with time zone not null',
   },
+  /** Each projection's (and policy's) position in the log. */
   projection_checkpoints: {
     name: 'text not null',
     position: 'bigint not null default 0',
     updated_at: 'timestamp with time zone not null default now()',
   },
+  /** A projection (or policy) that fails, while it fails: why, since when, and when it is tried next. */
   projection_failures: {
     name: 'text not null',
     error: 'text not null',
@@ -208,7 +211,7 @@ export const COLUMNS = {
     valid_from: 'date not null',
     valid_to: 'date not null',
   },
-} as const satisfies Record<keyof DB, Record<string, string>>;
+} as const satisfies Record<string, Record<string, string>>;
 
 /** A column's description, read: its SQL type (as information_schema.columns.data_type names it), nullability, default. */
 export interface ColumnDescription {
@@ -222,53 +225,3 @@ export function describeColumn(description: string): ColumnDescription {
   if (!m) throw new Error(`unreadable column description: ${description}`);
   return { type: m[1]!, nullable: m[2] === undefined, default: m[3] ?? null };
 }
-
-// ---- the compile-time proof that COLUMNS and DB describe the same columns
-
-/** The TypeScript column type of an SQL type. */
-type TsType<T extends string> = T extends 'bigint'
-  ? Int8
-  : T extends 'integer'
-    ? number
-    : T extends 'text' | 'uuid'
-      ? string
-      : T extends 'boolean'
-        ? boolean
-        : T extends 'date'
-          ? DateColumn
-          : T extends 'timestamp with time zone'
-            ? Timestamp
-            : T extends 'jsonb'
-              ? Jsonb
-              : T extends 'bytea'
-                ? Bytes
-                : { readonly unknownSqlType: T };
-
-type ColumnFrom<S> = S extends `${infer T} not null default ${string}`
-  ? Default<TsType<T>>
-  : S extends `${infer T} not null`
-    ? TsType<T>
-    : S extends `${string} default ${string}`
-      ? { readonly unsupported: 'a nullable column with a default' }
-      : S extends string
-        ? TsType<S> | null
-        : never;
-
-type Described = {
-  [T in keyof typeof COLUMNS]: { -readonly [C in keyof (typeof COLUMNS)[T]]: ColumnFrom<(typeof COLUMNS)[T][C]> };
-};
-
-type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
-type ProveEqual<A, B> = Equals<A, B> extends true ? true : { readonly notEqual: [A, B] };
-
-/**
- * Fails to compile when `DB` and `COLUMNS` differ: a table (`tables`), or a
- * column's name, type, nullability or default (the table named in the error).
- */
-export const DB_MATCHES_COLUMNS: {
-  readonly tables: ProveEqual<keyof DB, keyof Described>;
-  readonly columns: { readonly [T in keyof DB]: ProveEqual<DB[T], Described[T]> };
-} = {
-  tables: true,
-  columns: Object.fromEntries(Object.keys(COLUMNS).map((t) => [t, true])) as { [T in keyof DB]: true },
-};

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DB, EventsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 import { coverageAsOf, type Coverage } from './coverage.queries.js';
 import { BANDS, type Band, type CoverageStatus } from '#domain';
 
@@ -180,7 +180,7 @@ export async function coverageRevisions(db: Kysely<DB>, areaId: string, asOf: st
 }
 
 /** The event behind a revision (its position and business date as text). */
-type EventRow = Pick<TextRow<EventsTable>, 'event_type' | 'stream_id' | 'occurred_on' | 'metadata'> & Pick<Selectable<EventsTable>, 'recorded_at'> & { position: string };
+type EventRow = Pick<TextRow<DB['events']>, 'event_type' | 'stream_id' | 'occurred_on' | 'metadata'> & Pick<Selectable<DB['events']>, 'recorded_at'> & { position: string };
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

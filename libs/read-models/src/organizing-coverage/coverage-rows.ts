@@ -7,14 +7,8 @@ import {
   type MemberEvent,
 } from '#domain';
 import {
+  type DB,
   STILL_KNOWN,
-  type RmAreasTable,
-  type RmEnterpriseFederationsTable,
-  type RmEnterpriseLocationsTable,
-  type RmEnterprisePeriodsTable,
-  type RmEnterprisesTable,
-  type RmMembershipPeriodsTable,
-  type RmUnionsTable,
   type TextRow,
 } from '#persistence';
 import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods.js';
@@ -25,13 +19,13 @@ import { enterprisePeriods, locationPeriods, membershipPeriods } from './periods
  * of a rebuild (coverage.fold.ts) share, so that both write the same rows.
  */
 
-export type AreaRow = TextRow<RmAreasTable>;
-export type UnionRow = TextRow<RmUnionsTable> & { kind: 'federation' | 'enterprise' };
-export type EnterpriseRow = TextRow<RmEnterprisesTable>;
-export type EnterprisePeriodRow = TextRow<RmEnterprisePeriodsTable>;
-export type EnterpriseLocationRow = TextRow<RmEnterpriseLocationsTable>;
-export type EnterpriseFederationRow = TextRow<RmEnterpriseFederationsTable>;
-export type MembershipPeriodRow = TextRow<RmMembershipPeriodsTable>;
+export type AreaRow = TextRow<DB['rm_areas']>;
+export type UnionRow = TextRow<DB['rm_unions']> & { kind: 'federation' | 'enterprise' };
+export type EnterpriseRow = TextRow<DB['rm_enterprises']>;
+export type EnterprisePeriodRow = TextRow<DB['rm_enterprise_periods']>;
+export type EnterpriseLocationRow = TextRow<DB['rm_enterprise_locations']>;
+export type EnterpriseFederationRow = TextRow<DB['rm_enterprise_federations']>;
+export type MembershipPeriodRow = TextRow<DB['rm_membership_periods']>;
 /** A row without its recorded axis: one version of what is known of an entity. */
 type Unrecorded<Row> = Omit<Row, 'recorded_from' | 'recorded_to'>;
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { BulkWriter } from '#projections';
-import { STILL_KNOWN, type DB, type EventsTable, type TextRow } from '#persistence';
+import { STILL_KNOWN, type DB, type TextRow } from '#persistence';
 import {
   areaRow,
   COVERAGE_SHARED_TYPES,
@@ -32,7 +32,7 @@ async function* streamsWithPrefix(db: Kysely<DB>, prefix: string, upTo: bigint) 
   let after: { stream: string; revision: string } = { stream: prefix, revision: '-1' };
   let current: { id: string; events: StreamEvent[] } | null = null;
   const page = (from: { stream: string; revision: string }) => {
-    const read = sql<Pick<TextRow<EventsTable>, 'stream_id' | 'stream_revision' | 'event_type'> & LoggedEvent>`
+    const read = sql<Pick<TextRow<DB['events']>, 'stream_id' | 'stream_revision' | 'event_type'> & LoggedEvent>`
       select stream_id, stream_revision::text as stream_revision, global_position::text as position, event_type, data from events
       where (stream_id, stream_revision) > (${from.stream}, ${from.revision}::bigint) and stream_id < ${end}
         and global_position <= ${upTo.toString()}::bigint
@@ -76,7 +76,7 @@ export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (ev
   let events = 0;
 
   // Areas and unions: few, in log order.
-  const { rows: shared } = await sql<Pick<TextRow<EventsTable>, 'event_type'> & LoggedEvent>`
+  const { rows: shared } = await sql<Pick<TextRow<DB['events']>, 'event_type'> & LoggedEvent>`
     select global_position::text as position, event_type, data from events
     where event_type = any(${[...COVERAGE_SHARED_TYPES]}::text[]) and global_position <= ${upTo.toString()}::bigint
     order by events.global_position`.execute(db);

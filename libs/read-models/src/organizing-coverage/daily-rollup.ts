@@ -1,5 +1,5 @@
 import { sql, type Expression, type Kysely } from 'kysely';
-import type { DB, RmAreaAncestorsTable } from '#persistence';
+import type { DB } from '#persistence';
 import { OPEN_END } from './periods.js';
 
 const CHUNK = 1000;
@@ -9,7 +9,7 @@ export async function ancestorsOf(db: Kysely<DB>, areas: readonly string[]): Pro
   const ancestors = new Map<string, string[]>();
   const distinct = [...new Set(areas)];
   for (let i = 0; i < distinct.length; i += CHUNK) {
-    const { rows } = await sql<Pick<RmAreaAncestorsTable, 'area_id' | 'ancestor_id'>>`
+    const { rows } = await sql<Pick<DB['rm_area_ancestors'], 'area_id' | 'ancestor_id'>>`
       select area_id, ancestor_id from rm_area_ancestors where area_id = any(${distinct.slice(i, i + CHUNK)}::text[])`.execute(db);
     for (const r of rows) ancestors.set(r.area_id, [...(ancestors.get(r.area_id) ?? []), r.ancestor_id]);
   }

@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { STILL_KNOWN, type DB, type RmEnterpriseLocationsTable, type RmMembershipPeriodsTable, type RmUnionsTable, type TextRow } from '#persistence';
+import { STILL_KNOWN, type DB, type TextRow } from '#persistence';
 import { ancestorsOf, DailyDeltas, rollupUpTo, type RollupTable } from './daily-rollup.js';
 
 const CHUNK = 1000;
 
 /** A membership period as the roll-up needs it. */
-export type MemberRow = Readonly<Pick<TextRow<RmMembershipPeriodsTable>, 'union_id' | 'valid_from' | 'valid_to' | 'new_form' | 'retained' | 'retained_reason'>>;
+export type MemberRow = Readonly<Pick<TextRow<DB['rm_membership_periods']>, 'union_id' | 'valid_from' | 'valid_to' | 'new_form' | 'retained' | 'retained_reason'>>;
 
 /** Where an enterprise is, period by period. */
-export type LocationRow = Readonly<Pick<TextRow<RmEnterpriseLocationsTable>, 'credit_code' | 'valid_from' | 'valid_to' | 'area_id'>>;
+export type LocationRow = Readonly<Pick<TextRow<DB['rm_enterprise_locations']>, 'credit_code' | 'valid_from' | 'valid_to' | 'area_id'>>;
 
 /**
  * One change to the membership roll-up: these membership periods counted
@@ -33,7 +33,7 @@ export async function applyMemberRollup(db: Kysely<DB>, parts: readonly MemberRo
   if (unionIds.length === 0) return;
   const unions = new Map<string, UnionPlace>();
   for (let i = 0; i < unionIds.length; i += CHUNK) {
-    const { rows } = await sql<UnionPlace & Pick<RmUnionsTable, 'union_id'>>`
+    const { rows } = await sql<UnionPlace & Pick<DB['rm_unions'], 'union_id'>>`
       select union_id, kind, credit_code, area_id from rm_unions where union_id = any(${unionIds.slice(i, i + CHUNK)}::text[])`.execute(db);
     for (const r of rows) unions.set(r.union_id, r);
   }
@@ -55,7 +55,7 @@ export async function applyMemberRollup(db: Kysely<DB>, parts: readonly MemberRo
 }
 
 /** A union as the membership roll-up places it: a federation in its area, an enterprise union wherever its enterprise is. */
-export type UnionPlace = Readonly<Pick<RmUnionsTable, 'credit_code' | 'area_id'> & { kind: 'enterprise' | 'federation' }>;
+export type UnionPlace = Readonly<Pick<DB['rm_unions'], 'credit_code' | 'area_id'> & { kind: 'enterprise' | 'federation' }>;
 
 /** A span of days over which a membership period counts in an area, under a roll-up key. */
 export interface MemberSegment {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { occupationGroupOf } from '#domain';
-import { STILL_KNOWN, type DB, type RmAttributedJoinsTable, type RmCampaignsTable, type TextRow } from '#persistence';
+import { STILL_KNOWN, type DB, type TextRow } from '#persistence';
 
 /** Joins and, of them, those who have left since (as of the date). */
 export interface JoinCount {
@@ -38,7 +38,7 @@ export interface CampaignProgress {
 }
 
 /** An attributed join, with its ceremony's date and area and the subdistrict it counts in. */
-type JoinRow = Pick<TextRow<RmAttributedJoinsTable>, 'member_id' | 'ceremony_id' | 'occupation' | 'channel' | 'joined_on' | 'left_on'> & {
+type JoinRow = Pick<TextRow<DB['rm_attributed_joins']>, 'member_id' | 'ceremony_id' | 'occupation' | 'channel' | 'joined_on' | 'left_on'> & {
   held_on: string | null;
   ceremony_area: string | null;
   subdistrict_id: string | null;
@@ -46,7 +46,7 @@ type JoinRow = Pick<TextRow<RmAttributedJoinsTable>, 'member_id' | 'ceremony_id'
 };
 
 /** A campaign's row; its target occupations (jsonb) as the driver parses them. */
-type CampaignRow = Pick<TextRow<RmCampaignsTable>, 'name' | 'area_id' | 'target_joins' | 'starts_on' | 'ends_on'> & { target_occupations: string[] };
+type CampaignRow = Pick<TextRow<DB['rm_campaigns']>, 'name' | 'area_id' | 'target_joins' | 'starts_on' | 'ends_on'> & { target_occupations: string[] };
 
 export async function campaignExists(db: Kysely<DB>, campaignId: string): Promise<boolean> {
   return (await db.selectFrom('rm_campaigns').select('campaign_id').where('campaign_id', '=', campaignId).executeTakeFirst()) !== undefined;

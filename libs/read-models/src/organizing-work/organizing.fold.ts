@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, EventsTable, TextRow } from '#persistence';
+import type { DB, TextRow } from '#persistence';
 import { BulkWriter } from '#projections';
 import { attributedJoinRow, campaignRow, ceremonyRow } from './organizing-rows.js';
 
@@ -20,7 +20,7 @@ export async function foldOrganizing(db: Kysely<DB>, upTo: bigint, onProgress: (
   const outreach = new Map<string, Record<string, unknown>>();
   let after = 0n;
   for (;;) {
-    const { rows } = await sql<Pick<TextRow<EventsTable>, 'event_type'> & { position: string; data: any }>`
+    const { rows } = await sql<Pick<TextRow<DB['events']>, 'event_type'> & { position: string; data: any }>`
       select global_position::text as position, event_type, data from events
       where global_position > ${after.toString()}::bigint and global_position <= ${upTo.toString()}::bigint
         and event_type = any(${TYPES}::text[])
