@@ -11,6 +11,8 @@ import { createApi } from '../../src/bootstrap.js';
 export interface TestApi {
   readonly app: NestFastifyApplication;
   readonly url: string;
+  /** The API's own database (to break or inspect a read model behind its back). */
+  readonly db: Database['db'];
   post(path: string, body: unknown): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
   /** Number of events in the log. */
@@ -18,11 +20,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The API on a fresh store: 'pglite' (a temporary DATA_DIR) or 'postgres' (a scratch database). */
-export async function startTestApi(backend: 'pglite' | 'postgres'): Promise<TestApi> {
+/** The API on a fresh store: 'pglite' (a temporary DATA_DIR) or 'postgres' (a scratch database), with more settings if given. */
+export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {
   let pg: TestDatabase | undefined;
   let dataDir: string | undefined;
-  const env: Record<string, string> = { PERSON_ID_KEY: 'test-person-id-key-0123456789' };
+  const env: Record<string, string> = { ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789' };
   if (backend === 'postgres') {
     pg = await createPostgresTestDatabase();
     env['DATABASE_URL'] = pg.url!;
@@ -45,6 +47,7 @@ export async function startTestApi(backend: 'pglite' | 'postgres'): Promise<Test
   return {
     app,
     url,
+    db: app.get<Database>(DATABASE).db,
     post: (path, body) => call('POST', path, body),
     get: (path) => call('GET', path),
     eventCount: async () => {
