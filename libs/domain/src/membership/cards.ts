@@ -51,9 +51,10 @@ function requireNoLaterCardFacts(m: Member, date: IsoDate): void {
   if (latest > date) refuse('CARD_HAS_LATER_FACTS', `member "${m.memberId}" has card facts recorded up to ${latest}, after ${date}`);
 }
 
-function requireUnused(card: CardState, cardNumber: string): void {
+function requireUnused(card: CardState): void {
   if (card.status !== 'unused') {
-    refuse('CARD_NUMBER_ALREADY_USED', `card number "${cardNumber}" was already given to a member${card.retiredOn ? ` and retired on ${card.retiredOn}` : ''}: card numbers are never reused`);
+    // The number is not repeated: a card number finds its holder, and refusals reach logs and import reports.
+    refuse('CARD_NUMBER_ALREADY_USED', `this card number was already given to a member${card.retiredOn ? ` and retired on ${card.retiredOn}` : ''}: card numbers are never reused`);
   }
 }
 
@@ -66,9 +67,9 @@ export interface IssueMemberCard {
 export function decideIssueCard(c: IssueMemberCard, member: MemberState, card: CardState): { member: MemberEvent[]; card: CardEvent[] } {
   const m = requireCardHolder(member, c.memberId, c.occurredOn);
   const valid = validCard(m);
-  if (valid) refuse('CARD_ALREADY_ISSUED', `member "${c.memberId}" holds valid card "${valid.cardNumber}" (issued ${valid.issuedOn}): replace or revoke it`);
+  if (valid) refuse('CARD_ALREADY_ISSUED', `member "${c.memberId}" holds a valid card (issued ${valid.issuedOn}): replace or revoke it`);
   requireNoLaterCardFacts(m, c.occurredOn);
-  requireUnused(card, c.cardNumber);
+  requireUnused(card);
   const { memberId, cardNumber, occurredOn } = c;
   return {
     member: [{ type: 'MemberCardIssued', data: { memberId, cardNumber, occurredOn } }],
@@ -93,7 +94,7 @@ export function decideReplaceCard(
   const valid = validCard(m);
   if (!valid) return refuse('NO_VALID_CARD', `member "${c.memberId}" holds no valid card to replace: issue one`);
   requireNoLaterCardFacts(m, c.occurredOn);
-  requireUnused(newCard, c.newCardNumber);
+  requireUnused(newCard);
   const { memberId, newCardNumber, occurredOn } = c;
   return {
     member: [{ type: 'MemberCardReplaced', data: { memberId, oldCardNumber: valid.cardNumber, newCardNumber, reason: c.reason ?? null, occurredOn } }],
