@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessModule } from '#access/nest';
 import type { EngineConfig } from '#persistence';
 import { PersistenceModule } from '#persistence/nest';
 import { CommandsModule } from '#commands/nest';
@@ -9,6 +11,9 @@ import { HealthController } from './health/health.controller.js';
 import { ReadAccess } from './organizing-coverage/read-access.js';
 import { ORGANIZING_CONTROLLERS } from './organizing-work/organizing.controllers.js';
 import { HistoryController } from './history/history.controller.js';
+import { AccessGuard } from './access/access.guard.js';
+import { Scope } from './access/scope.js';
+import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
 
 @Module({})
 export class AppModule {
@@ -19,9 +24,18 @@ export class AppModule {
         PersistenceModule.forRoot(config),
         CommandsModule.forRoot(config),
         ReadModelsModule.forRoot({ runProjections: config.projections === 'inline' }),
+        AccessModule.forRoot(),
       ],
-      controllers: [HealthController, CommandsController, CoverageController, HistoryController, ...ORGANIZING_CONTROLLERS],
-      providers: [ReadAccess],
+      controllers: [
+        HealthController,
+        CommandsController,
+        CoverageController,
+        HistoryController,
+        ...ORGANIZING_CONTROLLERS,
+        TokensController,
+        PersonalDataReadsController,
+      ],
+      providers: [ReadAccess, Scope, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

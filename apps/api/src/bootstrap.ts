@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from '@nestjs/common';
+import { serveAdminChannel, TokenRegistry } from '#access';
 import type { EngineConfig } from '#persistence';
+import { secureHttp } from './access/http-security.js';
 import { AppModule } from './app.module.js';
 import { ErrorsFilter } from './errors/errors.filter.js';
 import { refuseUnstorableInput } from './errors/storable-input.js';
@@ -14,9 +17,24 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorsFilter());
+  const registry = app.get(TokenRegistry);
+  await secureHttp(app, config, registry);
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();
+  if (config.databaseUrl === undefined) await openAdminChannel(app, config.dataDir, registry);
   return app;
+}
+
+/** The CLI's token commands reach this server through DATA_DIR while it holds the embedded store (libs/access). */
+async function openAdminChannel(app: NestFastifyApplication, dataDir: string, registry: TokenRegistry): Promise<void> {
+  const channel = await serveAdminChannel(dataDir, registry);
+  if ('unavailable' in channel) {
+    new Logger('Access').warn(`${channel.unavailable}: stop the API to run the CLI's token commands`);
+    return;
+  }
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
+    await new Promise<void>((done) => channel.server.close(() => done()));
+  });
 }

@@ -131,16 +131,16 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
   });
 
   it('exports the coverage table and the enterprise list as CSV and XLSX, with Chinese and English headers', async () => {
-    const csv = await fetch(`${api.url}/api/coverage/export?areaId=LG&asOf=2021-06-30&format=csv`);
+    const csv = await fetch(`${api.url}/api/coverage/export?areaId=LG&asOf=2021-06-30&format=csv`, { headers: { authorization: `Bearer ${api.adminToken}` } });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const text = await csv.text();
     const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('区域 Area,截至 As of,企业规模 Size band,在册企业数 Active,单独建会 Independent,工联会覆盖 Federation-covered,已建会 Organized,建会率 Rate');
     expect(lines[1]).toBe('LG,2021-06-30,百人以上 100+,2,1,0,1,0.5');
-    const list = await (await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&status=unorganized`)).text();
+    const list = await (await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&status=unorganized`, { headers: { authorization: `Bearer ${api.adminToken}` } })).text();
     expect(list.trim().split('\r\n')).toHaveLength(3);
-    const xlsx = await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&format=xlsx`);
+    const xlsx = await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&format=xlsx`, { headers: { authorization: `Bearer ${api.adminToken}` } });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-disposition')).toContain('.xlsx');
     const bytes = Buffer.from(await xlsx.arrayBuffer());

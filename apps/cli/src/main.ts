@@ -5,6 +5,7 @@ import { registerHistoryCommand } from './commands/history.command.js';
 import { registerImportCommand } from './commands/import.command.js';
 import { registerProjectionCommands } from './commands/projection.commands.js';
 import { registerStoreCommands } from './commands/store.commands.js';
+import { registerTokenCommands } from './commands/token.commands.js';
 
 const program = new Command()
   .name('npm run cli --')
@@ -16,6 +17,7 @@ registerImportCommand(program);
 registerGenerateCommand(program);
 registerProjectionCommands(program);
 registerHistoryCommand(program);
+registerTokenCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

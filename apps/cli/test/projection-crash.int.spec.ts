@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ describePostgres('projection worker killed with SIGKILL, again and again', () =>
     const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('crash-test-key-0123456789') });
     let writing = true;
     const writer = (async () => {
-      for (const c of generateDistrict({ enterprises: 400, workers: 900, years: 3, seed: 3 })) await executor.execute(validateCommand(c));
+      for (const c of generateDistrict({ enterprises: 400, workers: 900, years: 3, seed: 3 })) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
       writing = false;
     })();
 

@@ -17,7 +17,12 @@ export interface HistoryEntry {
   readonly occurredOn: IsoDate | null;
   /** When the engine recorded it (ISO 8601, UTC). */
   readonly recordedAt: string;
+  /** Who recorded it: the holder of the token it was recorded with, the CLI's operator, or a policy. */
   readonly actor: string | null;
+  /** The token it was recorded with, when one was (docs/access.md). */
+  readonly tokenId?: string;
+  /** Whom the recorder said it acted for (the command's `actor` field), when it did. */
+  readonly onBehalfOf?: string;
   readonly commandId: string | null;
   readonly commandType: string | null;
   readonly correlationId?: string;
@@ -63,6 +68,8 @@ export function toEntries(events: readonly RecordedEvent[], asOf: IsoDate, optio
       occurredOn: date,
       recordedAt: e.recordedAt.toISOString(),
       actor: text(m.actor) ?? null,
+      ...(text(m['tokenId']) ? { tokenId: text(m['tokenId']) } : {}),
+      ...(text(m['onBehalfOf']) ? { onBehalfOf: text(m['onBehalfOf']) } : {}),
       commandId: text(m['commandId']) ?? null,
       commandType: text(m['commandType']) ?? null,
       ...(text(m.correlationId) ? { correlationId: text(m.correlationId) } : {}),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { KyselyEventStore, type RecordedEvent } from '#event-store';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { ProjectionRunner } from '#projections';
-import { BANDS } from '#domain';
+import { BANDS, operatorPrincipal } from '#domain';
 import { coverageAsOf, coverageProjection, enterprisesAsOf, positionKnownAt, type Knowledge } from '#read-models';
 import { creditCode } from '../../domain/test/spec-helpers.js';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
@@ -97,11 +97,11 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
     store = new KyselyEventStore(database.db);
     const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('agreement-test-key-0123') });
     const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: 5 });
-    for (const c of SETUP) await executor.execute(validateCommand(c));
+    for (const c of SETUP) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
     for (const c of STEPS) {
       // Instants are kept to the millisecond (as the history shows them); leave a gap on each side.
       await sleep(3);
-      await executor.execute(validateCommand(c));
+      await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
       const all = await store.readAll({ fromPosition: 0n, maxCount: 10_000 });
       instants.push({ after: `${c.type} ${JSON.stringify(c)}`, at: new Date(all[all.length - 1]!.recordedAt.getTime() + 1) });
       await sleep(3);

@@ -1,15 +1,17 @@
 import { DomainError } from '#domain';
 import { EventIdConflictError, InvalidAppendError } from '#event-store';
+import { ForbiddenError, ForeignCommandIdError } from './access/authorize.js';
 import { ConcurrencyConflictError } from './execution/command-executor.js';
 import { MalformedCommandError } from './validation/validate-command.js';
 
 /**
  * What became of a refused command, whatever door it came through:
- * malformed (its shape or a format), refused by a rule of the domain, in
+ * malformed (its shape or a format), forbidden to the caller (its role or
+ * area, docs/access.md), refused by a rule of the domain, in
  * conflict (retrying did not resolve it, or its commandId names another
  * command), or internal (a bug; nothing of it is told).
  */
-export type FailureKind = 'malformed' | 'refused' | 'conflict' | 'internal';
+export type FailureKind = 'malformed' | 'forbidden' | 'refused' | 'conflict' | 'internal';
 
 /** The error body of the public contract, and its kind (each door maps the kind: HTTP to a status). */
 export interface CommandFailure {
@@ -21,6 +23,8 @@ export interface CommandFailure {
 /** The one place errors become answers. */
 export function describeFailure(error: unknown): CommandFailure {
   if (error instanceof MalformedCommandError) return { kind: 'malformed', error: error.code, message: error.message };
+  if (error instanceof ForbiddenError) return { kind: 'forbidden', error: error.code, message: error.message };
+  if (error instanceof ForeignCommandIdError) return { kind: 'conflict', error: error.code, message: error.message };
   if (error instanceof DomainError) return { kind: 'refused', error: error.code, message: error.message };
   if (error instanceof InvalidAppendError) return { kind: 'malformed', error: 'INVALID_FIELDS', message: error.message };
   if (error instanceof ConcurrencyConflictError) return { kind: 'conflict', error: error.code, message: error.message };

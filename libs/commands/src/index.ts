@@ -12,3 +12,5 @@ export * from './execution/person-key.js';
 export * from './execution/event-ids.js';
 export * from './execution/acknowledged-positions.js';
 export * from './errors.js';
+export * from './access/authorize.js';
+export * from './access/subject-areas.js';

@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import { KyselyEventStore, WrongExpectedRevisionError } from '#event-store';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
@@ -31,14 +32,14 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     const single = new CommandExecutor(oneStore, { areas: new AreaDirectory(oneStore), personKeys: new PersonKeys(KEY) });
     const singleAnswers: string[] = [];
     for (const c of list) {
-      singleAnswers.push(await single.execute(c).then((e) => (e.duplicate ? 'duplicate' : 'ok'), (error: { code?: string }) => error.code ?? 'error'));
+      singleAnswers.push(await single.execute(c, { principal: operatorPrincipal('test') }).then((e) => (e.duplicate ? 'duplicate' : 'ok'), (error: { code?: string }) => error.code ?? 'error'));
     }
 
     const manyStore = new KyselyEventStore(many.db);
     const batches = new BatchExecutor(manyStore, { areas: new AreaDirectory(manyStore), personKeys: new PersonKeys(KEY) });
     const batchAnswers: string[] = [];
     for (let i = 0; i < list.length; i += 97) {
-      const outcomes = await batches.execute(list.slice(i, i + 97).map((command) => ({ command })));
+      const outcomes = await batches.execute(list.slice(i, i + 97).map((command) => ({ command, options: { principal: operatorPrincipal('test') } })));
       expect(outcomes).toBeDefined();
       for (const o of outcomes!) batchAnswers.push(o.ok ? (o.execution.duplicate ? 'duplicate' : 'ok') : ((o.error as { code?: string }).code ?? 'error'));
     }
@@ -56,7 +57,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     expect(await byStream(manyStore)).toEqual(await byStream(oneStore));
 
     // A batch sent again is all duplicates, answered as the first time.
-    const again = await batches.execute(list.slice(0, 50).map((command) => ({ command })));
+    const again = await batches.execute(list.slice(0, 50).map((command) => ({ command, options: { principal: operatorPrincipal('test') } })));
     expect(again!.every((o) => !o.ok || o.execution.duplicate)).toBe(true);
   });
 
@@ -69,7 +70,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
         { type: 'DefineArea', areaId: 'NEW-1', kind: 'subdistrict', name: '新街道', parentId: 'NEW' },
         { type: 'RegisterEnterprise', creditCode: creditCode(4242), name: '新企业', areaId: 'NEW-1', headcount: 30, occurredOn: '2023-01-01' },
         { type: 'ReportHeadcount', creditCode: creditCode(4242), headcount: 31, occurredOn: '2023-02-01' },
-      ].map((c) => ({ command: validateCommand(c) })),
+      ].map((c) => ({ command: validateCommand(c), options: { principal: operatorPrincipal('test') } })),
     ))!;
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
     const positions = outcomes.flatMap((o) => (o.ok ? o.execution.result.events.map((e) => BigInt(e.position)) : []));
@@ -85,7 +86,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     store.appendBatch = async () => {
       throw new WrongExpectedRevisionError('area-LATE', 'no_stream', 0);
     };
-    const outcome = await batches.execute([{ command: validateCommand({ type: 'DefineArea', areaId: 'LATE', kind: 'district', name: 'x' }) }]);
+    const outcome = await batches.execute([{ command: validateCommand({ type: 'DefineArea', areaId: 'LATE', kind: 'district', name: 'x' }), options: { principal: operatorPrincipal('test') } }]);
     store.appendBatch = appendBatch;
     expect(outcome).toBeUndefined();
     expect((await store.readAll()).length).toBe(before);

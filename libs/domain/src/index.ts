@@ -6,3 +6,4 @@ export * from './union/union.js';
 export * from './membership/index.js';
 export * from './campaign/campaign.js';
 export * from './campaign/occupations.js';
+export * from './access/roles.js';

@@ -1,9 +1,10 @@
+import { operatorPrincipal } from '#domain';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, BatchExecutor, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
+import { AreaDirectory, BatchExecutor, type BatchItem, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { importConcurrently, importInGroups, type Outcome } from '../src/index.js';
@@ -20,7 +21,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('import-test-key-0123456789') });
     submit = async (raw) => {
       try {
-        const { duplicate } = await executor.execute(validateCommand(raw));
+        const { duplicate } = await executor.execute(validateCommand(raw), { principal: operatorPrincipal('test') });
         return { ok: true, duplicate };
       } catch (error) {
         const { error: code, message } = describeFailure(error);
@@ -97,8 +98,8 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
           }
         });
         // Groups of groupSize, each decided while the one before is appended; a lone writer never conflicts.
-        const groups: Array<Array<{ command: ReturnType<typeof validateCommand> }>> = [];
-        for (let i = 0; i < valid.length; i += groupSize) groups.push(valid.slice(i, i + groupSize).map((v) => ({ command: v.command })));
+        const groups: Array<Array<BatchItem>> = [];
+        for (let i = 0; i < valid.length; i += groupSize) groups.push(valid.slice(i, i + groupSize).map((v) => ({ command: v.command, options: { principal: operatorPrincipal('test') } })));
         const results = await batches.executeAll(groups);
         expect(results.map((r) => r !== undefined)).toEqual(groups.map(() => true));
         if (groups.length > 1) pipelined++;

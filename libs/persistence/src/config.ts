@@ -20,6 +20,12 @@ export interface EngineConfig {
   readonly personIdKeyIsDevelopmentKey: boolean;
   /** 'inline': this process runs the projections; 'worker': a separate `npm run cli -- project` does. */
   readonly projections: 'inline' | 'worker';
+  /** Origins allowed to call the API from a browser page of another site (CORS_ORIGINS); none by default. */
+  readonly corsOrigins: readonly string[];
+  /** Requests one token (or one address without a token) may make per minute (RATE_LIMIT_PER_MINUTE; 0: no limit). */
+  readonly requestsPerMinute: number;
+  /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
+  readonly authFailuresPerMinute: number;
 }
 
 export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';
@@ -45,8 +51,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   if (projections !== 'inline' && projections !== 'worker') {
     throw new ConfigError(`PROJECTIONS must be "inline" or "worker", got "${projections}"`);
   }
+  const corsOrigins = (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS holds origins such as https://dash.example.org, got "${origin}"`);
+  }
   return {
     projections,
+    corsOrigins,
+    requestsPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 12_000),
+    authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
@@ -54,6 +67,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,
   };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
 }
 
 /** The URL with its password replaced, for logs. */

@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import { sql } from 'kysely';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
@@ -57,7 +58,7 @@ function successionSuite(open: () => Promise<TestDatabase>) {
   let database: TestDatabase;
   let store: KyselyEventStore;
   let executor: CommandExecutor;
-  const run = (c: object) => executor.execute(validateCommand(c));
+  const run = (c: object) => executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
   const runner = () => new ProjectionRunner(database.db, store, [membershipSuccessionPolicy({ personKeys })], { batchSize: 7 });
   const eventCount = async () => Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(database.db)).rows[0]!.n);
   const successionOf = async (memberId: string) =>

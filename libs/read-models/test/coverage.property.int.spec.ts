@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import fc from 'fast-check';
 import { KyselyEventStore } from '#event-store';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
@@ -91,7 +92,7 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
         const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('property-test-key-0123') });
         let recorded = 0;
         for (const c of [...AREAS, ...FEDERATIONS, ...commands]) {
-          recorded += await executor.execute(validateCommand(c)).then(() => 1, () => 0);
+          recorded += await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') }).then(() => 1, () => 0);
         }
         // Half the runs project in one go, half in small batches, to cross batch boundaries.
         const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: recorded % 2 ? 1000 : 3 });
@@ -130,7 +131,7 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
           const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('property-test-key-0123') });
           let recorded = 0;
           for (const c of [...AREAS, ...FEDERATIONS, ...registered, ...random]) {
-            recorded += await executor.execute(validateCommand(c)).then(() => 1, () => 0);
+            recorded += await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') }).then(() => 1, () => 0);
           }
           const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: recorded % 2 ? 1000 : 4 });
           await runner.catchUp();

@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import { KyselyEventStore } from '#event-store';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
@@ -65,7 +66,7 @@ function organizingSuite(open: () => Promise<TestDatabase>) {
     const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('organizing-test-key-0123') });
     const runner = new ProjectionRunner(database.db, store, [coverageProjection, organizingProjection], { batchSize: 7 });
     run = async (commands) => {
-      for (const c of commands) await executor.execute(validateCommand(c));
+      for (const c of commands) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
       await runner.catchUp();
     };
     await run(HISTORY);

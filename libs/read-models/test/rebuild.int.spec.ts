@@ -1,3 +1,4 @@
+import { operatorPrincipal } from '#domain';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '#event-store';
 import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
@@ -16,7 +17,7 @@ function rebuildSuite(open: () => Promise<TestDatabase>) {
     database = await open();
     store = new KyselyEventStore(database.db);
     const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('rebuild-test-key-0123456') });
-    for (const c of generateDistrict({ enterprises: 120, workers: 300, years: 3, seed: 5 })) await executor.execute(validateCommand(c));
+    for (const c of generateDistrict({ enterprises: 120, workers: 300, years: 3, seed: 5 })) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
   });
   afterAll(() => database?.close());
 

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CommandService, type Submission } from '#commands/nest';
+import type { Principal } from '#domain';
+import { Caller, Records } from '../access/access.decorators.js';
 import { httpStatusOf } from '../errors/http-status.js';
 
 /**
@@ -18,9 +20,12 @@ export class CommandsController {
 
   @Post()
   @HttpCode(200)
-  async submit(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (Array.isArray(body)) return (await this.commands.submitMany(body)).map(answer);
-    const submission = await this.commands.submit(body);
+  @Records()
+  async submit(@Body() body: unknown, @Caller() caller: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    // Each command is judged alone, for the caller (its role and area), and recorded as the caller's.
+    const options = { principal: caller };
+    if (Array.isArray(body)) return (await this.commands.submitMany(body, options)).map(answer);
+    const submission = await this.commands.submit(body, options);
     if (!submission.ok) reply.status(httpStatusOf(submission.kind));
     return submission.ok ? submission.result : { error: submission.error, message: submission.message };
   }

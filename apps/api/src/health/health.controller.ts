@@ -3,6 +3,7 @@ import { type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import type { ProjectionRunner, ProjectionStatus } from '#projections';
 import { PROJECTION_RUNNER } from '#read-models/nest';
+import { Public } from '../access/access.decorators.js';
 
 /**
  * Liveness and readiness in one: the server only listens once the store is
@@ -22,6 +23,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   async health() {
     const { head, projections } = await this.runner.status();
     return {

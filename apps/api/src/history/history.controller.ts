@@ -1,8 +1,13 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { loadHistory, UnknownEntityError, type EntityKind } from '#audit';
+import { PersonalDataReads } from '#access';
+import { loadHistory, UnknownEntityError, type EntityHistory, type EntityKind, type HistoryEntry } from '#audit';
+import type { Principal } from '#domain';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE } from '#persistence/nest';
+import { Caller, Reads } from '../access/access.decorators.js';
+import { forbidden } from '../access/access.guard.js';
+import { Scope } from '../access/scope.js';
 import { dateParam, instantParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { Documented } from './history.openapi.js';
 
@@ -10,29 +15,40 @@ import { Documented } from './history.openapi.js';
  * An entity's history for auditors: every event of its stream with who
  * recorded it, when and by which command, and the entity as it stood at the
  * end of `asOf` — as the engine knew it at `knownAt` when given. The work is
- * in libs/audit (shared with the CLI's `history`); this only reads the query.
+ * in libs/audit (shared with the CLI's `history`); this reads the query and
+ * applies access (docs/access.md): the entity must be in the caller's area
+ * on `asOf`; a campaign team reads campaigns' histories (names only of the
+ * joins it recorded) and the histories of members it signed up; reading a
+ * member's or a campaign's history is recorded as a read of personal data.
  */
 @ApiTags('history')
 @Controller()
 export class HistoryController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly scope: Scope,
+    private readonly reads: PersonalDataReads,
+  ) {}
 
   @Get('enterprises/:creditCode/history')
   @Documented('enterprise', 'creditCode', 'the unified social credit code', 'registration, headcounts, relocations, own union, federation coverage, outreach, closure')
-  enterprise(@Param('creditCode') creditCode: string, @Query() query: Record<string, unknown>) {
-    return this.history('enterprise', creditCode, query);
+  @Reads('histories')
+  enterprise(@Param('creditCode') creditCode: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
+    return this.history('enterprise', creditCode, query, caller);
   }
 
   @Get('members/:memberId/history')
   @Documented('member', 'memberId', 'the member id', 'joining, transfers, leaving')
-  member(@Param('memberId') memberId: string, @Query() query: Record<string, unknown>) {
-    return this.history('member', memberId, query);
+  @Reads('histories')
+  member(@Param('memberId') memberId: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
+    return this.history('member', memberId, query, caller);
   }
 
   @Get('unions/:unionId/history')
   @Documented('union', 'unionId', 'the union id (an enterprise union or a federation)', 'founding and dissolution')
-  union(@Param('unionId') unionId: string, @Query() query: Record<string, unknown>) {
-    return this.history('union', unionId, query);
+  @Reads('histories')
+  union(@Param('unionId') unionId: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
+    return this.history('union', unionId, query, caller);
   }
 
   @Get('campaigns/:campaignId/history')
@@ -42,20 +58,40 @@ export class HistoryController {
     'the campaign id',
     'the launch; `related` adds the ceremonies held for it and the joins attributed to it (found by reading the log from the launch on)',
   )
-  campaign(@Param('campaignId') campaignId: string, @Query() query: Record<string, unknown>) {
-    return this.history('campaign', campaignId, query);
+  @Reads('histories')
+  campaign(@Param('campaignId') campaignId: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
+    return this.history('campaign', campaignId, query, caller);
   }
 
-  private async history(kind: EntityKind, id: string, query: Record<string, unknown>) {
+  private async history(kind: EntityKind, id: string, query: Record<string, unknown>, caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const knownAt = knownAtParam(query['knownAt']);
+    await this.scope.subject(caller, { [kind]: id } as Record<EntityKind, string>, asOf);
+    if (caller.role === 'campaign') await this.campaignTeamMay(kind, id, caller);
+    let history: EntityHistory;
     try {
-      return await loadHistory(this.store, kind, id, { asOf, knownAt });
+      history = await loadHistory(this.store, kind, id, { asOf, knownAt });
     } catch (error) {
       if (error instanceof UnknownEntityError) throw new HttpException({ error: error.code, message: error.message }, 404);
       throw error;
     }
+    if (kind === 'member' || kind === 'campaign') await this.reads.record(caller, 'history', { [kind]: id } as { member: string });
+    return caller.role === 'campaign' && history.related ? { ...history, related: history.related.map((e) => withoutOthersNames(e, caller)) } : history;
   }
+
+  /** A campaign team reads campaigns' histories, and a member's only if it recorded the joining. */
+  private async campaignTeamMay(kind: EntityKind, id: string, caller: Principal): Promise<void> {
+    if (kind === 'campaign') return;
+    if (kind === 'member' && (await this.scope.joinRecordedWith(id)) === caller.tokenId) return;
+    throw forbidden(kind === 'member' ? 'a campaign token reads the histories of the members it signed up, and no other' : `a campaign token may not read ${kind} histories`);
+  }
+}
+
+/** A join another recorder made, without the person's name and masked identity number (a campaign team's view). */
+function withoutOthersNames(entry: HistoryEntry, caller: Principal): HistoryEntry {
+  if (entry.type !== 'MemberJoined' || entry.tokenId === caller.tokenId) return entry;
+  const { name: _name, personIdMasked: _id, personKey: _key, ...data } = entry.data as Record<string, unknown>;
+  return { ...entry, data, summary: `a member joined ${String(data['unionId'])}` };
 }
 
 function knownAtParam(value: unknown): Date | undefined {

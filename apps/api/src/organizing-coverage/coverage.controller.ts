@@ -1,4 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Principal } from '#domain';
+import { Caller, Reads } from '../access/access.decorators.js';
 import type { FastifyReply } from 'fastify';
 import { coverageAnswerNow, coverageAsOf, enterpriseFiguresAsOf, coverageRevisions, coverageTable, enterprisesAsOf, enterpriseTable, membershipBreakdown, membershipsByUnion, positionKnownAt, toCsv, type Knowledge, toXlsx, type Table } from '#read-models';
 import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, statusParam, todayInChina } from './query-params.js';
@@ -23,8 +25,8 @@ export class CoverageController {
     return this.access.fresh(requested);
   }
 
-  private area(value: unknown, knowledge?: Knowledge): Promise<string> {
-    return this.access.area(value, knowledge);
+  private area(value: unknown, caller: Principal, knowledge?: Knowledge): Promise<string> {
+    return this.access.area(value, caller, knowledge);
   }
 
   /**
@@ -51,11 +53,12 @@ export class CoverageController {
     'The coverage of an area (and everything below it) at the end of asOf, exactly as ../shared/CONTRACT.md defines it; with knownAt, as the engine knew it then.',
     ['areaId', 'asOf', 'knownAt', 'position'],
   )
+  @Reads('figures')
   @Get()
-  async coverage(@Query() query: Record<string, unknown>) {
+  async coverage(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     const [{ bands, newForm }, breakdown] =
       knowledge === undefined
         ? await coverageAnswerNow(this.access.db, areaId, asOf).then((a) => [a, a.members] as const)
@@ -71,13 +74,14 @@ export class CoverageController {
     'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), paginated.',
     ['areaId', 'asOf', 'page', 'pageSize', 'knownAt', 'position'],
   )
+  @Reads('enterprises')
   @Get('members')
-  async members(@Query() query: Record<string, unknown>) {
+  async members(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
     const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     const { members } = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
     const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
     const { unions, items } = await membershipsByUnion(this.access.db, areaId, asOf, { knowledge, limit: pageSize, offset: (page - 1) * pageSize });
@@ -96,44 +100,47 @@ export class CoverageController {
     ['areaId', 'asOf', 'knownAt', 'position'],
     { knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' } },
   )
+  @Reads('revisions')
   @Get('revisions')
-  async revisions(@Query() query: Record<string, unknown>) {
+  async revisions(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const at = instantParam(query['knownAt'], 'knownAt');
     if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
     const since = await positionKnownAt(this.access.db, at);
     const freshness = await this.fresh(positionParam(query['position']));
-    const areaId = await this.area(query['areaId']);
+    const areaId = await this.area(query['areaId'], caller);
     const until = BigInt(freshness.position);
     const revisions = await coverageRevisions(this.access.db, areaId, asOf, since < until ? since : until, until);
     return { knownAt: at, ...revisions, freshness };
   }
 
   @CoverageQuery('The enterprises behind a figure, largest first', 'Active enterprises of the area as of the date, with their band, status and union, paginated.', ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'knownAt', 'position'])
+  @Reads('enterprises')
   @Get('enterprises')
-  async enterprises(@Query() query: Record<string, unknown>) {
+  async enterprises(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
     const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
     const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     const { total, items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset: (page - 1) * pageSize });
     return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, ...CoverageController.echo(knownAt), freshness };
   }
 
   /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
   @CoverageQuery('The figures at the end of each month, quarter or year', 'One coverage answer per step between from and to, then `to` itself.', ['areaId', 'from', 'to', 'step', 'knownAt', 'position'])
+  @Reads('figures')
   @Get('series')
-  async series(@Query() query: Record<string, unknown>) {
+  async series(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const to = dateParam(query['to'], 'to', todayInChina());
     const from = dateParam(query['from'], 'from');
     const step = (query['step'] ?? 'month') as Step;
     if (!STEPS.includes(step)) throw new InvalidQuery(`step must be one of ${STEPS.join(', ')}`);
     const dates = seriesDates(from, to, step);
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     const points = [];
     for (const date of dates) {
       const { areaId: _a, ...figures } = await coverageAsOf(this.access.db, areaId, date, knowledge);
@@ -144,25 +151,27 @@ export class CoverageController {
 
   /** The coverage table as a spreadsheet (format=csv|xlsx). */
   @CoverageQuery('The coverage table as a spreadsheet', 'Chinese and English headers.', ['areaId', 'asOf', 'format', 'knownAt', 'position'])
+  @Reads('figures')
   @Get('export')
-  async exportCoverage(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  async exportCoverage(@Query() query: Record<string, unknown>, @Caller() caller: Principal, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const format = formatParam(query['format']);
     const { knowledge } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     await send(reply, coverageTable(await coverageAsOf(this.access.db, areaId, asOf, knowledge)), format, `coverage-${areaId}-${asOf}`);
   }
 
   /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
   @CoverageQuery('The enterprise list as a spreadsheet', 'All pages in one file.', ['areaId', 'asOf', 'band', 'status', 'format', 'knownAt', 'position'])
+  @Reads('enterprises')
   @Get('enterprises/export')
-  async exportEnterprises(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply) {
+  async exportEnterprises(@Query() query: Record<string, unknown>, @Caller() caller: Principal, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
     const format = formatParam(query['format']);
     const { knowledge } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], knowledge);
+    const areaId = await this.area(query['areaId'], caller, knowledge);
     const { items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: EXPORT_LIMIT, offset: 0 });
     const suffix = [band, status].filter(Boolean).join('-');
     await send(reply, enterpriseTable(items), format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);

@@ -5,6 +5,8 @@ import { DATABASE } from '#persistence/nest';
 import type { ProjectionRunner } from '#projections';
 import { areaExists, type Knowledge } from '#read-models';
 import { PROJECTION_RUNNER } from '#read-models/nest';
+import type { Principal } from '#domain';
+import { Scope } from '../access/scope.js';
 import { requiredText } from './query-params.js';
 
 /** How long a query waits for the read models to catch up with what was acknowledged. */
@@ -23,6 +25,7 @@ export class ReadAccess {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     private readonly acknowledged: AcknowledgedPositions,
+    readonly scope: Scope,
   ) {}
 
   get db() {
@@ -36,9 +39,14 @@ export class ReadAccess {
     return { position: position.toString(), caughtUp };
   }
 
-  /** The `areaId` parameter of a defined area (as known then, with knowledge), else 400 / 404 UNKNOWN_AREA. */
-  async area(value: unknown, knowledge?: Knowledge): Promise<string> {
+  /**
+   * The `areaId` parameter of a defined area (as known then, with knowledge)
+   * in the caller's area: else 400, 403 FORBIDDEN (outside the caller's
+   * area, whether defined or not), 404 UNKNOWN_AREA.
+   */
+  async area(value: unknown, caller: Principal, knowledge?: Knowledge): Promise<string> {
     const areaId = requiredText(value, 'areaId');
+    await this.scope.area(caller, areaId);
     // An area, once defined, stays defined: what is known now needs one look per area and process.
     if (knowledge === undefined && this.defined.has(areaId)) return areaId;
     if (!(await areaExists(this.database.db, areaId, knowledge))) {

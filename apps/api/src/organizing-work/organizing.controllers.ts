@@ -1,5 +1,7 @@
 import { Controller, Get, HttpException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
+import type { Principal } from '#domain';
+import { Caller, Reads } from '../access/access.decorators.js';
 import { campaignProgress, ceremonyCompliance, outreachFunnel, targetGap } from '#read-models';
 import { bandParam, dateParam, intParam, InvalidQuery, positionParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { ReadAccess } from '../organizing-coverage/read-access.js';
@@ -13,6 +15,7 @@ const positionQuery = ApiQuery({ name: 'position', required: false, description:
 export class CampaignProgressController {
   constructor(private readonly access: ReadAccess) {}
 
+  @Reads('figures')
   @Get(':campaignId/progress')
   @ApiOperation({
     summary: 'A joining drive: joins against target, by subdistrict, occupation group, channel, ceremony and week',
@@ -22,9 +25,10 @@ export class CampaignProgressController {
   })
   @asOfQuery
   @positionQuery
-  async progress(@Param('campaignId') campaignId: string, @Query() query: Record<string, unknown>) {
+  async progress(@Param('campaignId') campaignId: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const freshness = await this.access.fresh(positionParam(query['position']));
+    await this.access.scope.subject(caller, { campaign: campaignId }, asOf);
     const progress = await campaignProgress(this.access.db, campaignId, asOf);
     if (!progress) throw new HttpException({ error: 'UNKNOWN_CAMPAIGN', message: `campaign "${campaignId}" does not exist` }, 404);
     return { ...progress, freshness };
@@ -36,6 +40,7 @@ export class CampaignProgressController {
 export class CeremonyComplianceController {
   constructor(private readonly access: ReadAccess) {}
 
+  @Reads('figures')
   @Get('compliance')
   @ApiOperation({
     summary: 'Ceremonies held in a year by each subdistrict under an area, and the subdistricts that held none',
@@ -45,11 +50,11 @@ export class CeremonyComplianceController {
   @ApiQuery({ name: 'year', required: false, description: 'the year (default: this year in China)' })
   @ApiQuery({ name: 'minimum', required: false, description: 'ceremonies each subdistrict must hold (default 1)' })
   @positionQuery
-  async compliance(@Query() query: Record<string, unknown>) {
+  async compliance(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const year = intParam(query['year'], 'year', Number(todayInChina().slice(0, 4)), 1949, 9999);
     const minimum = intParam(query['minimum'], 'minimum', 1, 1, 1000);
     const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId']);
+    const areaId = await this.access.area(query['areaId'], caller);
     const answer = await ceremonyCompliance(this.access.db, areaId, year, minimum);
     if (answer.subdistricts.length === 0) {
       throw new InvalidQuery(`area "${areaId}" has no subdistrict at or under it: ask for a district or a subdistrict`);
@@ -63,6 +68,7 @@ export class CeremonyComplianceController {
 export class OutreachFunnelController {
   constructor(private readonly access: ReadAccess) {}
 
+  @Reads('figures')
   @Get('funnel')
   @ApiOperation({
     summary: 'Unorganized active enterprises of 25+ staff at each outreach step, and how long they have stayed there',
@@ -71,10 +77,10 @@ export class OutreachFunnelController {
   @areaQuery
   @asOfQuery
   @positionQuery
-  async funnel(@Query() query: Record<string, unknown>) {
+  async funnel(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId']);
+    const areaId = await this.access.area(query['areaId'], caller);
     return { ...(await outreachFunnel(this.access.db, areaId, asOf)), freshness };
   }
 }
@@ -84,6 +90,7 @@ export class OutreachFunnelController {
 export class TargetGapController {
   constructor(private readonly access: ReadAccess) {}
 
+  @Reads('work')
   @Get('gap')
   @ApiOperation({
     summary: 'How many more enterprises each subdistrict must organize to reach a target rate, and which ones',
@@ -94,12 +101,12 @@ export class TargetGapController {
   @ApiQuery({ name: 'band', required: false, description: '100+, 25-99 (default) or <25' })
   @ApiQuery({ name: 'target', required: false, description: 'the target rate, a number in (0, 1] (default 0.95)' })
   @positionQuery
-  async gap(@Query() query: Record<string, unknown>) {
+  async gap(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const band = bandParam(query['band']) ?? '25-99';
     const target = targetParam(query['target']);
     const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId']);
+    const areaId = await this.access.area(query['areaId'], caller);
     return { ...(await targetGap(this.access.db, areaId, asOf, band, target)), freshness };
   }
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { requestTokens } from '#access';
+import { operatorPrincipal } from '#domain';
 import { loadConfig, type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import { createPostgresTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
@@ -13,8 +15,13 @@ export interface TestApi {
   readonly url: string;
   /** The API's own database (to break or inspect a read model behind its back). */
   readonly db: Database['db'];
-  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any }>;
+  /** The admin token the test run was given (by the CLI's way: `token issue --role admin`). */
+  readonly adminToken: string;
+  /** With the admin token, or the token given (null: none). */
+  post(path: string, body: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+  get(path: string, token?: string | null): Promise<{ status: number; body: any }>;
+  /** A new token of that role (and area), issued by the admin over the API. */
+  issue(role: string, areaId?: string, holder?: string): Promise<string>;
   /** Number of events in the log. */
   eventCount(): Promise<number>;
   close(): Promise<void>;
@@ -24,7 +31,7 @@ export interface TestApi {
 export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {
   let pg: TestDatabase | undefined;
   let dataDir: string | undefined;
-  const env: Record<string, string> = { ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789' };
+  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789' };
   if (backend === 'postgres') {
     pg = await createPostgresTestDatabase();
     env['DATABASE_URL'] = pg.url!;
@@ -32,13 +39,18 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
     dataDir = mkdtempSync(join(tmpdir(), 'uce-api-'));
     env['DATA_DIR'] = dataDir;
   }
-  const app = await createApi(loadConfig(env));
+  const config = loadConfig(env);
+  const app = await createApi(config);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  const call = async (method: string, path: string, body?: unknown) => {
+  // The first admin token, as a user gets it: the CLI's request (through the running server on the embedded store).
+  const issued = await requestTokens(config, { action: 'issue', operator: 'test', request: { role: 'admin', holder: 'test admin' } }, operatorPrincipal('test'));
+  if (!issued.ok) throw new Error(`could not issue the test's admin token: ${issued.message}`);
+  const adminToken = (issued.value as { token: string }).token;
+  const call = async (method: string, path: string, body?: unknown, token: string | null = adminToken) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -48,8 +60,14 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
     app,
     url,
     db: app.get<Database>(DATABASE).db,
-    post: (path, body) => call('POST', path, body),
-    get: (path) => call('GET', path),
+    adminToken,
+    post: (path, body, token) => call('POST', path, body, token),
+    get: (path, token) => call('GET', path, undefined, token),
+    issue: async (role, areaId, holder) => {
+      const answer = await call('POST', '/api/tokens', { role, ...(areaId ? { areaId } : {}), ...(holder ? { holder } : {}) });
+      if (answer.status !== 201) throw new Error(`could not issue a ${role} token: ${JSON.stringify(answer.body)}`);
+      return answer.body.token as string;
+    },
     eventCount: async () => {
       const database = app.get<Database>(DATABASE);
       return Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(database.db)).rows[0]!.n);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CommandService, type Submission } from '#commands/nest';
 import { importConcurrently, importInGroups, type ImportProgress, type Outcome } from '#importer';
 import { withEngine } from '../engine-context.js';
+import { cliOperator } from '../operator.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -22,7 +23,7 @@ export function registerImportCommand(program: Command): void {
       const onProgress = progressReporter();
       const summary = await withEngine(async (engine) => {
         const commands = engine.get(CommandService);
-        const options = { correlationId: `import:${file}` };
+        const options = { principal: cliOperator(), correlationId: `import:${file}` };
         const outcome = (s: Submission): Outcome => (s.ok ? { ok: true, duplicate: s.duplicate } : { ok: false, error: s.error, message: s.message });
         return mode.kind === 'groups'
           ? importInGroups(file, async (group, size) => (await commands.submitMany(group.map((g) => g.command), options, size)).map(outcome), {

@@ -12,6 +12,7 @@ import { declarationFor } from '../registry.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { BatchAreas, BatchCache, BatchUnitOfWork, type Carry } from './batch-cache.js';
 import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
+import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
 import { eventIdFor } from './event-ids.js';
 
 type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string };
@@ -31,7 +32,7 @@ export type BatchOutcome = { readonly ok: true; readonly execution: Execution } 
 
 export interface BatchItem {
   readonly command: EngineCommand;
-  readonly options?: ExecuteOptions;
+  readonly options: ExecuteOptions;
 }
 
 /**
@@ -108,6 +109,12 @@ export class BatchExecutor {
     for (const [i, item] of items.entries()) {
       const commandId = ids[i]!;
       if (stored.has(commandId)) {
+        try {
+          requireOwnRetry(item.options.principal, stored.get(commandId)!);
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
         outcomes.push({ storedBefore: commandId });
         continue;
       }
@@ -118,7 +125,7 @@ export class BatchExecutor {
       firstIndex.set(commandId, i);
       const uow = new BatchUnitOfWork(this.store, cache);
       try {
-        await declarationFor(item.command).decide(item.command, uow, deps);
+        await decideAuthorized(item.command, uow, deps, item.options.principal);
       } catch (error) {
         outcomes.push({ ok: false, error });
         continue;

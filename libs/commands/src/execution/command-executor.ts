@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '#event-store';
+import type { Principal } from '#domain';
 import type { HandlerDeps } from '../declaration.js';
 import { declarationFor } from '../registry.js';
+import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { eventIdFor } from './event-ids.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -27,6 +29,8 @@ export class ConcurrencyConflictError extends Error {
 }
 
 export interface ExecuteOptions {
+  /** Who records it: the credential's holder, the CLI's operator or a policy (the event metadata's `actor`). */
+  readonly principal: Principal;
   readonly correlationId?: string;
 }
 
@@ -46,16 +50,19 @@ export class CommandExecutor {
     private readonly maxAttempts = 5,
   ) {}
 
-  async execute(command: EngineCommand, options: ExecuteOptions = {}): Promise<Execution> {
+  async execute(command: EngineCommand, options: ExecuteOptions): Promise<Execution> {
     const commandId = command.commandId ?? randomUUID();
-    const earlier = await this.recorded(commandId);
-    if (earlier) return { result: earlier, duplicate: true };
+    const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
+    if (first) {
+      requireOwnRetry(options.principal, first);
+      return { result: await recordedAnswer(this.store, commandId, first), duplicate: true };
+    }
 
     for (let attempt = 1; ; attempt++) {
       const uow = new UnitOfWork(this.store);
       const declaration = declarationFor(command);
       await uow.prefetch(declaration.streams(command, this.deps));
-      await declaration.decide(command, uow, this.deps);
+      await decideAuthorized(command, uow, this.deps, options.principal);
       const plan = uow.plan();
       const metadata = commandMetadata(command, commandId, plan.reduce((n, p) => n + p.events.length, 0), options);
       let k = 0;
@@ -105,14 +112,19 @@ export class CommandExecutor {
 }
 
 /** What every event of a command carries: which command, how many events it recorded, who and on whose behalf. */
-export function commandMetadata(command: EngineCommand, commandId: string, eventCount: number, options: ExecuteOptions = {}) {
+export function commandMetadata(command: EngineCommand, commandId: string, eventCount: number, options: ExecuteOptions) {
+  const { principal } = options;
   return {
     commandId,
     commandType: command.type,
     commandEventCount: eventCount,
     causationId: commandId,
     correlationId: options.correlationId ?? commandId,
-    ...(command.actor ? { actor: command.actor } : {}),
+    // Who recorded it is who authenticated, never what the body says; the body's `actor` is kept as `onBehalfOf`.
+    actor: principal.holder,
+    role: principal.role,
+    ...(principal.tokenId ? { tokenId: principal.tokenId } : {}),
+    ...(command.actor ? { onBehalfOf: command.actor } : {}),
   };
 }
 

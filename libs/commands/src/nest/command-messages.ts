@@ -7,13 +7,13 @@ import { COMMAND_TYPES, type CommandType, type EngineCommand } from '../registry
 export abstract class EngineCommandMessage extends Command<Execution> {
   constructor(
     readonly payload: EngineCommand,
-    readonly options: ExecuteOptions = {},
+    readonly options: ExecuteOptions,
   ) {
     super();
   }
 }
 
-type MessageClass = new (payload: EngineCommand, options?: ExecuteOptions) => EngineCommandMessage;
+type MessageClass = new (payload: EngineCommand, options: ExecuteOptions) => EngineCommandMessage;
 
 /**
  * One message class per declared command (`JoinUnionCommand`…), made from the
@@ -29,7 +29,7 @@ export const MESSAGES: ReadonlyMap<CommandType, MessageClass> = new Map(
 );
 
 /** The bus message carrying a validated command. */
-export function messageFor(command: EngineCommand, options: ExecuteOptions = {}): EngineCommandMessage {
+export function messageFor(command: EngineCommand, options: ExecuteOptions): EngineCommandMessage {
   return new (MESSAGES.get(command.type)!)(command, options);
 }
 

@@ -46,7 +46,7 @@ export class CommandService {
   ) {}
 
   /** One command: validated now, then recorded with whatever arrived meanwhile. */
-  async submit(raw: unknown, options: ExecuteOptions = {}): Promise<Submission> {
+  async submit(raw: unknown, options: ExecuteOptions): Promise<Submission> {
     let command: EngineCommand;
     try {
       command = validateCommand(raw);
@@ -64,7 +64,7 @@ export class CommandService {
    * one may rely on an earlier one): recorded in groups of up to `groupSize`
    * (at most MAX_BATCH), each group decided while the one before is appended.
    */
-  async submitMany(raws: readonly unknown[], options: ExecuteOptions = {}, groupSize = MAX_BATCH): Promise<Submission[]> {
+  async submitMany(raws: readonly unknown[], options: ExecuteOptions, groupSize = MAX_BATCH): Promise<Submission[]> {
     const answers: Array<Submission | undefined> = [];
     const valid: Array<{ index: number; command: EngineCommand }> = [];
     for (const [index, raw] of raws.entries()) {

@@ -243,17 +243,18 @@ export function decideJoin(
   ctx: JoinContext,
 ): { member: MemberEvent[]; person: PersonEvent[] } {
   if (member.status !== 'none') refuse('MEMBER_ALREADY_EXISTS', `member "${c.memberId}" already exists`);
-  const held = person.spells.find((s) => s.from > c.occurredOn || s.to === null || s.to > c.occurredOn);
-  if (held) {
-    refuse(
-      'PERSON_ALREADY_MEMBER',
-      `this person (${ctx.personIdMasked}) holds membership "${held.memberId}" from ${held.from}${held.to ? ` to ${held.to}` : ''}, which overlaps ${c.occurredOn}: one person, one membership`,
-    );
-  }
+  // The references first: a join naming an unknown union must not tell whether the person is a member.
   ctx.requireUnion();
   ctx.requireCampaign?.();
   ctx.requireCeremony?.();
   ctx.requireArea?.();
+  const held = person.spells.find((s) => s.from > c.occurredOn || s.to === null || s.to > c.occurredOn);
+  if (held) {
+    refuse('PERSON_ALREADY_MEMBER', `this person already holds a membership elsewhere that overlaps ${c.occurredOn}: one person, one membership`, {
+      memberId: held.memberId,
+      message: `this person holds membership "${held.memberId}" from ${held.from}${held.to ? ` to ${held.to}` : ''}, which overlaps ${c.occurredOn}: one person, one membership`,
+    });
+  }
   return {
     member: [
       {

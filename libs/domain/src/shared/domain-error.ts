@@ -7,11 +7,16 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /**
+     * A fuller message naming a member the refusal is about, to be told only
+     * to a caller whose area holds that member (docs/access.md).
+     */
+    readonly disclosure?: { readonly memberId: string; readonly message: string },
   ) {
     super(message);
   }
 }
 
-export const refuse = (code: string, message: string): never => {
-  throw new DomainError(code, message);
+export const refuse = (code: string, message: string, disclosure?: DomainError['disclosure']): never => {
+  throw new DomainError(code, message, disclosure);
 };

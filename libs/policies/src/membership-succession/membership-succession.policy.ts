@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { AreaDirectory, CommandExecutor, validateCommand, type HandlerDeps } from '#commands';
 import {
+  policyPrincipal,
   DomainError,
   evolveMember,
   initialMemberState,
@@ -31,7 +32,8 @@ type WorkingTable = 'succession_areas' | 'succession_federations' | 'succession_
 const MEMBER_PREFIX = 'member-';
 const CHUNK = 1000;
 /** Recorded as the actor of the commands the policy issues. */
-export const SUCCESSION_ACTOR = `policy:${MEMBERSHIP_SUCCESSION}`;
+export const SUCCESSION_PRINCIPAL = policyPrincipal(MEMBERSHIP_SUCCESSION);
+export const SUCCESSION_ACTOR = SUCCESSION_PRINCIPAL.holder;
 
 /** A deterministic commandId: the same trigger and member always give the same command, recorded once. */
 export function successionCommandId(triggerEventId: string, memberId: string): string {
@@ -222,10 +224,9 @@ class SuccessionBatch {
       reason,
       occurredOn: date,
       commandId: successionCommandId(trigger.eventId, memberId),
-      actor: SUCCESSION_ACTOR,
     });
     try {
-      await this.executor.execute(command, { correlationId: String(trigger.metadata.correlationId ?? trigger.eventId) });
+      await this.executor.execute(command, { principal: SUCCESSION_PRINCIPAL, correlationId: String(trigger.metadata.correlationId ?? trigger.eventId) });
     } catch (error) {
       // Expected: the member left on that date, or was passed up already. Anything else rolls the batch back.
       if (!(error instanceof DomainError)) throw error;

@@ -1,0 +1,65 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { TokenRegistry, TokenRefusal } from '#access';
+import type { EngineConfig } from '#persistence';
+
+/** Routes under /api anyone may call: readiness, and the API's own documentation. */
+const OPEN = /^\/api\/(health|docs)(?:[/?#-]|$)/;
+
+const REFUSALS: Record<TokenRefusal, string> = {
+  missing: 'a bearer token is required: Authorization: Bearer TOKEN (npm run cli -- token issue gives one)',
+  malformed: 'the bearer token is not valid',
+  unknown: 'the bearer token is not valid',
+  expired: 'the token has expired: ask for a new one',
+  revoked: 'the token was revoked',
+};
+
+/**
+ * What every request meets before a route: security headers, CORS only for
+ * the configured origins, authentication of the bearer token on every /api
+ * route but health and the docs (401 otherwise; an address that fails too
+ * often is refused for the rest of the minute with 429), and a request rate
+ * per token (per address without one).
+ */
+export async function secureHttp(app: NestFastifyApplication, config: EngineConfig, registry: TokenRegistry): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // No upgrade-insecure-requests: a federation's LAN may serve the API over plain HTTP behind its own gateway.
+  await app.register(helmet as never, { contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } } as never);
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['authorization', 'content-type'] });
+
+  const failures = config.authFailuresPerMinute > 0 ? new RateLimiterMemory({ points: config.authFailuresPerMinute, duration: 60 }) : undefined;
+  fastify.decorateRequest('principal', null);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.url.startsWith('/api/') || OPEN.test(request.url)) return;
+    if (failures && ((await failures.get(request.ip))?.remainingPoints ?? 1) <= 0) {
+      return reply.status(429).send({ error: 'TOO_MANY_FAILED_ATTEMPTS', message: 'too many failed authentications from this address: wait a minute' });
+    }
+    const header = request.headers.authorization;
+    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const outcome = await registry.authenticate(presented);
+    if ('principal' in outcome) {
+      request.principal = outcome.principal;
+      return;
+    }
+    if (outcome.refused !== 'missing') await failures?.consume(request.ip).catch(() => undefined);
+    return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'UNAUTHORIZED', message: REFUSALS[outcome.refused] });
+  });
+
+  if (config.requestsPerMinute > 0) {
+    await app.register(rateLimit as never, {
+      hook: 'preHandler',
+      max: config.requestsPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => (request.principal?.tokenId ? `token:${request.principal.tokenId}` : `ip:${request.ip}`),
+      allowList: (request: FastifyRequest) => OPEN.test(request.url),
+      errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) => ({
+        statusCode: 429,
+        error: 'RATE_LIMITED',
+        message: `too many requests for this token: try again in ${context.after}`,
+      }),
+    } as never);
+  }
+}
