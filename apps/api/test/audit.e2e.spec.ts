@@ -39,12 +39,12 @@ function auditSuite(backend: 'pglite' | 'postgres') {
   let reportedAt: string;
   beforeAll(async () => {
     api = await startTestApi(backend);
-    const first = await api.post('/api/commands', REPORTED.map((c) => ({ ...c, actor: 'cadre-wang' })));
+    const first = await api.post('/api/commands', REPORTED, await api.issue('admin', undefined, 'cadre-wang'));
     expect(first.body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
     await sleep(20);
     reportedAt = new Date().toISOString();
     await sleep(20);
-    const later = await api.post('/api/commands', LATER.map((c) => ({ ...c, actor: 'cadre-li' })));
+    const later = await api.post('/api/commands', LATER, await api.issue('admin', undefined, 'cadre-li'));
     expect(later.body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
   });
   afterAll(() => api?.close());

@@ -158,14 +158,15 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect(await api.eventCount()).toBeGreaterThanOrEqual(VALID_COMMANDS.length);
   });
 
-  it('keeps the actor and the command in each event metadata, and never the identity number', async () => {
+  it('keeps the recorder, whom it was for and the command in each event metadata, and never the identity number', async () => {
     const union = await api.get('/api/health');
     expect(union.status).toBe(200);
     const { sql } = await import('kysely');
     const { DATABASE } = await import('#persistence/nest');
     const db = api.app.get(DATABASE).db;
     const rows = (await sql<{ metadata: any; data: any }>`select metadata, data from events where event_type = 'OwnUnionFounded'`.execute(db)).rows;
-    expect(rows[0]!.metadata).toMatchObject({ actor: 'cadre-1', commandType: 'FoundEnterpriseUnion', commandId: expect.any(String) });
+    // The recorder is the token's holder; the body's actor is kept as whom it was recorded for.
+    expect(rows[0]!.metadata).toMatchObject({ actor: 'test admin', role: 'admin', tokenId: expect.any(String), onBehalfOf: 'cadre-1', commandType: 'FoundEnterpriseUnion', commandId: expect.any(String) });
     const all = (await sql<{ t: string }>`select data::text as t from events`.execute(db)).rows.map((r) => r.t).join('\n');
     expect(all).not.toContain(P1);
     expect(all).toContain(`${P1.slice(0, 6)}********${P1.slice(14)}`);

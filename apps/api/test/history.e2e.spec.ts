@@ -6,14 +6,14 @@ import { startTestApi, type TestApi } from './support/api-client.js';
 const E = creditCode(901);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Commands with a commandId and (but one) an actor, so the metadata can be checked. */
+/**
+ * Commands with a commandId and the holder of the token that records them
+ * (`recorder`, not sent), so the metadata can be checked: the recorder is who
+ * authenticated; one command also names whom it was recorded for (`actor`).
+ */
 let n = 0;
-type Sent = Record<string, unknown> & { type: string; commandId: string; actor?: string };
-const cmd = (body: Record<string, unknown> & { type: string }, actor: string | null = 'cadre-li'): Sent => ({
-  ...body,
-  commandId: `hist-${++n}`,
-  ...(actor ? { actor } : {}),
-});
+type Sent = Record<string, unknown> & { type: string; commandId: string; recorder: string };
+const cmd = (body: Record<string, unknown> & { type: string }, recorder = 'cadre-li'): Sent => ({ ...body, commandId: `hist-${++n}`, recorder });
 
 /**
  * An enterprise registered in HG, visited, shrinking, relocated to NK, covered
@@ -26,7 +26,7 @@ const FIRST = [
   cmd({ type: 'DefineArea', areaId: 'NK', kind: 'community', name: '南坑社区', parentId: 'BJ' }),
   cmd({ type: 'DefineArea', areaId: 'HG', kind: 'subdistrict', name: '横岗街道', parentId: 'LG' }),
   cmd({ type: 'RegisterEnterprise', creditCode: E, name: '某物流有限公司', areaId: 'HG', headcount: 30, occurredOn: '2021-01-10' }),
-  cmd({ type: 'RecordOutreach', creditCode: E, step: 'visited', occurredOn: '2021-03-01' }, null),
+  cmd({ type: 'RecordOutreach', creditCode: E, step: 'visited', occurredOn: '2021-03-01', actor: 'volunteer-zhao' }, 'test admin'),
   cmd({ type: 'ReportHeadcount', creditCode: E, headcount: 18, occurredOn: '2021-07-01' }),
   cmd({ type: 'FoundFederation', unionId: 'F-NK', name: '南坑社区工联会', scope: 'regional', areaId: 'NK', occurredOn: '2021-12-01' }),
   cmd({ type: 'RelocateEnterprise', creditCode: E, areaId: 'NK', occurredOn: '2022-01-15' }),
@@ -40,7 +40,7 @@ const FIRST = [
   cmd({ type: 'TransferMembership', memberId: 'M1', toUnionId: 'U-E', occurredOn: '2022-09-15' }),
 ];
 /** Recorded later, dated 2021: the enterprise had 120 staff from October 2021. */
-const LATE = [cmd({ type: 'ReportHeadcount', creditCode: E, headcount: 120, occurredOn: '2021-10-01' }, 'auditor-wang')];
+const LATE = [cmd({ type: 'ReportHeadcount', creditCode: E, headcount: 120, occurredOn: '2021-10-01' }, 'cadre-wang')];
 const LAST = [
   cmd({ type: 'LeaveUnion', memberId: 'M1', occurredOn: '2023-05-01', reason: '离职' }),
   cmd({ type: 'DissolveUnion', unionId: 'U-E', occurredOn: '2023-06-30' }),
@@ -56,9 +56,12 @@ function historySuite(backend: 'pglite' | 'postgres') {
 
   beforeAll(async () => {
     api = await startTestApi(backend);
-    const post = async (batch: unknown[]) => {
-      const { body } = await api.post('/api/commands', batch);
-      expect(body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
+    const tokens: Record<string, string> = { 'test admin': api.adminToken, 'cadre-li': await api.issue('admin', undefined, 'cadre-li'), 'cadre-wang': await api.issue('admin', undefined, 'cadre-wang') };
+    const post = async (batch: Sent[]) => {
+      for (const { recorder, ...command } of batch) {
+        const { status, body } = await api.post('/api/commands', command, tokens[recorder]);
+        expect([status, body.error]).toEqual([200, undefined]);
+      }
     };
     await post(FIRST);
     const { body } = await api.get(`/api/enterprises/${E}/history`);
@@ -101,7 +104,7 @@ function historySuite(backend: 'pglite' | 'postgres') {
       const command = commandOf(e.commandId);
       expect(command).toBeDefined();
       expect(e.commandType).toBe(command.type);
-      expect(e.actor).toBe(command.actor ?? null);
+      expect(e.actor).toBe(command.recorder);
       expect(e.correlationId).toBe(command.commandId);
       expect(e.causationId).toBe(command.commandId);
       expect(e.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -115,8 +118,10 @@ function historySuite(backend: 'pglite' | 'postgres') {
       late: false,
       countsAsOf: true,
     });
-    expect(h.events[1].actor).toBeNull(); // recorded without an actor
-    expect(h.events[7]).toMatchObject({ actor: 'auditor-wang', commandType: 'ReportHeadcount', late: true, data: { headcount: 120 } });
+    // Recorded by the admin's token, for a volunteer the body names: the recorder is who authenticated.
+    expect(h.events[1]).toMatchObject({ actor: 'test admin', onBehalfOf: 'volunteer-zhao' });
+    expect(h.events[0].tokenId).toMatch(/^[0-9a-f]{16}$/);
+    expect(h.events[7]).toMatchObject({ actor: 'cadre-wang', commandType: 'ReportHeadcount', late: true, data: { headcount: 120 } });
     expect(h.events[8]).toMatchObject({ commandType: 'DissolveUnion', countsAsOf: false });
   });
 
@@ -142,7 +147,7 @@ function historySuite(backend: 'pglite' | 'postgres') {
     const h = await history(`/api/enterprises/${E}/history?asOf=2021-12-31&knownAt=${encodeURIComponent(beforeLate)}`);
     expect(h.knownAt).toBe(beforeLate);
     expect(h.events).toHaveLength(7);
-    expect(h.events.some((e: any) => e.actor === 'auditor-wang')).toBe(false);
+    expect(h.events.some((e: any) => e.actor === 'cadre-wang')).toBe(false);
     expect(h.state).toMatchObject({ headcount: 18, band: '<25' });
     const now = await history(`/api/enterprises/${E}/history?asOf=2021-12-31&knownAt=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(now.events).toHaveLength(10);
