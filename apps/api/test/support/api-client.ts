@@ -15,6 +15,8 @@ export interface TestApi {
   readonly url: string;
   /** The API's own database (to break or inspect a read model behind its back). */
   readonly db: Database['db'];
+  /** The settings the API runs with (its store: DATA_DIR or DATABASE_URL): what a CLI beside it needs. */
+  readonly env: Readonly<Record<string, string>>;
   /** The admin token the test run was given (by the CLI's way: `token issue --role admin`). */
   readonly adminToken: string;
   /** With the admin token, or the token given (null: none). */
@@ -60,6 +62,7 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
     app,
     url,
     db: app.get<Database>(DATABASE).db,
+    env,
     adminToken,
     post: (path, body, token) => call('POST', path, body, token),
     get: (path, token) => call('GET', path, undefined, token),
