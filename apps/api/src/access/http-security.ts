@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import { HttpException } from '@nestjs/common';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -55,11 +56,9 @@ export async function secureHttp(app: NestFastifyApplication, config: EngineConf
       timeWindow: 60_000,
       keyGenerator: (request: FastifyRequest) => (request.principal?.tokenId ? `token:${request.principal.tokenId}` : `ip:${request.ip}`),
       allowList: (request: FastifyRequest) => OPEN.test(request.url),
-      errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) => ({
-        statusCode: 429,
-        error: 'RATE_LIMITED',
-        message: `too many requests for this token: try again in ${context.after}`,
-      }),
+      // Thrown by the plugin: an HttpException, so that the errors filter answers it like every other error.
+      errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) =>
+        Object.assign(new HttpException({ error: 'RATE_LIMITED', message: `too many requests for this token: try again in ${context.after}` }, 429), { statusCode: 429 }),
     } as never);
   }
 }

@@ -1,0 +1,79 @@
+import { startTestApi, type TestApi } from './support/api-client.js';
+
+const UNKNOWN = `uce_0123456789abcdef_${'A'.repeat(43)}`;
+
+/**
+ * The limits that belong to access (backend-independent: the HTTP layer):
+ * failed authentication rate-limited per address, a request rate per token,
+ * security headers, CORS only for configured origins.
+ */
+describe('HTTP security', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('pglite', { AUTH_FAILURES_PER_MINUTE: '5', RATE_LIMIT_PER_MINUTE: '30', CORS_ORIGINS: 'https://dash.example.org' });
+  });
+  afterAll(() => api?.close());
+
+  it('sends security headers, and answers 401 with a Bearer challenge', async () => {
+    const response = await fetch(`${api.url}/api/coverage?areaId=LG`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await response.json()).toMatchObject({ error: 'UNAUTHORIZED' });
+    const health = await fetch(`${api.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('allows a browser page of a configured origin only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${api.url}/api/coverage`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect((await preflight('https://dash.example.org')).headers.get('access-control-allow-origin')).toBe('https://dash.example.org');
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('limits the requests of one token per minute (429 RATE_LIMITED), leaving other tokens and health alone', async () => {
+    const token = await api.issue('admin', undefined, 'busy client');
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await api.get('/api/tokens', token)).status);
+    expect(statuses.filter((s) => s === 200).length).toBe(30);
+    const limited = await api.get('/api/tokens', token);
+    expect(limited).toMatchObject({ status: 429, body: { error: 'RATE_LIMITED' } });
+    expect((await api.get('/api/tokens')).status).toBe(200);
+    expect((await fetch(`${api.url}/api/health`)).status).toBe(200);
+  });
+
+  it('refuses an address after too many failed authentications, even with a good token, for the rest of the minute', async () => {
+    for (let i = 0; i < 5; i++) expect((await api.get('/api/tokens', UNKNOWN)).status).toBe(401);
+    const blocked = await api.get('/api/tokens', UNKNOWN);
+    expect(blocked).toMatchObject({ status: 429, body: { error: 'TOO_MANY_FAILED_ATTEMPTS' } });
+    expect((await api.get('/api/tokens')).status).toBe(429);
+    expect((await fetch(`${api.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('HTTP security, by default', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('pglite');
+  });
+  afterAll(() => api?.close());
+
+  it('allows no other origin (CORS off)', async () => {
+    const preflight = await fetch(`${api.url}/api/coverage`, { method: 'OPTIONS', headers: { origin: 'https://dash.example.org', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await fetch(`${api.url}/api/health`, { headers: { origin: 'https://dash.example.org' } });
+    expect(get.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('tells apart no token, a bad one and a malformed one only as far as the caller already knows', async () => {
+    expect((await api.get('/api/tokens', null)).body.message).toContain('bearer token is required');
+    expect((await api.get('/api/tokens', UNKNOWN)).body.message).toBe('the bearer token is not valid');
+    expect((await api.get('/api/tokens', 'not-a-token')).body.message).toBe('the bearer token is not valid');
+    const [, id] = /^uce_([0-9a-f]{16})_/.exec(api.adminToken)!;
+    // The right id with a wrong secret is no better than an unknown token.
+    expect((await api.get('/api/tokens', `uce_${id}_${'B'.repeat(43)}`)).body.message).toBe('the bearer token is not valid');
+  });
+});
