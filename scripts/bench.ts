@@ -25,9 +25,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
+import { requestTokens } from '#access';
 import { PersonKeys } from '#commands';
 import { KyselyEventStore } from '#event-store';
-import { migrateToLatest, openDatabase, type Database } from '#persistence';
+import { operatorPrincipal } from '#domain';
+import { loadConfig, migrateToLatest, openDatabase, type Database } from '#persistence';
 import { createPolicies } from '#policies';
 import { ProjectionRunner, rebuildProjection } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
@@ -249,10 +251,11 @@ async function settle(url: string): Promise<void> {
 let nextPort = 3900 + (process.pid % 50) * 2;
 
 /** `npm start`'s server on a bench database (projections left to the bench), answering once healthy. */
-async function startApi(url: string): Promise<{ base: string; stop: () => Promise<void> }> {
+async function startApi(url: string): Promise<{ base: { url: string; token: string }; stop: () => Promise<void> }> {
   const port = nextPort++;
   const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/api/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    // One client making tens of thousands of requests: the per-token limit stays on (its cost is measured), out of reach.
+    env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -263,8 +266,11 @@ async function startApi(url: string): Promise<{ base: string; stop: () => Promis
     if (i > 300) throw new Error('the API did not become healthy');
     await new Promise((r) => setTimeout(r, 100));
   }
+  // A token, as an operator gets one (npm run cli -- token issue).
+  const issued = await requestTokens(loadConfig({ DATABASE_URL: url, PERSON_ID_KEY: KEY }), { action: 'issue', operator: 'bench', request: { role: 'admin', holder: 'bench' } }, operatorPrincipal('bench'));
+  if (!issued.ok) throw new Error(`no token for the bench: ${issued.message}`);
   return {
-    base,
+    base: { url: base, token: (issued.value as { token: string }).token },
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -16,7 +16,7 @@ export interface HttpResult {
  * or a fresh query every time.
  */
 export async function load(
-  url: string,
+  { url, token }: { url: string; token: string },
   options: { connections: number; amount: number; next: () => { method: 'GET' | 'POST'; path: string; body?: string } },
 ): Promise<HttpResult> {
   const started = process.hrtime.bigint();
@@ -28,7 +28,7 @@ export async function load(
         connections: options.connections,
         amount: options.amount,
         timeout: 30,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         requests: [
           {
             setupRequest: (request) => {

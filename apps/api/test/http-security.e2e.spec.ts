@@ -68,6 +68,14 @@ describe('HTTP security, by default', () => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('documents the bearer token in the OpenAPI document, open to all like health', async () => {
+    const document = (await (await fetch(`${api.url}/api/docs-json`)).json()) as any;
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/api/health'].get.security).toEqual([]);
+    expect(Object.keys(document.paths['/api/commands'].post.responses)).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
   it('tells apart no token, a bad one and a malformed one only as far as the caller already knows', async () => {
     expect((await api.get('/api/tokens', null)).body.message).toContain('bearer token is required');
     expect((await api.get('/api/tokens', UNKNOWN)).body.message).toBe('the bearer token is not valid');
