@@ -35,8 +35,9 @@ describe('cli history', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe(`enterprise ${E} — stream enterprise-${E}, 4 events`);
     expect(lines[1]).toMatch(/^pos\s+recorded \(UTC\)\s+date\s+type\s+by \/ command\s+what$/);
-    expect(lines[2]).toMatch(/2022-03-01\s+EnterpriseRegistered\s+cadre-1 \/ RegisterEnterprise\s+registered "某科技" in BJ, 120 staff$/);
-    expect(lines[4]).toMatch(/2022-06-01\*\s+HeadcountReported\s+auditor \/ ReportHeadcount\s+headcount 20$/);
+    // Imported by the machine's operator (the recorder), for the cadre each line names (its actor).
+    expect(lines[2]).toMatch(/2022-03-01\s+EnterpriseRegistered\s+operator:\S+ for cadre-1 \/ RegisterEnterprise\s+registered "某科技" in BJ, 120 staff$/);
+    expect(lines[4]).toMatch(/2022-06-01\*\s+HeadcountReported\s+operator:\S+ for auditor \/ ReportHeadcount\s+headcount 20$/);
     expect(stdout).toContain('state at the end of 2022-07-01:');
     expect(stdout).toMatch(/headcount\s+20\n/);
     expect(stdout).toMatch(/organizing\s+unorganized\n/);

@@ -31,7 +31,8 @@ function displayWidth(value: string): number {
 }
 const pad = (value: string, width: number) => value + ' '.repeat(Math.max(0, width - displayWidth(value)));
 
-const who = (e: HistoryEntry) => [e.actor ?? '—', e.commandType ?? ''].filter(Boolean).join(' / ');
+/** The recorder (and whom the command said it was for), and the command. */
+const who = (e: HistoryEntry) => [`${e.actor ?? '—'}${e.onBehalfOf ? ` for ${e.onBehalfOf}` : ''}`, e.commandType ?? ''].filter(Boolean).join(' / ');
 
 /** The history as aligned lines: one event a line, then the state. */
 export function formatHistory(h: EntityHistory): string {
