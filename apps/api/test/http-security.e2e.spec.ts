@@ -68,6 +68,14 @@ describe('HTTP security, by default', () => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('judges the route a request reaches, however its path is spelled', async () => {
+    for (const path of ['/%61pi/tokens', '/api/%74okens', '/api//tokens', '/api/tokens/', '/api/tokens?x=/api/health', '/api/health%2F..%2Ftokens']) {
+      const response = await fetch(`${api.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: [401, 404].includes(response.status) ? response.status : 'neither 401 nor 404' });
+      if (response.status === 401) expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+
   it('documents the bearer token in the OpenAPI document, open to all like health', async () => {
     const document = (await (await fetch(`${api.url}/api/docs-json`)).json()) as any;
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -7,8 +7,18 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { TokenRegistry, TokenRefusal } from '#access';
 import type { EngineConfig } from '#persistence';
 
-/** Routes under /api anyone may call: readiness, and the API's own documentation. */
-const OPEN = /^\/api\/(health|docs)(?:[/?#-]|$)/;
+/** Routes under /api anyone may call: readiness, and the API's own documentation (route patterns). */
+const OPEN = /^\/api\/(health|docs)(?:[/-]|$)/;
+
+/**
+ * Whether a request needs a token: judged on the route it matched (its
+ * pattern), never on the raw URL, which may spell the same route otherwise
+ * (`/%61pi/tokens`). A request that matched no route is answered 404.
+ */
+const needsToken = (request: FastifyRequest): boolean => {
+  const route = request.routeOptions.url;
+  return route !== undefined && route.startsWith('/api/') && !OPEN.test(route);
+};
 
 const REFUSALS: Record<TokenRefusal, string> = {
   missing: 'a bearer token is required: Authorization: Bearer TOKEN (npm run cli -- token issue gives one)',
@@ -34,7 +44,7 @@ export async function secureHttp(app: NestFastifyApplication, config: EngineConf
   const failures = config.authFailuresPerMinute > 0 ? new RateLimiterMemory({ points: config.authFailuresPerMinute, duration: 60 }) : undefined;
   fastify.decorateRequest('principal', null);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/') || OPEN.test(request.url)) return;
+    if (!needsToken(request)) return;
     if (failures && ((await failures.get(request.ip))?.remainingPoints ?? 1) <= 0) {
       return reply.status(429).send({ error: 'TOO_MANY_FAILED_ATTEMPTS', message: 'too many failed authentications from this address: wait a minute' });
     }
@@ -55,7 +65,7 @@ export async function secureHttp(app: NestFastifyApplication, config: EngineConf
       max: config.requestsPerMinute,
       timeWindow: 60_000,
       keyGenerator: (request: FastifyRequest) => (request.principal?.tokenId ? `token:${request.principal.tokenId}` : `ip:${request.ip}`),
-      allowList: (request: FastifyRequest) => OPEN.test(request.url),
+      allowList: (request: FastifyRequest) => !needsToken(request),
       // Thrown by the plugin: an HttpException, so that the errors filter answers it like every other error.
       errorResponseBuilder: (_request: FastifyRequest, context: { after: string }) =>
         Object.assign(new HttpException({ error: 'RATE_LIMITED', message: `too many requests for this token: try again in ${context.after}` }, 429), { statusCode: 429 }),
