@@ -12,6 +12,7 @@ import { ReadAccess } from './organizing-coverage/read-access.js';
 import { ORGANIZING_CONTROLLERS } from './organizing-work/organizing.controllers.js';
 import { HistoryController } from './history/history.controller.js';
 import { AccessGuard } from './access/access.guard.js';
+import { ChainController } from './audit/chain.controller.js';
 import { Scope } from './access/scope.js';
 import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         ...ORGANIZING_CONTROLLERS,
         TokensController,
         PersonalDataReadsController,
+        ChainController,
       ],
       providers: [ReadAccess, Scope, { provide: APP_GUARD, useClass: AccessGuard }],
     };

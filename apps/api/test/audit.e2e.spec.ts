@@ -53,6 +53,17 @@ function auditSuite(backend: 'pglite' | 'postgres') {
   /** The contract's fields (without freshness, knownAt and the members' breakdowns). */
   const withoutFreshness = ({ freshness: _f, knownAt: _k, ...rest }: any) => ({ ...rest, members: { total: rest.members.total, newForm: rest.members.newForm } });
 
+  it("shows the chain's head, the last event's position and hash, to write down as an anchor", async () => {
+    const { status, body } = await api.get('/api/chain');
+    expect(status).toBe(200);
+    const last = await api.db.selectFrom('events').select(['global_position', 'hash']).orderBy('global_position', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(body).toMatchObject({ headPosition: String(last.global_position), headHash: Buffer.from(last.hash).toString('hex') });
+    expect(body.verify).toBe(`npm run cli -- verify --anchor ${body.headPosition}:${body.headHash}`);
+    const viewer = await api.issue('viewer', 'LG');
+    expect((await api.get('/api/chain', viewer)).status).toBe(403);
+    expect((await api.get('/api/chain', await api.issue('auditor', 'LG'))).status).toBe(200);
+  });
+
   it('answers as known at an instant like a replay of the log recorded by then, and as known now like the whole log', async () => {
     const all = await log();
     const then = all.filter((e) => e.recordedAt.getTime() <= new Date(reportedAt).getTime());
