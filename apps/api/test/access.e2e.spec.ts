@@ -613,7 +613,34 @@ function accessSuite(backend: 'pglite' | 'postgres') {
    * in scope (docs/access.md, "A transfer to a union elsewhere"). Both are let
    * through today: kept asserting the refusal, marked failing.
    */
-  describe("commands moving a member into another area's union (known gaps: it.failing)", () => {
+  it("credits joins and ceremonies to drives of the caller's area or a wider one, never a sibling's; a campaign's history names only the joins into unions of the reader's area", async () => {
+    for (const role of ['federation', 'campaign'] as const) {
+      const t = tokens.BJ[role].token;
+      const sibling = await commands(join('BJ', { campaignId: of('HG').campaign, occurredOn: '2025-06-01' }), t);
+      expect([role, sibling.status, sibling.body.error, sibling.written]).toEqual([role, 403, 'FORBIDDEN', 0]);
+      const atTheirCeremony = await commands(join('BJ', { ceremonyId: of('HG').ceremony, occurredOn: '2025-04-10' }), t);
+      // Refused before the ceremony's date is compared: nothing of HG's ceremony is told.
+      expect([role, atTheirCeremony.status, atTheirCeremony.body.error, atTheirCeremony.written]).toEqual([role, 403, 'FORBIDDEN', 0]);
+      const ceremony = await commands({ type: 'HoldCeremony', ceremonyId: `K-BJ-for-HG-${role}`, areaId: of('BJ').community, occurredOn: '2025-06-02', campaignId: of('HG').campaign }, t);
+      expect([role, ceremony.status, ceremony.body.error, ceremony.written]).toEqual([role, 403, 'FORBIDDEN', 0]);
+      const wider = await commands({ type: 'HoldCeremony', ceremonyId: `K-BJ-for-LG-${role}`, areaId: of('BJ').community, occurredOn: '2025-06-03', campaignId: 'C-LG' }, t);
+      expect([role, wider.status, wider.body.error]).toEqual([role, 200, undefined]);
+    }
+    // The district credits an HG worker to BJ's drive: BJ's cadres see the join, not the person.
+    const credited = join('HG', { campaignId: of('BJ').campaign, occurredOn: '2025-06-04' });
+    expect((await commands(credited, admin.token)).status).toBe(200);
+    const history = async (token: string) => (await send(get(`/api/campaigns/${of('BJ').campaign}/history?asOf=${AS_OF}`), token)).body;
+    const joinOf = (body: any) => body.related.find((e: any) => e.type === 'MemberJoined' && e.data.memberId === credited.memberId);
+    expect(joinOf(await history(admin.token)).data.name).toBe(credited.name);
+    for (const reader of [tokens.BJ.federation, tokens.BJ.auditor]) {
+      const seen = joinOf(await history(reader.token));
+      expect(seen.data).not.toHaveProperty('name');
+      expect(seen.data).not.toHaveProperty('personIdMasked');
+      expect(JSON.stringify(seen)).not.toContain(String(credited.name));
+    }
+  });
+
+  describe("commands moving a member into another area's union", () => {
     const refusedOutright = async (label: string, body: object, token: string) => {
       const got = await commands(body, token);
       expect([label, got.status, got.body.error, got.written]).toEqual([label, 403, 'FORBIDDEN', 0]);
@@ -635,7 +662,7 @@ function accessSuite(backend: 'pglite' | 'postgres') {
       }
     });
 
-    it.failing("PassMembershipUp: a BJ federation token may not pass a BJ member up to HG's federation", async () => {
+    it("PassMembershipUp: a BJ federation token may not pass a BJ member up to HG's federation", async () => {
       const member = join('BJ');
       expect((await commands(member, admin.token)).status).toBe(200);
       await refusedOutright(
@@ -645,7 +672,7 @@ function accessSuite(backend: 'pglite' | 'postgres') {
       );
     });
 
-    it.failing("RetainMembership: a BJ federation token may not have HG's federation hold a BJ member", async () => {
+    it("RetainMembership: a BJ federation token may not have HG's federation hold a BJ member", async () => {
       const member = join('BJ');
       expect((await commands(member, admin.token)).status).toBe(200);
       await refusedOutright(

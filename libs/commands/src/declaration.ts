@@ -22,15 +22,18 @@ export interface CommandKeys {
 /**
  * What a command acts on: the entities from which the area it acts in is
  * found (an enterprise's location on the command's date, a union's
- * enterprise or federation area, a member's union…). Kept for access scopes.
+ * enterprise or federation area, a member's union…), each of which must lie
+ * in the recorder's area (docs/access.md). A campaign or ceremony a command
+ * only credits (a join made for a drive) may instead be `orWider`: of an area
+ * that contains the recorder's (the district's drive), never a sibling's.
  */
 export type Subject =
   | { readonly area: string }
   | { readonly enterprise: string }
   | { readonly union: string }
   | { readonly member: string }
-  | { readonly campaign: string }
-  | { readonly ceremony: string };
+  | { readonly campaign: string; readonly orWider?: true }
+  | { readonly ceremony: string; readonly orWider?: true };
 
 /** A field of a command as it arrived (not yet validated), for the importer's keys. */
 export type RawCommand = Readonly<Record<string, unknown>>;

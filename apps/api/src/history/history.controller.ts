@@ -17,8 +17,9 @@ import { Documented } from './history.openapi.js';
  * end of `asOf` — as the engine knew it at `knownAt` when given. The work is
  * in libs/audit (shared with the CLI's `history`); this reads the query and
  * applies access (docs/access.md): the entity must be in the caller's area
- * on `asOf`; a campaign team reads campaigns' histories (names only of the
- * joins it recorded) and the histories of members it signed up; reading a
+ * on `asOf`; a campaign's joins show the person only where the union joined
+ * is in the caller's area (and, to a campaign team, only the joins it
+ * recorded); a campaign team reads the histories of members it signed up; reading a
  * member's or a campaign's history is recorded as a read of personal data.
  */
 @ApiTags('history')
@@ -76,7 +77,23 @@ export class HistoryController {
       throw error;
     }
     if (kind === 'member' || kind === 'campaign') await this.reads.record(caller, 'history', { [kind]: id } as { member: string });
-    return caller.role === 'campaign' && history.related ? { ...history, related: history.related.map((e) => withoutOthersNames(e, caller)) } : history;
+    if (caller.role === 'admin' || !history.related) return history;
+    const related: HistoryEntry[] = [];
+    for (const entry of history.related) related.push((await this.mayName(entry, caller)) ? entry : withoutName(entry));
+    return { ...history, related };
+  }
+
+  /**
+   * Whether a join credited to a campaign may show the person to the caller:
+   * the union joined must be in the caller's area on the day (a district's
+   * drive gathers joins from every subdistrict), and a campaign team sees
+   * the names only of the joins it recorded.
+   */
+  private async mayName(entry: HistoryEntry, caller: Principal): Promise<boolean> {
+    if (entry.type !== 'MemberJoined') return true;
+    if (caller.role === 'campaign' && entry.tokenId !== caller.tokenId) return false;
+    const { unionId } = entry.data as { unionId: string };
+    return this.scope.holds(caller, { union: unionId }, entry.occurredOn ?? todayInChina());
   }
 
   /** A campaign team reads campaigns' histories, and a member's only if it recorded the joining. */
@@ -87,9 +104,8 @@ export class HistoryController {
   }
 }
 
-/** A join another recorder made, without the person's name and masked identity number (a campaign team's view). */
-function withoutOthersNames(entry: HistoryEntry, caller: Principal): HistoryEntry {
-  if (entry.type !== 'MemberJoined' || entry.tokenId === caller.tokenId) return entry;
+/** A join without the person's name, masked identity number or person key. */
+function withoutName(entry: HistoryEntry): HistoryEntry {
   const { name: _name, personIdMasked: _id, personKey: _key, ...data } = entry.data as Record<string, unknown>;
   return { ...entry, data, summary: `a member joined ${String(data['unionId'])}` };
 }

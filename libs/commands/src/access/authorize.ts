@@ -33,7 +33,11 @@ export async function subjectsInScope(
       unresolved = true;
       continue;
     }
-    if (areaId === undefined || !inScope(principal, await src.areas.lineage(areaId))) return { inScope: false, unresolved, outside: subject };
+    if (areaId === undefined) return { inScope: false, unresolved, outside: subject };
+    if (inScope(principal, await src.areas.lineage(areaId))) continue;
+    // A wider drive: the subject's area holds the principal's.
+    const wider = 'orWider' in subject && subject.orWider === true && principal.areaId !== null && (await src.areas.lineage(principal.areaId)).includes(areaId);
+    if (!wider) return { inScope: false, unresolved, outside: subject };
   }
   return { inScope: true, unresolved };
 }

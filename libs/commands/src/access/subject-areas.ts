@@ -50,6 +50,6 @@ async function unionArea(unionId: string, date: string, src: SubjectSources): Pr
 
 /** A subject in words, for a refusal: its kind and id, nothing it holds. */
 export function describeSubject(subject: Subject): string {
-  const [[kind, id]] = Object.entries(subject) as [[string, string]];
+  const [kind, id] = Object.entries(subject)[0] as [string, string];
   return `${kind} "${id}"`;
 }

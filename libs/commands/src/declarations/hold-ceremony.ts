@@ -25,6 +25,6 @@ export const holdCeremony = declareCommand<d.HoldCeremony>({
     );
   },
   keys: (raw) => ({ writes: key('ceremony', raw['ceremonyId']), reads: [...key('area', raw['areaId']), ...key('campaign', raw['campaignId'])] }),
-  subjects: (c) => [{ area: c.areaId }],
+  subjects: (c) => [{ area: c.areaId }, ...(c.campaignId ? [{ campaign: c.campaignId, orWider: true } as const] : [])],
   personal: [],
 });

@@ -52,6 +52,11 @@ export const joinUnion = declareCommand<d.JoinUnion>({
     writes: [...key('member', raw['memberId']), ...key('person', raw['personId'])],
     reads: [...key('union', raw['unionId']), ...key('campaign', raw['campaignId']), ...key('ceremony', raw['ceremonyId']), ...key('area', raw['areaId']), ALL_PERSONS],
   }),
-  subjects: (c) => [{ union: c.unionId }, ...(c.areaId ? [{ area: c.areaId } satisfies Subject] : [])],
+  subjects: (c) => [
+    { union: c.unionId },
+    ...(c.areaId ? [{ area: c.areaId } satisfies Subject] : []),
+    ...(c.campaignId ? [{ campaign: c.campaignId, orWider: true } as const] : []),
+    ...(c.ceremonyId ? [{ ceremony: c.ceremonyId, orWider: true } as const] : []),
+  ],
   personal: ['personId', 'name'],
 });

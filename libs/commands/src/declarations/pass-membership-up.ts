@@ -26,6 +26,6 @@ export const passMembershipUp = declareCommand<d.PassMembershipUp>({
     );
   },
   keys: (raw) => ({ writes: key('member', raw['memberId']), reads: [...key('union', raw['fromUnionId']), ...key('union', raw['toUnionId'])] }),
-  subjects: (c) => [{ member: c.memberId }],
+  subjects: (c) => [{ member: c.memberId }, ...(c.toUnionId === undefined ? [] : [{ union: c.toUnionId }])],
   personal: [],
 });

@@ -24,6 +24,6 @@ export const retainMembership = declareCommand<d.RetainMembership>({
     );
   },
   keys: (raw) => ({ writes: key('member', raw['memberId']), reads: key('union', raw['heldByUnionId']) }),
-  subjects: (c) => [{ member: c.memberId }],
+  subjects: (c) => [{ member: c.memberId }, ...(c.heldByUnionId === undefined ? [] : [{ union: c.heldByUnionId }])],
   personal: [],
 });
