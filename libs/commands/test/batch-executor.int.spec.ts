@@ -1,4 +1,4 @@
-import { operatorPrincipal } from '#domain';
+import { operatorPrincipal, type Principal } from '#domain';
 import { KyselyEventStore, WrongExpectedRevisionError } from '#event-store';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
@@ -76,6 +76,28 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     const positions = outcomes.flatMap((o) => (o.ok ? o.execution.result.events.map((e) => BigInt(e.position)) : []));
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
     expect(outcomes[3]!.ok && outcomes[3]!.execution.result.events[0]).toMatchObject({ streamId: `enterprise-${creditCode(4242)}`, revision: 1 });
+  });
+
+  it("answers a commandId seen before, in the log or earlier in the group, only to the same recorder: another gets COMMAND_ID_CONFLICT", async () => {
+    const store = new KyselyEventStore(many.db);
+    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const cadre = (tokenId: string): Principal => ({ role: 'federation', areaId: 'DUP', holder: `cadre ${tokenId}`, tokenId });
+    const admin = operatorPrincipal('test');
+    const area = (areaId: string, commandId: string) => validateCommand({ type: 'DefineArea', areaId, kind: 'subdistrict', name: areaId, parentId: 'DUP', commandId });
+    await batches.execute([{ command: validateCommand({ type: 'DefineArea', areaId: 'DUP', kind: 'district', name: 'd' }), options: { principal: admin } }]);
+    const before = (await store.readAll()).length;
+    const outcomes = (await batches.execute([
+      { command: area('DUP-1', 'dup-1'), options: { principal: cadre('t1') } },
+      { command: area('DUP-1', 'dup-1'), options: { principal: cadre('t1') } },
+      { command: area('DUP-2', 'dup-1'), options: { principal: cadre('t2') } },
+    ]))!;
+    expect(outcomes.map((o) => (o.ok ? (o.execution.duplicate ? 'duplicate' : 'recorded') : (o.error as { code: string }).code))).toEqual(['recorded', 'duplicate', 'COMMAND_ID_CONFLICT']);
+    const again = (await batches.execute([
+      { command: area('DUP-1', 'dup-1'), options: { principal: cadre('t2') } },
+      { command: area('DUP-1', 'dup-1'), options: { principal: cadre('t1') } },
+    ]))!;
+    expect(again.map((o) => (o.ok ? (o.execution.duplicate ? 'duplicate' : 'recorded') : (o.error as { code: string }).code))).toEqual(['COMMAND_ID_CONFLICT', 'duplicate']);
+    expect((await store.readAll()).length).toBe(before + 1);
   });
 
   it('writes nothing and says so when another writer changed a stream of the batch meanwhile', async () => {

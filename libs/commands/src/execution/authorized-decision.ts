@@ -39,8 +39,13 @@ export async function decideAuthorized(command: EngineCommand, uow: UnitOfWork, 
  * it (the same token, or the same operator), or to an admin. Anyone else
  * reusing its id learns nothing of it.
  */
-export function requireOwnRetry(principal: Principal, first: RecordedEvent): void {
+export function requireOwnRetry(principal: Principal, first: Pick<RecordedEvent, 'metadata'>): void {
   if (principal.role === 'admin') return;
   const same = principal.tokenId !== null ? first.metadata['tokenId'] === principal.tokenId : first.metadata.actor === principal.holder;
   if (!same) throw new ForeignCommandIdError('this commandId was already used by another recorder: choose another id');
 }
+
+/** The metadata by which a retry is recognised as the same recorder's, for a command not yet stored. */
+export const recorderOf = (principal: Principal): Pick<RecordedEvent, 'metadata'> => ({
+  metadata: { actor: principal.holder, ...(principal.tokenId ? { tokenId: principal.tokenId } : {}) },
+});

@@ -12,7 +12,7 @@ import { declarationFor } from '../registry.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { BatchAreas, BatchCache, BatchUnitOfWork, type Carry } from './batch-cache.js';
 import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
-import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
+import { decideAuthorized, recorderOf, requireOwnRetry } from './authorized-decision.js';
 import { eventIdFor } from './event-ids.js';
 
 type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string };
@@ -119,6 +119,13 @@ export class BatchExecutor {
         continue;
       }
       if (firstIndex.has(commandId)) {
+        // The same id twice in one group (two callers' requests may share a group): answered alike only for the same recorder.
+        try {
+          requireOwnRetry(item.options.principal, recorderOf(items[firstIndex.get(commandId)!]!.options.principal));
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+          continue;
+        }
         outcomes.push({ sameAs: firstIndex.get(commandId)! });
         continue;
       }
