@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAnchorCommands } from './commands/anchor.commands.js';
 import { registerGenerateCommand } from './commands/generate.command.js';
 import { registerHistoryCommand } from './commands/history.command.js';
 import { registerImportCommand } from './commands/import.command.js';
@@ -18,6 +19,7 @@ registerGenerateCommand(program);
 registerProjectionCommands(program);
 registerHistoryCommand(program);
 registerTokenCommands(program);
+registerAnchorCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

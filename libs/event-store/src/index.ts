@@ -4,3 +4,4 @@ export { KyselyEventStore } from './kysely-event-store.js';
 export { MAX_EVENTS_PER_APPEND } from './validate-append.js';
 export * from './verify-chain.js';
 export * from './stream-reads.js';
+export * from './anchors.js';

@@ -44,6 +44,13 @@ export function chainHash(previous: Buffer, e: ChainedEventRow): Buffer {
   return createHash('sha256').update(previous).update(text, 'utf8').digest();
 }
 
+/** The log's head as the head row holds it: the last position, its chain hash (hex) and when it was recorded. */
+export async function chainHead(db: Kysely<DB>): Promise<{ position: string; hash: string; recordedAt: string | null }> {
+  const head = await db.selectFrom('event_log_head').select(['position', 'hash', 'recorded_at']).executeTakeFirst();
+  if (!head) return { position: '0', hash: GENESIS_HASH.toString('hex'), recordedAt: null };
+  return { position: String(head.position), hash: Buffer.from(head.hash).toString('hex'), recordedAt: new Date(head.recorded_at).toISOString() };
+}
+
 export type ChainFailure =
   | { kind: 'missing'; position: string; nextPresent: string | null; message: string }
   | { kind: 'mismatch'; position: string; eventId: string; streamId: string; streamRevision: string; type: string; message: string }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { chainHead } from '#event-store';
 import { type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import { Reads } from '../access/access.decorators.js';
@@ -20,15 +21,7 @@ export class ChainController {
   @Reads('access')
   @ApiOperation({ summary: "The hash chain's head (position, hash, when), to write down as an anchor for `verify`" })
   async head() {
-    const head = await this.database.db.selectFrom('event_log_head').select(['position', 'hash', 'recorded_at']).executeTakeFirst();
-    const position = head ? String(head.position) : '0';
-    const hash = head ? Buffer.from(head.hash).toString('hex') : '0'.repeat(64);
-    return {
-      headPosition: position,
-      headHash: hash,
-      recordedAt: head ? new Date(head.recorded_at).toISOString() : null,
-      anchor: `${position}:${hash}`,
-      verify: `npm run cli -- verify --anchor ${position}:${hash}`,
-    };
+    const { position, hash, recordedAt } = await chainHead(this.database.db);
+    return { headPosition: position, headHash: hash, recordedAt, anchor: `${position}:${hash}`, verify: `npm run cli -- verify --anchor ${position}:${hash}` };
   }
 }

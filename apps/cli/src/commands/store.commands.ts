@@ -4,6 +4,7 @@ import { verifyChain, type ChainReport, type RecordedEvent } from '#event-store'
 import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '#persistence';
 import { compareWithReplay, projectionStatus, type ProjectionComparison, type ProjectionStatus } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
+import { trustedAnchors } from './anchor.commands.js';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 
@@ -123,13 +124,20 @@ export function registerStoreCommands(program: Command): void {
     .command('verify')
     .description('walk the whole log and check its hash chain: report the first event whose content, order or presence no longer matches, and the head hash')
     .option('--anchor <position:hash>', 'a head written down earlier (repeatable): the hash at that position must be unchanged', parseAnchor)
+    .option('--anchors <file>', 'an anchor file (npm run cli -- anchor): every anchor signed by the trusted key, and its head still in the log')
+    .option('--public-key <file>', "with --anchors: the anchor key's public key (PEM); default: ANCHOR_KEY_FILE's")
     .option('--projections', 'also rebuild every read model in a scratch schema and compare it with the live one, row for row')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { anchor?: Map<string, string>; projections?: boolean; json?: boolean }) => {
+    .action(async (opts: { anchor?: Map<string, string>; anchors?: string; publicKey?: string; projections?: boolean; json?: boolean }) => {
+      const signed = opts.anchors ? trustedAnchors(opts.anchors, opts.publicKey) : undefined;
+      for (const [position, hash] of opts.anchor ?? []) {
+        if (signed?.hashes.has(position) && signed.hashes.get(position) !== hash) throw new Error(`--anchor ${position} and the anchor file disagree on the hash at that position`);
+      }
+      const anchors = new Map([...(signed?.hashes ?? []), ...(opts.anchor ?? [])]);
       const failed = await withStore(
         async ({ database }) => {
           const bar = progressBar('checking the hash chain', 'events');
-          const chain = await verifyChain(database.db, { anchors: opts.anchor, onProgress: (done, total) => bar.update(done, total) });
+          const chain = await verifyChain(database.db, { anchors, onProgress: (done, total) => bar.update(done, total) });
           bar.stop();
           const projections: ProjectionComparison[] = [];
           for (const projection of opts.projections ? ALL_PROJECTIONS : []) {
@@ -142,6 +150,9 @@ export function registerStoreCommands(program: Command): void {
             console.log(JSON.stringify({ chain, ...(opts.projections ? { projections } : {}) }, json, 2));
           } else {
             printChainReport(chain);
+            const from = chain.failure?.kind === 'anchor' ? signed?.origin.get(chain.failure.position) : undefined;
+            if (from) console.log(`  the anchor that no longer holds: ${from}`);
+            if (chain.ok && signed) console.log(`anchors: ${signed.hashes.size} signed head${signed.hashes.size === 1 ? '' : 's'} checked, all still in the log`);
             projections.forEach(printComparison);
           }
           return !chain.ok || projections.some((p) => !p.identical);
