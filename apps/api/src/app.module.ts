@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from '#access/nest';
-import type { EngineConfig } from '#persistence';
-import { PersistenceModule } from '#persistence/nest';
+import type { Database, EngineConfig } from '#persistence';
+import { DATABASE, PersistenceModule } from '#persistence/nest';
 import { CommandsModule } from '#commands/nest';
 import { ReadModelsModule } from '#read-models/nest';
 import { CommandsController } from './commands/commands.controller.js';
@@ -12,6 +12,7 @@ import { ReadAccess } from './organizing-coverage/read-access.js';
 import { ORGANIZING_CONTROLLERS } from './organizing-work/organizing.controllers.js';
 import { HistoryController } from './history/history.controller.js';
 import { AccessGuard } from './access/access.guard.js';
+import { AnchorWriter, readAnchorKey } from './audit/anchor-writer.js';
 import { ChainController } from './audit/chain.controller.js';
 import { Scope } from './access/scope.js';
 import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
@@ -19,6 +20,7 @@ import { PersonalDataReadsController, TokensController } from './access/tokens.c
 @Module({})
 export class AppModule {
   static forRoot(config: EngineConfig): DynamicModule {
+    const anchorKey = config.anchors ? readAnchorKey(config.anchors.keyFile) : undefined;
     return {
       module: AppModule,
       imports: [
@@ -37,7 +39,12 @@ export class AppModule {
         PersonalDataReadsController,
         ChainController,
       ],
-      providers: [ReadAccess, Scope, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        ReadAccess,
+        Scope,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        ...(config.anchors ? [{ provide: AnchorWriter, inject: [DATABASE], useFactory: (database: Database) => new AnchorWriter(database, config.anchors!, anchorKey!) }] : []),
+      ],
     };
   }
 }

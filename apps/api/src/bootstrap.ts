@@ -14,6 +14,8 @@ import { setUpOpenApi } from './openapi/openapi.js';
 export async function createApi(config: EngineConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 }), {
     logger: process.env['NODE_ENV'] === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    // A provider that cannot start (a bad setting) rejects here, for main.ts to name it, instead of exiting the process.
+    abortOnError: false,
   });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new ErrorsFilter());

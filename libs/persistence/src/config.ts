@@ -26,6 +26,8 @@ export interface EngineConfig {
   readonly requestsPerMinute: number;
   /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
   readonly authFailuresPerMinute: number;
+  /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
+  readonly anchors: { readonly dir: string; readonly keyFile: string; readonly minutes: number } | undefined;
 }
 
 export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     corsOrigins,
     requestsPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 12_000),
     authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
+    anchors: anchorSettings(env),
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
@@ -67,6 +70,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,
   };
+}
+
+function anchorSettings(env: NodeJS.ProcessEnv): EngineConfig['anchors'] {
+  const dir = env['ANCHOR_DIR']?.trim();
+  if (!dir) return undefined;
+  const keyFile = env['ANCHOR_KEY_FILE']?.trim();
+  if (!keyFile) throw new ConfigError('ANCHOR_DIR is set but ANCHOR_KEY_FILE is not: the key that signs the anchors (npm run cli -- anchor-key --out FILE)');
+  const minutes = wholeNumber(env, 'ANCHOR_MINUTES', 60);
+  if (minutes < 1) throw new ConfigError('ANCHOR_MINUTES must be at least 1');
+  return { dir, keyFile, minutes };
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
