@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,11 +11,23 @@ export type CommandLine = { readonly line: number; readonly bytesRead: number } 
 );
 
 /**
- * The commands of an NDJSON file, line by line, in bounded memory. A line without a commandId gets one derived from the
- * file's name, the line's number and its content, so importing the same file
- * again records nothing twice.
+ * The key that derived command ids are made with, from the engine's secret
+ * (PERSON_ID_KEY). A line holds a full identity number: an unkeyed digest of
+ * it, kept in every event's metadata and shown by the histories, would give
+ * the number back to anyone who tries the few billion candidates; a keyed
+ * one gives nothing without the secret.
  */
-export async function* commandLines(path: string): AsyncGenerator<CommandLine> {
+export function commandIdKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'uce', 'import command ids', 32));
+}
+
+/**
+ * The commands of an NDJSON file, line by line, in bounded memory. A line
+ * without a commandId gets one derived from the file's name, the line's
+ * number and a keyed digest of its content (`commandIdKey`), so importing the
+ * same file again, with the same secret, records nothing twice.
+ */
+export async function* commandLines(path: string, idKey: Buffer): AsyncGenerator<CommandLine> {
   const fileTag = basename(path);
   const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
@@ -37,7 +49,7 @@ export async function* commandLines(path: string): AsyncGenerator<CommandLine> {
       continue;
     }
     if (command['commandId'] === undefined) {
-      const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      const digest = createHmac('sha256', idKey).update(text).digest('hex').slice(0, 32);
       command = { ...command, commandId: `${fileTag}:${line}:${digest}` };
     }
     yield { line, bytesRead, command };

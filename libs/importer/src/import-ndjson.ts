@@ -33,7 +33,7 @@ export async function importInGroups(path: string, submitMany: SubmitMany, optio
     const outcomes = await submitMany(sent, groupSize).catch(() => sent.map((): Outcome => INTERNAL_ERROR));
     for (const [k, outcome] of outcomes.entries()) await tally.count(sent[k]!.line, outcome);
   };
-  for await (const read of commandLines(path)) {
+  for await (const read of commandLines(path, options.idKey)) {
     if ('malformed' in read) await tally.refuse(read.line, 'MALFORMED_COMMAND', read.malformed);
     else if ('command' in read) {
       pending.push({ command: read.command, line: read.line });
@@ -64,7 +64,7 @@ export async function importConcurrently(
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const locks = new KeyLocks();
   const inFlight = new Set<Promise<void>>();
-  for await (const read of commandLines(path)) {
+  for await (const read of commandLines(path, options.idKey)) {
     tally.read(read.line, read.bytesRead);
     if ('malformed' in read) await tally.refuse(read.line, 'MALFORMED_COMMAND', read.malformed);
     if (!('command' in read)) continue;

@@ -24,6 +24,8 @@ export interface ImportReporting {
   readonly reportPath: string;
   /** Called now and then with the progress so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
+  /** The key of derived command ids (`commandIdKey(PERSON_ID_KEY)`): never an unkeyed digest of a line. */
+  readonly idKey: Buffer;
 }
 
 /** An import's counts, its report of refused lines, and its progress calls. */

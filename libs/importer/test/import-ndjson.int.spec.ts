@@ -7,7 +7,10 @@ import { KyselyEventStore } from '#event-store';
 import { AreaDirectory, BatchExecutor, type BatchItem, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
-import { importConcurrently, importInGroups, type Outcome } from '../src/index.js';
+import { createHash } from 'node:crypto';
+import { commandIdKey, commandLines, importConcurrently, importInGroups, type Outcome } from '../src/index.js';
+
+const ID_KEY = commandIdKey('import-test-person-id-key-0123456789');
 
 describe('importing an NDJSON file of commands [PGlite]', () => {
   let database: TestDatabase;
@@ -40,7 +43,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     const file = join(dir, 'district.ndjson');
     const commands = [...generateDistrict({ enterprises: 150, workers: 400, years: 3, seed: 11 })];
     writeFileSync(file, commands.map((c) => JSON.stringify(c)).join('\n') + '\n');
-    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'refused.ndjson'), concurrency: 8 });
+    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'refused.ndjson'), concurrency: 8, idKey: ID_KEY });
     expect(summary).toMatchObject({ lines: commands.length, recorded: commands.length, refused: 0, duplicates: 0 });
     expect(readFileSync(join(dir, 'refused.ndjson'), 'utf8')).toBe('');
     expect(await events()).toBeGreaterThan(commands.length);
@@ -49,7 +52,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
   it('records nothing twice when the same file is imported again', async () => {
     const file = join(dir, 'district.ndjson');
     const before = await events();
-    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'again.ndjson') });
+    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'again.ndjson'), idKey: ID_KEY });
     expect(summary.recorded).toBe(0);
     expect(summary.duplicates).toBe(summary.lines);
     expect(await events()).toBe(before);
@@ -69,7 +72,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       ].join('\n'),
     );
     const reportPath = join(dir, 'mixed.refused.ndjson');
-    const summary = await importConcurrently(file, submit, { reportPath });
+    const summary = await importConcurrently(file, submit, { reportPath, idKey: ID_KEY });
     expect(summary).toMatchObject({ lines: 6, recorded: 2, refused: 3, duplicates: 0 });
     const report = readFileSync(reportPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(report.map((r) => [r.line, r.error]).sort((a, b) => a[0] - b[0])).toEqual([
@@ -111,7 +114,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
         return outcomes;
       };
       const file = join(dir, 'district.ndjson');
-      const summary = await importInGroups(file, submitMany, { reportPath: join(dir, 'grouped.ndjson'), groupSize: 137 });
+      const summary = await importInGroups(file, submitMany, { reportPath: join(dir, 'grouped.ndjson'), groupSize: 137, idKey: ID_KEY });
       expect(summary).toMatchObject({ recorded: summary.lines, refused: 0 });
       expect(pipelined).toBeGreaterThan(0);
       const streams = async (db: TestDatabase) =>
@@ -119,12 +122,35 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       // (The first database also holds the mixed file's two areas, imported by the test above.)
       expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-')));
 
-      const mixed = await importInGroups(join(dir, 'mixed.ndjson'), submitMany, { reportPath: join(dir, 'mixed2.ndjson'), groupSize: 2 });
+      const mixed = await importInGroups(join(dir, 'mixed.ndjson'), submitMany, { reportPath: join(dir, 'mixed2.ndjson'), groupSize: 2, idKey: ID_KEY });
       expect(mixed).toMatchObject({ lines: 6, recorded: 2, refused: 3 });
       const report = readFileSync(join(dir, 'mixed2.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(report.map((r) => [r.line, r.error]).sort((a, b) => a[0] - b[0])).toEqual([[2, 'MALFORMED_COMMAND'], [4, 'UNKNOWN_AREA'], [5, 'INVALID_FIELDS']]);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('derived command ids', () => {
+  it('are keyed: no unkeyed digest of the line (which holds an identity number), the same ids for the same file and secret, others for another secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uce-ids-'));
+    try {
+      const line = JSON.stringify({ type: 'JoinUnion', memberId: 'M1', personId: '440303199001011234', name: '张三', unionId: 'U1', occurredOn: '2022-01-01' });
+      writeFileSync(join(dir, 'joins.ndjson'), `${line}\n`);
+      const idsWith = async (key: Buffer) => {
+        const ids: string[] = [];
+        for await (const read of commandLines(join(dir, 'joins.ndjson'), key)) if ('command' in read) ids.push(String(read.command['commandId']));
+        return ids;
+      };
+      const [id] = await idsWith(ID_KEY);
+      expect(id).toMatch(/^joins\.ndjson:1:[0-9a-f]{32}$/);
+      const unkeyed = createHash('sha256').update(line).digest('hex');
+      expect(id).not.toContain(unkeyed.slice(0, 16)); // what earlier versions kept in every event's metadata
+      expect(await idsWith(ID_KEY)).toEqual([id]);
+      expect(await idsWith(commandIdKey('another-secret-of-32-characters-xx'))).not.toEqual([id]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CommandService, type Submission } from '#commands/nest';
-import { importConcurrently, importInGroups, type ImportProgress, type Outcome } from '#importer';
+import { commandIdKey, importConcurrently, importInGroups, type ImportProgress, type Outcome } from '#importer';
+import { loadConfig } from '#persistence';
 import { withEngine } from '../engine-context.js';
 import { cliOperator } from '../operator.js';
 
@@ -21,6 +22,8 @@ export function registerImportCommand(program: Command): void {
       const mode = importMode(opts);
       const reportPath = opts.report ?? `${file}.refused.ndjson`;
       const onProgress = progressReporter();
+      // Derived command ids are keyed with the engine's secret: the same file and secret, the same ids.
+      const idKey = commandIdKey(loadConfig().personIdKey);
       const summary = await withEngine(async (engine) => {
         const commands = engine.get(CommandService);
         const options = { principal: cliOperator(), correlationId: `import:${file}` };
@@ -29,11 +32,13 @@ export function registerImportCommand(program: Command): void {
           ? importInGroups(file, async (group, size) => (await commands.submitMany(group.map((g) => g.command), options, size)).map(outcome), {
               reportPath,
               onProgress,
+              idKey,
               groupSize: mode.groupSize,
             })
           : importConcurrently(file, async (command) => outcome(await commands.submit(command, options)), {
               reportPath,
               onProgress,
+              idKey,
               concurrency: mode.concurrency,
             });
       });
