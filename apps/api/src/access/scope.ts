@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { areaOfSubject, type HandlerDeps, type StateLoader, type Subject } from '#commands';
+import { areaOfSubject, describeSubject, type HandlerDeps, type StateLoader, type Subject } from '#commands';
 import { HANDLER_DEPS } from '#commands/nest';
 import { inScope, memberStream, type Principal } from '#domain';
 import type { EventStore } from '#event-store';
@@ -29,8 +29,7 @@ export class Scope {
 
   /** Refuses an area outside the caller's (an undefined area is outside every area but an admin's). */
   async area(caller: Principal, areaId: string): Promise<void> {
-    if (caller.role === 'admin') return;
-    if (!inScope(caller, await this.deps.areas.lineage(areaId))) throw forbidden(`area "${areaId}" is not within your area "${caller.areaId}"`);
+    if (!(await this.contains(caller, areaId))) throw forbidden(`area "${areaId}" is not within your area "${caller.areaId}"`);
   }
 
   /** Whether an area (or none: an admin's token) lies in the caller's area. */
@@ -39,20 +38,22 @@ export class Scope {
     return areaId !== null && inScope(caller, await this.deps.areas.lineage(areaId));
   }
 
-  /** Refuses an entity located outside the caller's area on the date. */
+  /** Refuses an entity located outside the caller's area on the date (one that does not exist passes: the route answers 404). */
   async subject(caller: Principal, subject: Subject, date: string): Promise<void> {
     if (caller.role === 'admin') return;
-    const areaId = await areaOfSubject(subject, date, { load: this.load, areas: this.deps.areas });
-    if (areaId === undefined) return;
-    const [[kind, id]] = Object.entries(subject) as [[string, string]];
-    if (!inScope(caller, await this.deps.areas.lineage(areaId))) throw forbidden(`${kind} "${id}" is not within your area "${caller.areaId}" on ${date}`);
+    const areaId = await this.areaOf(subject, date);
+    if (areaId !== undefined && !(await this.contains(caller, areaId))) throw forbidden(`${describeSubject(subject)} is not within your area "${caller.areaId}" on ${date}`);
   }
 
   /** Whether the caller's area holds the subject on the date (an unknown subject: only for an admin). */
   async holds(caller: Principal, subject: Subject, date: string): Promise<boolean> {
     if (caller.role === 'admin') return true;
-    const areaId = await areaOfSubject(subject, date, { load: this.load, areas: this.deps.areas });
-    return areaId !== undefined && inScope(caller, await this.deps.areas.lineage(areaId));
+    const areaId = await this.areaOf(subject, date);
+    return areaId !== undefined && (await this.contains(caller, areaId));
+  }
+
+  private areaOf(subject: Subject, date: string): Promise<string | undefined> {
+    return areaOfSubject(subject, date, { load: this.load, areas: this.deps.areas });
   }
 
   /** The token that recorded a member's joining, if any. */
