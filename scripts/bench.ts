@@ -52,7 +52,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const KEY = 'bench-person-id-key-0123456789';
+const KEY = 'bench-person-id-key-0123456789-abcdefghij';
 const ADMIN_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
 const rate = (events: number, seconds: number): Rate => ({ events, seconds: round(seconds), eventsPerSecond: Math.round(events / Math.max(seconds, 1e-9)) });

@@ -10,7 +10,7 @@ import type { EventStore } from '#event-store';
 import { createApi } from '../src/bootstrap.js';
 
 async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await createApi(loadConfig({ ...env, PORT: '1' }));
+  const app = await createApi(loadConfig({ PERSON_ID_KEY: 'health-test-person-id-key-0123456789-abcdef', ...env, PORT: '1' }));
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }
@@ -66,6 +66,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow('PORT must be an integer');
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL must be a postgres://');
     expect(loadConfig({})).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: undefined });
+  });
+
+  it('refuses a short or predictable PERSON_ID_KEY, and starts on PostgreSQL or in production only with one, naming it', async () => {
+    expect(() => loadConfig({ PERSON_ID_KEY: 'sixteen-chars-ok' })).toThrow('PERSON_ID_KEY must be at least 32 characters');
+    expect(() => loadConfig({ PERSON_ID_KEY: 'a'.repeat(48) })).toThrow('PERSON_ID_KEY is too predictable');
+    expect(() => loadConfig({ PERSON_ID_KEY: 'abab'.repeat(12) })).toThrow('PERSON_ID_KEY is too predictable');
+    expect(loadConfig({ PERSON_ID_KEY: 'q8Vw1nM3kZ0pL7xR2tY5uB9cD4eF6gH0jK1lA2sS3dF=' }).personIdKeyIsDevelopmentKey).toBe(false);
+    await expect(createApi(loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }))).rejects.toThrow('PERSON_ID_KEY is required with DATABASE_URL');
+    await expect(createApi(loadConfig({ NODE_ENV: 'production', DATA_DIR: '/nonexistent/never-opened' }))).rejects.toThrow('PERSON_ID_KEY is required in production');
   });
 });
 

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandsModule } from '#commands/nest';
-import { loadConfig, type EngineConfig } from '#persistence';
+import { loadConfig, requirePersonIdKey, type EngineConfig } from '#persistence';
 import { PersistenceModule } from '#persistence/nest';
 
 /** The same providers as the API, without HTTP: the store and the command bus. */
@@ -13,7 +13,9 @@ class EngineModule {
 }
 
 export async function withEngine<T>(work: (context: INestApplicationContext) => Promise<T>): Promise<T> {
-  const context = await NestFactory.createApplicationContext(EngineModule.forRoot(loadConfig()), { logger: ['error', 'warn'] });
+  const config = loadConfig();
+  requirePersonIdKey(config);
+  const context = await NestFactory.createApplicationContext(EngineModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     return await work(context);
   } finally {

@@ -31,7 +31,7 @@ describe('cli anchor, verify --anchors', () => {
   beforeAll(async () => {
     requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'uce-cli-anchors-'));
-    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-anchor-test-key-0123456789', ANCHOR_KEY_FILE: join(dir, 'anchor.pem') };
+    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-anchor-test-key-0123456789-abcdefghij', ANCHOR_KEY_FILE: join(dir, 'anchor.pem') };
     const key = await cli(['anchor-key', '--out', join(dir, 'anchor.pem')], env);
     expect(key.code).toBe(0);
     expect(key.stdout).toContain('-----BEGIN PUBLIC KEY-----');

@@ -13,7 +13,7 @@ describe('cli history', () => {
   beforeAll(async () => {
     requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'uce-cli-history-'));
-    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-history-test-key-0123456789' };
+    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-history-test-key-0123456789-abcdefghij' };
     const lines = [
       { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
       { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },

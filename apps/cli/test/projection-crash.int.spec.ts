@@ -12,6 +12,8 @@ import { createPostgresTestDatabase, describePostgres, type TestDatabase } from 
 
 const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The same person key for the commands recorded here and the worker's policy. */
+const KEY = 'crash-test-person-id-key-0123456789-abcdefgh';
 
 /**
  * The projection worker is a real process (`npm run cli -- project`), killed
@@ -31,14 +33,14 @@ describePostgres('projection worker killed with SIGKILL, again and again', () =>
     (await sql<{ r: string }>`select row_to_json(t)::text as r from ${sql.table(table)} t`.execute(database.db)).rows.map((x) => x.r).sort();
 
   it('ends with read models equal to a clean rebuild', async () => {
-    const env = { ...process.env, DATABASE_URL: database.url!, PROJECTION_BATCH_SIZE: '50' };
+    const env = { ...process.env, DATABASE_URL: database.url!, PERSON_ID_KEY: KEY, PROJECTION_BATCH_SIZE: '50' };
     let worker: ChildProcess | undefined;
     const startWorker = () => {
       worker = spawn(process.execPath, [CLI, 'project'], { env, stdio: 'ignore' });
     };
 
     const store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('crash-test-key-0123456789') });
+    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
     let writing = true;
     const writer = (async () => {
       for (const c of generateDistrict({ enterprises: 400, workers: 900, years: 3, seed: 3 })) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });

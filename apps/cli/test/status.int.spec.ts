@@ -63,7 +63,7 @@ function suite(open: () => Promise<{ database: Database; env: Record<string, str
 describe('cli status on the embedded store', () =>
   suite(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uce-cli-status-'));
-    const env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-status-test-key-0123456789' };
+    const env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-status-test-key-0123456789-abcdefghij' };
     const database = await openDatabase({ dataDir: env.DATA_DIR });
     await migrateToLatest(database.db);
     return { database, env, done: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -72,5 +72,5 @@ describe('cli status on the embedded store', () =>
 describePostgres('cli status on PostgreSQL', () =>
   suite(async () => {
     const database: TestDatabase = await createPostgresTestDatabase();
-    return { database, env: { DATABASE_URL: database.url!, PERSON_ID_KEY: 'cli-status-test-key-0123456789' }, done: () => database.close() };
+    return { database, env: { DATABASE_URL: database.url!, PERSON_ID_KEY: 'cli-status-test-key-0123456789-abcdefghij' }, done: () => database.close() };
   }));

@@ -22,7 +22,7 @@ describe('cli verify', () => {
   beforeAll(async () => {
     requireBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'uce-cli-verify-'));
-    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-verify-test-key-0123456789' };
+    env = { DATA_DIR: join(dir, 'data'), PERSON_ID_KEY: 'cli-verify-test-key-0123456789-abcdefghij' };
     const lines = [
       { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
       { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },

@@ -13,11 +13,15 @@ export interface EngineConfig {
   readonly dataDir: string;
   /**
    * Secret key for the HMAC that turns a resident identity number into a
-   * person's stream key. Keep it stable: changing it splits every person's
-   * history. Unset: a development key, with a warning.
+   * person's stream key, and for the importer's derived command ids. Keep it
+   * stable: changing it splits every person's history. Required with
+   * DATABASE_URL or NODE_ENV=production; else unset means a development key,
+   * with a warning.
    */
   readonly personIdKey: string;
   readonly personIdKeyIsDevelopmentKey: boolean;
+  /** NODE_ENV=production. */
+  readonly production: boolean;
   /** 'inline': this process runs the projections; 'worker': a separate `npm run cli -- project` does. */
   readonly projections: 'inline' | 'worker';
   /** Origins allowed to call the API from a browser page of another site (CORS_ORIGINS); none by default. */
@@ -46,9 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
   const personIdKey = env['PERSON_ID_KEY']?.trim() || undefined;
-  if (personIdKey !== undefined && personIdKey.length < 16) {
-    throw new ConfigError('PERSON_ID_KEY must be at least 16 characters');
-  }
+  if (personIdKey !== undefined) checkSecret('PERSON_ID_KEY', personIdKey);
   const projections = env['PROJECTIONS']?.trim() || 'inline';
   if (projections !== 'inline' && projections !== 'worker') {
     throw new ConfigError(`PROJECTIONS must be "inline" or "worker", got "${projections}"`);
@@ -69,7 +71,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     dataDir: env['DATA_DIR']?.trim() || './data',
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,
+    production: env['NODE_ENV'] === 'production',
   };
+}
+
+/**
+ * For the programs that record or derive person keys (the API, `import`,
+ * `project`): real data lives on PostgreSQL or in production, and there the
+ * development key — which anyone can read in this code — is refused.
+ */
+export function requirePersonIdKey(config: EngineConfig): void {
+  if (!config.personIdKeyIsDevelopmentKey || (config.databaseUrl === undefined && !config.production)) return;
+  throw new ConfigError(
+    `PERSON_ID_KEY is required ${config.databaseUrl !== undefined ? 'with DATABASE_URL' : 'in production'}: a secret of 32+ characters, such as the output of \`openssl rand -base64 32\``,
+  );
+}
+
+/** Smallest estimated strength of a secret, in bits (Shannon entropy of its characters × its length). */
+const MIN_SECRET_BITS = 128;
+
+/**
+ * A secret must be long and varied enough to resist guessing: at least 32
+ * characters, and an estimated 128 bits (so a long run of one word or
+ * character is refused). The engine derives its keys from it.
+ */
+export function checkSecret(name: string, value: string): void {
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters (such as the output of \`openssl rand -base64 32\`)`);
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const perCharacter = [...counts.values()].reduce((h, n) => h - (n / value.length) * Math.log2(n / value.length), 0);
+  if (perCharacter * value.length < MIN_SECRET_BITS || value === DEVELOPMENT_PERSON_ID_KEY) {
+    throw new ConfigError(`${name} is too predictable: use a random secret, such as the output of \`openssl rand -base64 32\``);
+  }
 }
 
 function anchorSettings(env: NodeJS.ProcessEnv): EngineConfig['anchors'] {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ProjectionRunner, rebuildProjection, type RunnerLogger } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { PersonKeys } from '#commands';
-import { loadConfig } from '#persistence';
+import { loadConfig, requirePersonIdKey } from '#persistence';
 import { createPolicies } from '#policies';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
@@ -48,11 +48,13 @@ export function registerProjectionCommands(program: Command): void {
     .command('project')
     .description('run the projections as a separate worker (start the API with PROJECTIONS=worker); stops on Ctrl-C / SIGTERM')
     .action(async () => {
+      const config = loadConfig();
+      requirePersonIdKey(config);
       await withStore(async ({ database, store }) => {
         const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
         // The read models and the policies (which record commands, e.g. membership succession); rebuild and verify replay only the former.
-        const all = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(loadConfig().personIdKey) })];
+        const all = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(config.personIdKey) })];
         // A failing projection is retried with backoff while the others go on; its failure is recorded
         // (projection_failures) for `status` and the API's health answer. A first catch-up is folded, with a warning.
         const runner = new ProjectionRunner(database.db, store, all, { batchSize, logger: consoleLogger, foldFirstCatchUp: true });
