@@ -29,6 +29,7 @@ describe('resident identity number (GB 11643-1999)', () => {
     expect(residentIdProblem('110105194912310021')).toMatch(/check character should be "X"/);
     expect(residentIdProblem(residentId(7, '19900230'))).toMatch(/real birth date/);
     expect(residentIdProblem(residentId(7, '18991231'))).toMatch(/real birth date/);
+    expect(residentIdProblem(residentId(7, '19900230'))).not.toContain('19900230');
     expect(residentIdProblem('11010519491231002')).toMatch(/17 digits/);
   });
   it('is shown masked: first six and last four characters', () => {

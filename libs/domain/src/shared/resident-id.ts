@@ -22,7 +22,8 @@ export function residentIdProblem(id: unknown): string | undefined {
   const month = Number(id.slice(10, 12));
   const day = Number(id.slice(12, 14));
   if (year < 1900 || !isCalendarDate(year, month, day)) {
-    return `characters 7–14 must be a real birth date, got ${id.slice(6, 14)}`;
+    // Not echoed: a birth date is part of what finds a person, and refusals reach import reports and logs.
+    return 'characters 7–14 must be a real birth date (YYYYMMDD, 1900 or later)';
   }
   const expected = residentIdCheckCharacter(id.slice(0, 17));
   if (id[17] !== expected) return `check character should be "${expected}", got "${id[17]}"`;
