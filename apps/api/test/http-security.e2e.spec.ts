@@ -86,6 +86,15 @@ describe('HTTP security, by default', () => {
     expect(Object.keys(document.paths['/api/commands'].post.responses)).toEqual(expect.arrayContaining(['401', '403']));
   });
 
+  it('refuses token requests the record could not hold with a 400, never a database error', async () => {
+    expect(await api.post('/api/tokens', { role: 'viewer', areaId: 'a\u0000b' })).toMatchObject({ status: 400, body: { error: 'INVALID_AREA' } });
+    expect(await api.post('/api/tokens', { role: 'admin', holder: 'a\u0000b' })).toMatchObject({ status: 400, body: { error: 'INVALID_HOLDER' } });
+    const [, id] = /^uce_([0-9a-f]{16})_/.exec(api.adminToken)!;
+    const before = await api.eventCount();
+    expect(await api.post(`/api/tokens/${id}/revoke`, { reason: 'left\u0000' })).toMatchObject({ status: 400, body: { error: 'INVALID_REASON' } });
+    expect(await api.eventCount()).toBe(before);
+  });
+
   it('tells apart no token, a bad one and a malformed one only as far as the caller already knows', async () => {
     expect((await api.get('/api/tokens', null)).body.message).toContain('bearer token is required');
     expect((await api.get('/api/tokens', UNKNOWN)).body.message).toBe('the bearer token is not valid');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isStorableText } from '#commands';
 import { isRole, type AreaState, type Principal, type Role } from '#domain';
 import { WrongExpectedRevisionError, type EventStore } from '#event-store';
 import { evolveTokens, newToken, parseToken, secretMatches, TOKENS_STREAM, type AccessToken, type AccessTokenEvent, type TokenRefusal } from './tokens.js';
@@ -81,6 +82,7 @@ export class TokenRegistry {
     await this.refresh(true);
     const token = this.tokens.get(tokenId);
     if (!token) throw new TokenRequestError('UNKNOWN_TOKEN', `no token has the id "${tokenId}"`);
+    if (reason !== undefined && !isStorableText(reason)) throw new TokenRequestError('INVALID_REASON', 'the reason must not contain a NUL character or an unpaired surrogate');
     if (token.revokedAt === null) {
       const data = { tokenId, revokedAt: this.now().toISOString(), revokedBy: by.holder, reason: reason?.slice(0, 200) ?? null };
       await this.record({ type: 'AccessTokenRevoked', data }, by);
@@ -108,7 +110,8 @@ export class TokenRegistry {
     if (request.role === 'admin' && areaId !== null) throw new TokenRequestError('INVALID_AREA', 'an admin token has no area: it reaches everything');
     if (request.role !== 'admin') {
       if (areaId === null) throw new TokenRequestError('INVALID_AREA', `a ${request.role} token needs an area (--area): its scope`);
-      if (typeof areaId !== 'string' || !(await this.areas.get(areaId)).defined) throw new TokenRequestError('UNKNOWN_AREA', `area "${areaId}" is not defined`);
+      if (typeof areaId !== 'string' || !isStorableText(areaId)) throw new TokenRequestError('INVALID_AREA', 'the area id must not contain a NUL character or an unpaired surrogate');
+      if (!(await this.areas.get(areaId)).defined) throw new TokenRequestError('UNKNOWN_AREA', `area "${areaId}" is not defined`);
     }
     const holder = request.holder ?? `${request.role}${areaId ? ` ${areaId}` : ''}`;
     if (typeof holder !== 'string' || !HOLDER.test(holder)) {
