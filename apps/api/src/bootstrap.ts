@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from '@nestjs/common';
 import { serveAdminChannel, TokenRegistry } from '#access';
-import { requirePersonIdKey, type EngineConfig } from '#persistence';
+import { requireKeys, type EngineConfig } from '#persistence';
 import { secureHttp } from './access/http-security.js';
 import { AppModule } from './app.module.js';
 import { ErrorsFilter } from './errors/errors.filter.js';
@@ -12,7 +12,7 @@ import { setUpOpenApi } from './openapi/openapi.js';
 
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
 export async function createApi(config: EngineConfig): Promise<NestFastifyApplication> {
-  requirePersonIdKey(config);
+  requireKeys(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 }), {
     logger: process.env['NODE_ENV'] === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
     // A provider that cannot start (a bad setting) rejects here, for main.ts to name it, instead of exiting the process.

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandsModule } from '#commands/nest';
-import { loadConfig, requirePersonIdKey, type EngineConfig } from '#persistence';
+import { loadConfig, requireKeys, type EngineConfig } from '#persistence';
 import { PersistenceModule } from '#persistence/nest';
 
 /** The same providers as the API, without HTTP: the store and the command bus. */
@@ -14,7 +14,7 @@ class EngineModule {
 
 export async function withEngine<T>(work: (context: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  requirePersonIdKey(config);
+  requireKeys(config);
   const context = await NestFactory.createApplicationContext(EngineModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     return await work(context);

@@ -20,6 +20,20 @@ export interface EngineConfig {
    */
   readonly personIdKey: string;
   readonly personIdKeyIsDevelopmentKey: boolean;
+  /**
+   * Master key that wraps every person's own key, which seals that person's
+   * personal fields in the log (docs/privacy.md). Same rules as
+   * PERSON_ID_KEY: required with DATABASE_URL or NODE_ENV=production, else a
+   * development key with a warning.
+   */
+  readonly personalDataKey: string;
+  readonly personalDataKeyIsDevelopmentKey: boolean;
+  /**
+   * During a rotation (docs/privacy.md): the master keys being replaced
+   * (PERSON_ID_KEY_PREVIOUS, PERSONAL_DATA_KEY_PREVIOUS), which still open
+   * what they wrapped until `cli rotate-keys` has rewrapped it.
+   */
+  readonly previousKeys: { readonly personIdKey?: string; readonly personalDataKey?: string };
   /** NODE_ENV=production. */
   readonly production: boolean;
   /** 'inline': this process runs the projections; 'worker': a separate `npm run cli -- project` does. */
@@ -35,6 +49,7 @@ export interface EngineConfig {
 }
 
 export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';
+export const DEVELOPMENT_PERSONAL_DATA_KEY = 'uce-development-personal-data-key-not-for-production';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -49,8 +64,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  const personIdKey = env['PERSON_ID_KEY']?.trim() || undefined;
-  if (personIdKey !== undefined) checkSecret('PERSON_ID_KEY', personIdKey);
+  const personIdKey = optionalSecret(env, 'PERSON_ID_KEY');
+  const personalDataKey = optionalSecret(env, 'PERSONAL_DATA_KEY');
+  const previousPersonIdKey = optionalSecret(env, 'PERSON_ID_KEY_PREVIOUS');
+  const previousPersonalDataKey = optionalSecret(env, 'PERSONAL_DATA_KEY_PREVIOUS');
+  if (personIdKey !== undefined && personIdKey === personalDataKey) {
+    throw new ConfigError('PERSON_ID_KEY and PERSONAL_DATA_KEY must be two different secrets');
+  }
   const projections = env['PROJECTIONS']?.trim() || 'inline';
   if (projections !== 'inline' && projections !== 'worker') {
     throw new ConfigError(`PROJECTIONS must be "inline" or "worker", got "${projections}"`);
@@ -71,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     dataDir: env['DATA_DIR']?.trim() || './data',
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,
+    personalDataKey: personalDataKey ?? DEVELOPMENT_PERSONAL_DATA_KEY,
+    personalDataKeyIsDevelopmentKey: personalDataKey === undefined,
+    previousKeys: {
+      ...(previousPersonIdKey !== undefined && { personIdKey: previousPersonIdKey }),
+      ...(previousPersonalDataKey !== undefined && { personalDataKey: previousPersonalDataKey }),
+    },
     production: env['NODE_ENV'] === 'production',
   };
 }
@@ -80,11 +106,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
  * `project`): real data lives on PostgreSQL or in production, and there the
  * development key — which anyone can read in this code — is refused.
  */
-export function requirePersonIdKey(config: EngineConfig): void {
-  if (!config.personIdKeyIsDevelopmentKey || (config.databaseUrl === undefined && !config.production)) return;
+export function requireKeys(config: EngineConfig): void {
+  if (config.databaseUrl === undefined && !config.production) return;
+  const missing = [
+    ...(config.personIdKeyIsDevelopmentKey ? ['PERSON_ID_KEY'] : []),
+    ...(config.personalDataKeyIsDevelopmentKey ? ['PERSONAL_DATA_KEY'] : []),
+  ];
+  if (missing.length === 0) return;
   throw new ConfigError(
-    `PERSON_ID_KEY is required ${config.databaseUrl !== undefined ? 'with DATABASE_URL' : 'in production'}: a secret of 32+ characters, such as the output of \`openssl rand -base64 32\``,
+    `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required ${config.databaseUrl !== undefined ? 'with DATABASE_URL' : 'in production'}: ` +
+      `${missing.length > 1 ? 'two different secrets' : 'a secret'} of 32+ characters, such as the output of \`openssl rand -base64 32\``,
   );
+}
+
+function optionalSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim() || undefined;
+  if (value !== undefined) checkSecret(name, value);
+  return value;
 }
 
 /** Smallest estimated strength of a secret, in bits (Shannon entropy of its characters × its length). */
@@ -100,7 +138,7 @@ export function checkSecret(name: string, value: string): void {
   const counts = new Map<string, number>();
   for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
   const perCharacter = [...counts.values()].reduce((h, n) => h - (n / value.length) * Math.log2(n / value.length), 0);
-  if (perCharacter * value.length < MIN_SECRET_BITS || value === DEVELOPMENT_PERSON_ID_KEY) {
+  if (perCharacter * value.length < MIN_SECRET_BITS || value === DEVELOPMENT_PERSON_ID_KEY || value === DEVELOPMENT_PERSONAL_DATA_KEY) {
     throw new ConfigError(`${name} is too predictable: use a random secret, such as the output of \`openssl rand -base64 32\``);
   }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ProjectionRunner, rebuildProjection, type RunnerLogger } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { PersonKeys } from '#commands';
-import { loadConfig, requirePersonIdKey } from '#persistence';
+import { loadConfig, requireKeys } from '#persistence';
 import { createPolicies } from '#policies';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
@@ -49,7 +49,7 @@ export function registerProjectionCommands(program: Command): void {
     .description('run the projections as a separate worker (start the API with PROJECTIONS=worker); stops on Ctrl-C / SIGTERM')
     .action(async () => {
       const config = loadConfig();
-      requirePersonIdKey(config);
+      requireKeys(config);
       await withStore(async ({ database, store }) => {
         const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');

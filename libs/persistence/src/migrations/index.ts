@@ -12,6 +12,7 @@ import * as appendBatchSetClaims from './1764700000000-append-batch-set-claims.j
 import * as rollupMonths from './1764800000000-rollup-months.js';
 import * as membershipPolicies from './1764300000000-membership-policies.js';
 import * as projectionFailures from './1764900000000-projection-failures.js';
+import * as personalDataKeys from './1765000000000-personal-data-keys.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '1764700000000-append-batch-set-claims': appendBatchSetClaims,
   '1764800000000-rollup-months': rollupMonths,
   '1764900000000-projection-failures': projectionFailures,
+  '1765000000000-personal-data-keys': personalDataKeys,
 };

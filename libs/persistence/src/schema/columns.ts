@@ -51,6 +51,22 @@ export const COLUMNS = {
     next_retry_at: 'timestamp with time zone not null',
     updated_at: 'timestamp with time zone not null default now()',
   },
+  /** The engine's data keys, wrapped by a master key from configuration (personal-data.sql.ts). */
+  key_ring: {
+    purpose: 'text not null',
+    wrapped: 'bytea not null',
+    master: 'text not null',
+    created_at: 'timestamp with time zone not null default now()',
+    rewrapped_at: 'timestamp with time zone',
+  },
+  /** One key per person sealing their personal fields, wrapped by PERSONAL_DATA_KEY; erasure deletes it. */
+  personal_data_keys: {
+    key_id: 'uuid not null',
+    person_key: 'text not null',
+    wrapped: 'bytea not null',
+    master: 'text not null',
+    created_at: 'timestamp with time zone not null default now()',
+  },
   rm_areas: {
     area_id: 'text not null',
     kind: 'text not null',

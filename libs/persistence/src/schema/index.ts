@@ -7,3 +7,4 @@ export * from './projections.sql.js';
 export * from './read-models.sql.js';
 export * from './policies.sql.js';
 export * from './schema.js';
+export * from './personal-data.sql.js';

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from './db.js';
 import { EMPTY_LOG_HEAD, EVENT_LOG_TABLES } from './event-log.sql.js';
 import { FUNCTIONS } from './functions.sql.js';
+import { PERSONAL_DATA_TABLES } from './personal-data.sql.js';
 import { SUCCESSION_TABLES_DDL } from './policies.sql.js';
 import { PROJECTION_CHECKPOINTS, PROJECTION_TABLES } from './projections.sql.js';
 import { COVERAGE_TABLES_DDL, ORGANIZING_TABLES_DDL } from './read-models.sql.js';
@@ -43,6 +44,7 @@ export async function createSuccessionTables(db: Kysely<DB>): Promise<void> {
 export async function createSchema(db: Kysely<DB>): Promise<void> {
   await run(db, EVENT_LOG_TABLES);
   await run(db, PROJECTION_TABLES);
+  await run(db, PERSONAL_DATA_TABLES);
   await run(db, FUNCTIONS);
   await createCoverageTables(db);
   await createOrganizingTables(db);
