@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
 import { requestTokens } from '#access';
-import { PersonKeys } from '#commands';
+import { openPersonalData } from '#personal-data';
 import { KyselyEventStore } from '#event-store';
 import { operatorPrincipal } from '#domain';
 import { loadConfig, migrateToLatest, openDatabase, type Database } from '#persistence';
@@ -53,6 +53,8 @@ const { values: args } = parseArgs({
 });
 
 const KEY = 'bench-person-id-key-0123456789-abcdefghij';
+/** The master keys the bench's programs run with (two different secrets). */
+const BENCH_KEYS = { PERSON_ID_KEY: KEY, PERSONAL_DATA_KEY: 'bench-personal-data-key-9876543210-zyxwvu' };
 const ADMIN_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
 const rate = (events: number, seconds: number): Rate => ({ events, seconds: round(seconds), eventsPerSecond: Math.round(events / Math.max(seconds, 1e-9)) });
@@ -100,7 +102,7 @@ function runImport(file: string, url: string): Promise<{ seconds: number; peakMe
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/cli/src/main.js'), 'import', file], {
-      env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY },
+      env: { ...process.env, DATABASE_URL: url, ...BENCH_KEYS },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -149,7 +151,7 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
       const events = await count(database.db, 'events');
 
       log(`${scale}×: read models catching up`);
-      const projections = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(KEY) })];
+      const projections = [...ALL_PROJECTIONS, ...createPolicies(await openPersonalData(database.db, loadConfig(BENCH_KEYS)))];
       const t0 = process.hrtime.bigint();
       await new ProjectionRunner(database.db, store, projections, { batchSize: 2000, foldFirstCatchUp: true }).catchUp();
       const catchUp = rate(events, since(t0));
@@ -255,7 +257,7 @@ async function startApi(url: string): Promise<{ base: { url: string; token: stri
   const port = nextPort++;
   const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/api/src/main.js')], {
     // One client making tens of thousands of requests: the per-token limit stays on (its cost is measured), out of reach.
-    env: { ...process.env, DATABASE_URL: url, PERSON_ID_KEY: KEY, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000' },
+    env: { ...process.env, DATABASE_URL: url, ...BENCH_KEYS, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -267,7 +269,7 @@ async function startApi(url: string): Promise<{ base: { url: string; token: stri
     await new Promise((r) => setTimeout(r, 100));
   }
   // A token, as an operator gets one (npm run cli -- token issue).
-  const issued = await requestTokens(loadConfig({ DATABASE_URL: url, PERSON_ID_KEY: KEY }), { action: 'issue', operator: 'bench', request: { role: 'admin', holder: 'bench' } }, operatorPrincipal('bench'));
+  const issued = await requestTokens(loadConfig({ DATABASE_URL: url, ...BENCH_KEYS }), { action: 'issue', operator: 'bench', request: { role: 'admin', holder: 'bench' } }, operatorPrincipal('bench'));
   if (!issued.ok) throw new Error(`no token for the bench: ${issued.message}`);
   return {
     base: { url: base, token: (issued.value as { token: string }).token },

@@ -4,6 +4,7 @@ import { AccessModule } from '#access/nest';
 import type { Database, EngineConfig } from '#persistence';
 import { DATABASE, PersistenceModule } from '#persistence/nest';
 import { CommandsModule } from '#commands/nest';
+import { PersonalDataModule } from '#personal-data/nest';
 import { ReadModelsModule } from '#read-models/nest';
 import { CommandsController } from './commands/commands.controller.js';
 import { CoverageController } from './organizing-coverage/coverage.controller.js';
@@ -25,7 +26,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         PersistenceModule.forRoot(config),
-        CommandsModule.forRoot(config),
+        PersonalDataModule.forRoot(config),
+        CommandsModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: config.projections === 'inline' }),
         AccessModule.forRoot(),
       ],

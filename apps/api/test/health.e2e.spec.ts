@@ -68,13 +68,20 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ port: 3000, dataDir: './data', databaseUrl: undefined });
   });
 
-  it('refuses a short or predictable PERSON_ID_KEY, and starts on PostgreSQL or in production only with one, naming it', async () => {
+  it('refuses a short or predictable key, and starts on PostgreSQL or in production only with both keys, naming the missing ones', async () => {
     expect(() => loadConfig({ PERSON_ID_KEY: 'sixteen-chars-ok' })).toThrow('PERSON_ID_KEY must be at least 32 characters');
     expect(() => loadConfig({ PERSON_ID_KEY: 'a'.repeat(48) })).toThrow('PERSON_ID_KEY is too predictable');
     expect(() => loadConfig({ PERSON_ID_KEY: 'abab'.repeat(12) })).toThrow('PERSON_ID_KEY is too predictable');
     expect(loadConfig({ PERSON_ID_KEY: 'q8Vw1nM3kZ0pL7xR2tY5uB9cD4eF6gH0jK1lA2sS3dF=' }).personIdKeyIsDevelopmentKey).toBe(false);
-    await expect(createApi(loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }))).rejects.toThrow('PERSON_ID_KEY is required with DATABASE_URL');
-    await expect(createApi(loadConfig({ NODE_ENV: 'production', DATA_DIR: '/nonexistent/never-opened' }))).rejects.toThrow('PERSON_ID_KEY is required in production');
+    await expect(createApi(loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }))).rejects.toThrow('PERSON_ID_KEY and PERSONAL_DATA_KEY are required with DATABASE_URL');
+    await expect(createApi(loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PERSON_ID_KEY: 'q8Vw1nM3kZ0pL7xR2tY5uB9cD4eF6gH0jK1lA2sS3dF=' }))).rejects.toThrow(
+      'PERSONAL_DATA_KEY is required with DATABASE_URL',
+    );
+    expect(() => loadConfig({ PERSON_ID_KEY: 'q8Vw1nM3kZ0pL7xR2tY5uB9cD4eF6gH0jK1lA2sS3dF=', PERSONAL_DATA_KEY: 'q8Vw1nM3kZ0pL7xR2tY5uB9cD4eF6gH0jK1lA2sS3dF=' })).toThrow(
+      'PERSON_ID_KEY and PERSONAL_DATA_KEY must be two different secrets',
+    );
+    expect(() => loadConfig({ PERSONAL_DATA_KEY: 'short-key' })).toThrow('PERSONAL_DATA_KEY must be at least 32 characters');
+    await expect(createApi(loadConfig({ NODE_ENV: 'production', DATA_DIR: '/nonexistent/never-opened' }))).rejects.toThrow('PERSON_ID_KEY and PERSONAL_DATA_KEY are required in production');
   });
 });
 

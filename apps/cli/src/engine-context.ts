@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandsModule } from '#commands/nest';
+import { PersonalDataModule } from '#personal-data/nest';
 import { loadConfig, requireKeys, type EngineConfig } from '#persistence';
 import { PersistenceModule } from '#persistence/nest';
 
@@ -8,7 +9,7 @@ import { PersistenceModule } from '#persistence/nest';
 @Module({})
 class EngineModule {
   static forRoot(config: EngineConfig): DynamicModule {
-    return { module: EngineModule, imports: [PersistenceModule.forRoot(config), CommandsModule.forRoot(config)] };
+    return { module: EngineModule, imports: [PersistenceModule.forRoot(config), PersonalDataModule.forRoot(config), CommandsModule.forRoot()] };
   }
 }
 

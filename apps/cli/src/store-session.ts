@@ -1,19 +1,21 @@
 import { KyselyEventStore } from '#event-store';
-import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf, type Database } from '#persistence';
+import { describeTarget, loadConfig, migrateDatabase, openDatabase, targetOf, type Database } from '#persistence';
 
 /**
- * Opens the configured store (DATABASE_URL, else DATA_DIR), migrated, for
- * one CLI command, and closes it afterwards whatever happens.
+ * Opens the configured store (DATABASE_URL, else DATA_DIR), migrated (as
+ * its owner, with MIGRATION_DATABASE_URL), for one CLI command, and closes
+ * it afterwards whatever happens.
  */
 export async function withStore<T>(
   work: (ctx: { database: Database; store: KyselyEventStore }) => Promise<T>,
   options: { quiet?: boolean } = {},
 ): Promise<T> {
-  const target = targetOf(loadConfig());
+  const config = loadConfig();
+  const target = targetOf(config);
   if (!options.quiet) console.error(`store: ${describeTarget(target)}`);
   const database = await openDatabase(target);
   try {
-    await migrateToLatest(database.db);
+    await migrateDatabase(database, config.migrationDatabaseUrl);
     return await work({ database, store: new KyselyEventStore(database.db) });
   } finally {
     await database.close();

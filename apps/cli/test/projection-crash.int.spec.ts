@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
 import { ProjectionRunner, rebuildProjection } from '#projections';
 import { coverageProjection, COVERAGE_TABLES } from '#read-models';
 import { generateDistrict } from '#simulation';
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,14 +34,14 @@ describePostgres('projection worker killed with SIGKILL, again and again', () =>
     (await sql<{ r: string }>`select row_to_json(t)::text as r from ${sql.table(table)} t`.execute(database.db)).rows.map((x) => x.r).sort();
 
   it('ends with read models equal to a clean rebuild', async () => {
-    const env = { ...process.env, DATABASE_URL: database.url!, PERSON_ID_KEY: KEY, PROJECTION_BATCH_SIZE: '50' };
+    const env = { ...process.env, DATABASE_URL: database.url!, PERSON_ID_KEY: KEY, PERSONAL_DATA_KEY: 'crash-test-personal-data-key-9876543210-zyxwvu', PROJECTION_BATCH_SIZE: '50' };
     let worker: ChildProcess | undefined;
     const startWorker = () => {
       worker = spawn(process.execPath, [CLI, 'project'], { env, stdio: 'ignore' });
     };
 
     const store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const executor = new CommandExecutor(store, await testDeps(database.db, store));
     let writing = true;
     const writer = (async () => {
       for (const c of generateDistrict({ enterprises: 400, workers: 900, years: 3, seed: 3 })) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });

@@ -72,5 +72,5 @@ describe('cli status on the embedded store', () =>
 describePostgres('cli status on PostgreSQL', () =>
   suite(async () => {
     const database: TestDatabase = await createPostgresTestDatabase();
-    return { database, env: { DATABASE_URL: database.url!, PERSON_ID_KEY: 'cli-status-test-key-0123456789-abcdefghij' }, done: () => database.close() };
+    return { database, env: { DATABASE_URL: database.url!, PERSON_ID_KEY: 'cli-status-test-key-0123456789-abcdefghij', PERSONAL_DATA_KEY: 'cli-status-test-data-key-9876543210-zyxwvu' }, done: () => database.close() };
   }));

@@ -25,13 +25,16 @@ export function describeEvent(e: Pick<RecordedEvent, 'type' | 'data'>): string {
       return `outreach: ${x['step']}`;
     case 'MemberJoined':
       return (
-        `${x['name']} (${x['personIdMasked']}) joined ${x['unionId']}` +
+        (x['name'] === null ? '(personal data erased)' : `${x['name']} (${x['personIdMasked']})`) +
+        ` joined ${x['unionId']}` +
         opt('', x['occupation']) +
         (x['newForm'] ? ', new-form' : '') +
         opt('via ', x['channel']) +
         opt('campaign ', x['campaignId']) +
         opt('ceremony ', x['ceremonyId'])
       );
+    case 'PersonalDataErased':
+      return `personal data erased (PIPL Art. 47: ${x['legalBasis']}${opt('reference ', x['reference'])})`;
     case 'MembershipTransferred':
       return `transferred from ${x['fromUnionId']} to ${x['toUnionId']}`;
     case 'MemberLeft':

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '#event-store';
+import type { PersonalDataVault } from '#personal-data';
 import { unionStream, type CeremonyHeld, type EnterpriseCovered, type MemberJoined } from '#domain';
 import { streamOf, UnknownEntityError, type EntityKind } from './entities.js';
 import { buildHistory, type EntityHistory, type HistoryContext, type HistoryOptions } from './history.js';
@@ -11,10 +12,18 @@ const SCAN_PAGE = 2000;
  * what its state as of a date depends on beyond it — for an enterprise, the
  * streams of the federations that covered it (a coverage ends when the
  * federation is dissolved); for a campaign, the ceremonies and joins
- * attributed to it, which live in their own streams.
+ * attributed to it, which live in their own streams. Personal fields are
+ * opened through the vault; an erased person's read as null.
  */
-export async function loadHistory(store: EventStore, kind: EntityKind, id: string, options: HistoryOptions): Promise<EntityHistory> {
-  const stream = await store.readStream(streamOf(kind, id));
+export async function loadHistory(
+  store: EventStore,
+  vault: Pick<PersonalDataVault, 'openAll'>,
+  kind: EntityKind,
+  id: string,
+  options: HistoryOptions,
+): Promise<EntityHistory> {
+  // Personal fields opened with their persons' keys: null where the person was erased.
+  const stream = await vault.openAll(await store.readStream(streamOf(kind, id)));
   if (stream.length === 0) throw new UnknownEntityError(kind, id);
   let context: HistoryContext = {};
   if (kind === 'enterprise') {
@@ -22,7 +31,7 @@ export async function loadHistory(store: EventStore, kind: EntityKind, id: strin
     const streams = ids.length ? await store.readStreams(ids.map(unionStream)) : new Map<string, RecordedEvent[]>();
     context = { federations: new Map(ids.map((fid) => [fid, streams.get(unionStream(fid)) ?? []])) };
   } else if (kind === 'campaign') {
-    context = { related: await campaignFacts(store, id, stream[0]!.globalPosition) };
+    context = { related: await vault.openAll(await campaignFacts(store, id, stream[0]!.globalPosition)) };
   }
   return buildHistory(kind, id, stream, context, options);
 }

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { KyselyEventStore, type RecordedEvent } from '#event-store';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
 import { ProjectionRunner } from '#projections';
 import { BANDS, operatorPrincipal } from '#domain';
 import { coverageAsOf, coverageProjection, enterprisesAsOf, positionKnownAt, type Knowledge } from '#read-models';
 import { creditCode } from '../../domain/test/spec-helpers.js';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { loadHistory, type EnterpriseAsOf } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 /**
  * The enterprise history (libs/audit) and the coverage read model
@@ -95,7 +96,7 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
   beforeAll(async () => {
     database = await open();
     store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('agreement-test-key-0123') });
+    const executor = new CommandExecutor(store, await testDeps(database.db, store));
     const runner = new ProjectionRunner(database.db, store, [coverageProjection], { batchSize: 5 });
     for (const c of SETUP) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
     for (const c of STEPS) {
@@ -125,7 +126,7 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
       const counted: Count = row
         ? { areaId: row['areaId'] as string, headcount: row['headcount'] as number, band: row['band'] as string, status: row['status'] as string, unionId: (row['unionId'] as string | null) ?? null, federationId: (row['federationId'] as string | null) ?? null }
         : null;
-      const h = await loadHistory(store, 'enterprise', E(n), { asOf, ...(knownAt ? { knownAt } : {}) });
+      const h = await loadHistory(store, (await testDeps(database.db, store)).vault, 'enterprise', E(n), { asOf, ...(knownAt ? { knownAt } : {}) });
       const history = fromHistory(h.state as EnterpriseAsOf);
       if (history) {
         tally[history.band]!['active']!++;
@@ -189,7 +190,7 @@ function agreementSuite(open: () => Promise<TestDatabase>) {
     // recordedAt is shown (and read by the history) to the millisecond; the read model's positionKnownAt takes the
     // instant to the end of its millisecond, so the event recorded within it is known to both. See docs/history.md.
     const at = dissolutionOfFA.recordedAt;
-    const history = await loadHistory(store, 'enterprise', E(1), { asOf: '2022-06-01', knownAt: at });
+    const history = await loadHistory(store, (await testDeps(database.db, store)).vault, 'enterprise', E(1), { asOf: '2022-06-01', knownAt: at });
     expect((history.state as EnterpriseAsOf).organizing).toBe('unorganized');
     const { readModel } = await compare('2022-06-01', at);
     expect(readModel.get(E(1))?.['status']).toBe('unorganized');

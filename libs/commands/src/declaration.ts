@@ -1,12 +1,17 @@
 import type { AreaDirectory } from './execution/area-directory.js';
-import type { PersonKeys } from './execution/person-key.js';
+import type { PersonalDataVault, PersonKeys } from '#personal-data';
 import type { UnitOfWork } from './execution/unit-of-work.js';
 import type { CommandDto } from './validation/fields.js';
 
-/** What deciding a command may consult besides its streams: the areas, and the key that finds a person's stream. */
+/**
+ * What deciding a command may consult besides its streams: the areas, the
+ * key that finds a person's stream, and the vault that seals personal
+ * fields before they are appended (and destroys a person's key on erasure).
+ */
 export interface HandlerDeps {
   readonly areas: AreaDirectory;
   readonly personKeys: PersonKeys;
+  readonly vault: PersonalDataVault;
 }
 
 /**

@@ -8,7 +8,6 @@ export * from './execution/command-executor.js';
 export * from './execution/batch-executor.js';
 export * from './execution/unit-of-work.js';
 export * from './execution/area-directory.js';
-export * from './execution/person-key.js';
 export * from './execution/event-ids.js';
 export * from './execution/acknowledged-positions.js';
 export * from './errors.js';

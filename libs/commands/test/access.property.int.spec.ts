@@ -3,7 +3,8 @@ import { operatorPrincipal, type Principal, type Role } from '#domain';
 import { KyselyEventStore } from '#event-store';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
-import { AreaDirectory, COMMAND_TYPES, CommandExecutor, PersonKeys, validateCommand } from '../src/index.js';
+import { COMMAND_TYPES, CommandExecutor, validateCommand } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 /**
  * Who may record what (docs/access.md), checked against a brute-force oracle
@@ -39,13 +40,15 @@ const ALL_TYPES = [
   'DefineArea', 'RegisterEnterprise', 'ReportHeadcount', 'RelocateEnterprise', 'CloseEnterprise', 'FoundEnterpriseUnion', 'FoundFederation',
   'DissolveUnion', 'CoverEnterprise', 'UncoverEnterprise', 'JoinUnion', 'TransferMembership', 'LeaveUnion', 'RetainMembership', 'ResumeMembership',
   'PassMembershipUp', 'IssueMemberCard', 'ReplaceMemberCard', 'RevokeMemberCard', 'LaunchCampaign', 'HoldCeremony', 'RecordOutreach',
+  'ErasePersonalData',
 ] as const;
 type CommandType = (typeof ALL_TYPES)[number];
 
 const CAMPAIGN_MAY: ReadonlySet<string> = new Set(['JoinUnion', 'HoldCeremony', 'RecordOutreach', 'LaunchCampaign']);
 const MAY_RECORD: Record<Role, (type: string) => boolean> = {
   admin: () => true,
-  federation: () => true,
+  // Erasing a person's data is an admin's alone.
+  federation: (type) => type !== 'ErasePersonalData',
   campaign: (type) => CAMPAIGN_MAY.has(type),
   auditor: () => false,
   viewer: () => false,
@@ -161,7 +164,8 @@ function subjectsOf(c: Raw): Subject[] {
     case 'LeaveUnion':
     case 'IssueMemberCard':
     case 'ReplaceMemberCard':
-    case 'RevokeMemberCard': return [{ member: f('memberId')! }];
+    case 'RevokeMemberCard':
+    case 'ErasePersonalData': return [{ member: f('memberId')! }];
   }
 }
 
@@ -377,6 +381,8 @@ function probeCommand(p: ProbeSpec, model: Model, i: number, principal: Principa
       return { type: 'ReplaceMemberCard', memberId: member(p.a), newCardNumber: `CARD-${i}-${p.n}`, occurredOn: on };
     case 'RevokeMemberCard':
       return { type: 'RevokeMemberCard', memberId: member(p.a), occurredOn: on };
+    case 'ErasePersonalData':
+      return { type: 'ErasePersonalData', memberId: member(p.a), legalBasis: 'consentWithdrawn', occurredOn: on };
     case 'LaunchCampaign':
       return { type: 'LaunchCampaign', campaignId: p.fresh ? `PC${i}` : campaign(p.b), name: `drive ${i}`, areaId: area(p.a), targetJoins: p.n, startsOn: on, endsOn: addDays(on, 120) };
     case 'HoldCeremony':
@@ -407,7 +413,7 @@ describe('who may record what, against a brute-force oracle [PGlite]', () => {
       fc.asyncProperty(worldSpec, fc.array(probeSpec, { minLength: 30, maxLength: 60 }), async (world, probes) => {
         await database.truncateAll();
         const store = new KyselyEventStore(database.db);
-        const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('access-property-key-0123') });
+        const executor = new CommandExecutor(store, await testDeps(database.db, store));
         const model = new Model();
         const run = (c: Raw, principal: Principal): Promise<Outcome> =>
           executor.execute(validateCommand(c), { principal }).then(

@@ -3,7 +3,8 @@ import { KyselyEventStore, WrongExpectedRevisionError } from '#event-store';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { creditCode } from '../../domain/test/spec-helpers.js';
-import { AreaDirectory, BatchExecutor, CommandExecutor, PersonKeys, validateCommand, type EngineCommand } from '../src/index.js';
+import { BatchExecutor, CommandExecutor, validateCommand, type EngineCommand } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 const KEY = 'batch-test-key-0123456789';
 /** A generated district with late reports, refusals (a second membership of a person) and a duplicate commandId. */
@@ -29,14 +30,14 @@ function batchSuite(open: () => Promise<TestDatabase>) {
   it('records exactly what one-by-one execution records: the same events, ids, streams and revisions, and the same refusals', async () => {
     const list = commands();
     const oneStore = new KyselyEventStore(one.db);
-    const single = new CommandExecutor(oneStore, { areas: new AreaDirectory(oneStore), personKeys: new PersonKeys(KEY) });
+    const single = new CommandExecutor(oneStore, await testDeps(one.db, oneStore));
     const singleAnswers: string[] = [];
     for (const c of list) {
       singleAnswers.push(await single.execute(c, { principal: operatorPrincipal('test') }).then((e) => (e.duplicate ? 'duplicate' : 'ok'), (error: { code?: string }) => error.code ?? 'error'));
     }
 
     const manyStore = new KyselyEventStore(many.db);
-    const batches = new BatchExecutor(manyStore, { areas: new AreaDirectory(manyStore), personKeys: new PersonKeys(KEY) });
+    const batches = new BatchExecutor(manyStore, await testDeps(many.db, manyStore));
     const batchAnswers: string[] = [];
     for (let i = 0; i < list.length; i += 97) {
       const outcomes = await batches.execute(list.slice(i, i + 97).map((command) => ({ command, options: { principal: operatorPrincipal('test') } })));
@@ -48,13 +49,14 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     expect(batchAnswers).toContain('PERSON_ALREADY_MEMBER');
     expect(batchAnswers[batchAnswers.length - 1]).toBe('duplicate');
 
-    const byStream = async (store: KyselyEventStore) => {
-      const events = await store.readAll();
+    // Compared opened: personal fields are sealed with a fresh iv (and, in each store, the person's own key).
+    const byStream = async (store: KyselyEventStore, db: typeof one.db) => {
+      const events = await (await testDeps(db, store)).vault.openAll(await store.readAll());
       return events
         .map((e) => `${e.streamId}#${e.streamRevision} ${e.eventId} ${e.type} ${JSON.stringify(e.data)} ${e.metadata['commandId']}`)
         .sort();
     };
-    expect(await byStream(manyStore)).toEqual(await byStream(oneStore));
+    expect(await byStream(manyStore, many.db)).toEqual(await byStream(oneStore, one.db));
 
     // A batch sent again is all duplicates, answered as the first time.
     const again = await batches.execute(list.slice(0, 50).map((command) => ({ command, options: { principal: operatorPrincipal('test') } })));
@@ -63,7 +65,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
 
   it('sees what earlier commands of the batch staged (an area defined, then an enterprise in it) and answers positions in command order', async () => {
     const store = new KyselyEventStore(many.db);
-    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const batches = new BatchExecutor(store, await testDeps(many.db, store));
     const outcomes = (await batches.execute(
       [
         { type: 'DefineArea', areaId: 'NEW', kind: 'district', name: '新区' },
@@ -80,7 +82,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
 
   it("answers a commandId seen before, in the log or earlier in the group, only to the same recorder: another gets COMMAND_ID_CONFLICT", async () => {
     const store = new KyselyEventStore(many.db);
-    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const batches = new BatchExecutor(store, await testDeps(many.db, store));
     const cadre = (tokenId: string): Principal => ({ role: 'federation', areaId: 'DUP', holder: `cadre ${tokenId}`, tokenId });
     const admin = operatorPrincipal('test');
     const area = (areaId: string, commandId: string) => validateCommand({ type: 'DefineArea', areaId, kind: 'subdistrict', name: areaId, parentId: 'DUP', commandId });
@@ -102,7 +104,7 @@ function batchSuite(open: () => Promise<TestDatabase>) {
 
   it('writes nothing and says so when another writer changed a stream of the batch meanwhile', async () => {
     const store = new KyselyEventStore(many.db);
-    const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys(KEY) });
+    const batches = new BatchExecutor(store, await testDeps(many.db, store));
     const before = (await store.readAll()).length;
     const appendBatch = store.appendBatch.bind(store);
     store.appendBatch = async () => {

@@ -1,5 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
-import { COMMAND_TYPES, commandSchemas, declarationOf, MalformedCommandError, PersonKeys, validateCommand } from '../src/index.js';
+import { PersonKeys } from '#personal-data';
+import { COMMAND_TYPES, commandSchemas, declarationOf, MalformedCommandError, validateCommand } from '../src/index.js';
 import { MESSAGES } from '../src/nest/index.js';
 
 /** One valid command of each type: what a newcomer's declaration must accept. */
@@ -23,12 +24,13 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   IssueMemberCard: { memberId: 'M1', cardNumber: 'SZ-000123', occurredOn: '2022-03-11' },
   ReplaceMemberCard: { memberId: 'M1', newCardNumber: 'SZ-000124', occurredOn: '2022-03-12' },
   RevokeMemberCard: { memberId: 'M1', occurredOn: '2022-03-13' },
+  ErasePersonalData: { memberId: 'M1', legalBasis: 'consentWithdrawn', reference: 'REQ-2022-17', occurredOn: '2022-03-14' },
   LaunchCampaign: { campaignId: 'K1', name: '新就业形态劳动者入会', areaId: 'LG', targetJoins: 100, startsOn: '2022-01-01', endsOn: '2022-12-31' },
   HoldCeremony: { ceremonyId: 'C1', areaId: 'LG-01', occurredOn: '2022-03-10', campaignId: 'K1' },
   RecordOutreach: { creditCode: '914403001922038216', step: 'visited', occurredOn: '2022-03-04' },
 };
 
-const deps = { personKeys: new PersonKeys('declarations-test-key-0123'), areas: undefined as never };
+const deps = { personKeys: new PersonKeys('declarations-test-key-0123'), areas: undefined as never, vault: undefined as never };
 
 describe('the command declarations', () => {
   it('declare each command type once, each with an example here', () => {

@@ -11,13 +11,14 @@ export type CommandLine = { readonly line: number; readonly bytesRead: number } 
 );
 
 /**
- * The key that derived command ids are made with, from the engine's secret
- * (PERSON_ID_KEY). A line holds a full identity number: an unkeyed digest of
+ * The key that derived command ids are made with, from the store's
+ * person-index key (libs/personal-data: it survives rotations of
+ * PERSON_ID_KEY, so a file imported again is still recognised). A line holds a full identity number: an unkeyed digest of
  * it, kept in every event's metadata and shown by the histories, would give
  * the number back to anyone who tries the few billion candidates; a keyed
  * one gives nothing without the secret.
  */
-export function commandIdKey(secret: string): Buffer {
+export function commandIdKey(secret: string | Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'uce', 'import command ids', 32));
 }
 

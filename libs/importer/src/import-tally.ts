@@ -24,7 +24,7 @@ export interface ImportReporting {
   readonly reportPath: string;
   /** Called now and then with the progress so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
-  /** The key of derived command ids (`commandIdKey(PERSON_ID_KEY)`): never an unkeyed digest of a line. */
+  /** The key of derived command ids (`commandIdKey(personIndexKey)`): never an unkeyed digest of a line. */
   readonly idKey: Buffer;
 }
 

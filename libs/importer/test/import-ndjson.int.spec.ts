@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, BatchExecutor, type BatchItem, CommandExecutor, describeFailure, PersonKeys, validateCommand } from '#commands';
+import { BatchExecutor, type BatchItem, CommandExecutor, describeFailure, validateCommand } from '#commands';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { createHash } from 'node:crypto';
 import { commandIdKey, commandLines, importConcurrently, importInGroups, type Outcome } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 const ID_KEY = commandIdKey('import-test-person-id-key-0123456789');
 
@@ -21,7 +22,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     database = await createPGliteTestDatabase();
     dir = mkdtempSync(join(tmpdir(), 'uce-import-'));
     const store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('import-test-key-0123456789') });
+    const executor = new CommandExecutor(store, await testDeps(database.db, store));
     submit = async (raw) => {
       try {
         const { duplicate } = await executor.execute(validateCommand(raw), { principal: operatorPrincipal('test') });
@@ -86,7 +87,7 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     const other = await createPGliteTestDatabase();
     try {
       const store = new KyselyEventStore(other.db);
-      const batches = new BatchExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('import-test-key-0123456789') });
+      const batches = new BatchExecutor(store, await testDeps(other.db, store));
       let pipelined = 0;
       const submitMany = async (group: ReadonlyArray<{ command: unknown }>, groupSize: number): Promise<Outcome[]> => {
         const outcomes: Outcome[] = [];
@@ -117,8 +118,12 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
       const summary = await importInGroups(file, submitMany, { reportPath: join(dir, 'grouped.ndjson'), groupSize: 137, idKey: ID_KEY });
       expect(summary).toMatchObject({ recorded: summary.lines, refused: 0 });
       expect(pipelined).toBeGreaterThan(0);
-      const streams = async (db: TestDatabase) =>
-        (await sql<{ r: string }>`select stream_id || '#' || stream_revision || ' ' || event_id || ' ' || data::text as r from events`.execute(db.db)).rows.map((x) => x.r).sort();
+      // Compared opened: personal fields are sealed with a fresh iv (and, in each store, the person's own key).
+      const streams = async (db: TestDatabase) => {
+        const store = new KyselyEventStore(db.db);
+        const events = await (await testDeps(db.db, store)).vault.openAll(await store.readAll());
+        return events.map((e) => `${e.streamId}#${e.streamRevision} ${e.eventId} ${JSON.stringify(e.data)}`).sort();
+      };
       // (The first database also holds the mixed file's two areas, imported by the test above.)
       expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-')));
 

@@ -1,13 +1,14 @@
 import { operatorPrincipal } from '#domain';
 import { sql } from 'kysely';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
+import type { HandlerDeps } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
 import { KyselyEventStore } from '#event-store';
 import { ProjectionRunner } from '#projections';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 import { MEMBERSHIP_SUCCESSION, membershipSuccessionPolicy, SUCCESSION_ACTOR } from '../src/index.js';
 
-const personKeys = new PersonKeys('succession-test-key-0123');
 const E1 = creditCode(701); // in park P1: the deepest active regional federation is C1's
 const E2 = creditCode(702); // in district X, where no federation exists
 const E3 = creditCode(703); // in community C2: S1's federation; its union is dissolved
@@ -58,8 +59,9 @@ function successionSuite(open: () => Promise<TestDatabase>) {
   let database: TestDatabase;
   let store: KyselyEventStore;
   let executor: CommandExecutor;
+  let deps: HandlerDeps;
   const run = (c: object) => executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
-  const runner = () => new ProjectionRunner(database.db, store, [membershipSuccessionPolicy({ personKeys })], { batchSize: 7 });
+  const runner = () => new ProjectionRunner(database.db, store, [membershipSuccessionPolicy(deps)], { batchSize: 7 });
   const eventCount = async () => Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(database.db)).rows[0]!.n);
   const successionOf = async (memberId: string) =>
     (await store.readStream(`member-${memberId}`))
@@ -69,7 +71,8 @@ function successionSuite(open: () => Promise<TestDatabase>) {
   beforeAll(async () => {
     database = await open();
     store = new KyselyEventStore(database.db);
-    executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys });
+    deps = await testDeps(database.db, store);
+    executor = new CommandExecutor(store, deps);
     for (const c of HISTORY) await run(c);
     await runner().catchUp();
   });
@@ -136,7 +139,7 @@ function successionSuite(open: () => Promise<TestDatabase>) {
     await run({ type: 'JoinUnion', memberId: 'M9', personId: residentId(9), name: '壬', unionId: 'U4', occurredOn: '2020-03-01' });
     await run({ type: 'CloseEnterprise', creditCode: E4, occurredOn: '2023-03-31' });
     const before = await eventCount();
-    const policy = membershipSuccessionPolicy({ personKeys });
+    const policy = membershipSuccessionPolicy(deps);
     const killed = new ProjectionRunner(database.db, store, [
       {
         ...policy,

@@ -1,7 +1,7 @@
 import { operatorPrincipal } from '#domain';
 import fc from 'fast-check';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
 import { compareWithReplay, ProjectionRunner } from '#projections';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../../../test/support/databases.js';
 import { coverageAnswerNow, membershipBreakdown, coverageAsOf, coverageDifference, coverageProjection, coverageRevisions, emptyDelta, type CoverageDelta } from '../src/index.js';
 import { bruteForceBreakdown, bruteForceCoverage } from './brute-force.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 /** A small district: LG > S1, S2; S1 > C1, C2; S2 > C3; C1 > P1 (park). */
 const AREAS = [
@@ -89,7 +90,7 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
         const commands = [...registered, ...random];
         await database.truncateAll();
         const store = new KyselyEventStore(database.db);
-        const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('property-test-key-0123') });
+        const executor = new CommandExecutor(store, await testDeps(database.db, store));
         let recorded = 0;
         for (const c of [...AREAS, ...FEDERATIONS, ...commands]) {
           recorded += await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') }).then(() => 1, () => 0);
@@ -128,7 +129,7 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
         async (registered, random, dates, cuts) => {
           await database.truncateAll();
           const store = new KyselyEventStore(database.db);
-          const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('property-test-key-0123') });
+          const executor = new CommandExecutor(store, await testDeps(database.db, store));
           let recorded = 0;
           for (const c of [...AREAS, ...FEDERATIONS, ...registered, ...random]) {
             recorded += await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') }).then(() => 1, () => 0);

@@ -1,10 +1,11 @@
 import { operatorPrincipal } from '#domain';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
 import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
 import { compareWithReplay, ProjectionRunner } from '#projections';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { campaignProgress, ceremonyCompliance, coverageProjection, organizingProjection, outreachFunnel, targetGap } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 const E = (n: number) => creditCode(600 + n);
 
@@ -63,7 +64,7 @@ function organizingSuite(open: () => Promise<TestDatabase>) {
   beforeAll(async () => {
     database = await open();
     const store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('organizing-test-key-0123') });
+    const executor = new CommandExecutor(store, await testDeps(database.db, store));
     const runner = new ProjectionRunner(database.db, store, [coverageProjection, organizingProjection], { batchSize: 7 });
     run = async (commands) => {
       for (const c of commands) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });

@@ -1,11 +1,12 @@
 import { operatorPrincipal } from '#domain';
 import { sql } from 'kysely';
 import { KyselyEventStore } from '#event-store';
-import { AreaDirectory, CommandExecutor, PersonKeys, validateCommand } from '#commands';
+import { CommandExecutor, validateCommand } from '#commands';
 import { compareWithReplay, ProjectionRunner, rebuildProjection } from '#projections';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { coverageAsOf, coverageProjection, COVERAGE_TABLES } from '../src/index.js';
+import { testDeps } from '../../../test/support/engine-deps.js';
 
 const AREAS = ['LG', 'LG-01', 'LG-05', 'LG-05-C04', 'LG-11-C10-P'];
 const DATES = ['2019-06-30', '2020-12-31', '2021-06-30', '2022-12-31'];
@@ -16,7 +17,7 @@ function rebuildSuite(open: () => Promise<TestDatabase>) {
   beforeAll(async () => {
     database = await open();
     store = new KyselyEventStore(database.db);
-    const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: new PersonKeys('rebuild-test-key-0123456') });
+    const executor = new CommandExecutor(store, await testDeps(database.db, store));
     for (const c of generateDistrict({ enterprises: 120, workers: 300, years: 3, seed: 5 })) await executor.execute(validateCommand(c), { principal: operatorPrincipal('test') });
   });
   afterAll(() => database?.close());

@@ -5,6 +5,8 @@ import { loadHistory, UnknownEntityError, type EntityHistory, type EntityKind, t
 import type { Principal } from '#domain';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE } from '#persistence/nest';
+import type { PersonalData } from '#personal-data';
+import { PERSONAL_DATA } from '#personal-data/nest';
 import { Caller, Reads } from '../access/access.decorators.js';
 import { forbidden } from '../access/access.guard.js';
 import { Scope } from '../access/scope.js';
@@ -27,6 +29,7 @@ import { Documented } from './history.openapi.js';
 export class HistoryController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
     private readonly scope: Scope,
     private readonly reads: PersonalDataReads,
   ) {}
@@ -71,7 +74,7 @@ export class HistoryController {
     if (caller.role === 'campaign') await this.campaignTeamMay(kind, id, caller);
     let history: EntityHistory;
     try {
-      history = await loadHistory(this.store, kind, id, { asOf, knownAt });
+      history = await loadHistory(this.store, this.personalData.vault, kind, id, { asOf, knownAt });
     } catch (error) {
       if (error instanceof UnknownEntityError) throw new HttpException({ error: error.code, message: error.message }, 404);
       throw error;

@@ -33,7 +33,7 @@ export interface TestApi {
 export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {
   let pg: TestDatabase | undefined;
   let dataDir: string | undefined;
-  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789-abcdefghij' };
+  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789-abcdefghij', PERSONAL_DATA_KEY: 'test-personal-data-key-9876543210-zyxwvu' };
   if (backend === 'postgres') {
     pg = await createPostgresTestDatabase();
     env['DATABASE_URL'] = pg.url!;

@@ -8,6 +8,8 @@ import {
   type HistoryEntry,
 } from '#audit';
 import { isIsoDate, parseInstant, todayInChina } from '#domain';
+import { loadConfig, requireKeys } from '#persistence';
+import { openPersonalData } from '#personal-data';
 import { withStore } from '../store-session.js';
 
 function parseDate(value: string): string {
@@ -85,9 +87,12 @@ export function registerHistoryCommand(program: Command): void {
     .action(async (kind: string, id: string, opts: { asOf?: string; knownAt?: Date; json?: boolean }) => {
       if (!isEntityKind(kind)) throw new Error(`kind must be one of ${ENTITY_KINDS.join(', ')}, got "${kind}"`);
       await withStore(
-        async ({ store }) => {
+        async ({ database, store }) => {
+          const config = loadConfig();
+          requireKeys(config);
+          const { vault } = await openPersonalData(database.db, config);
           try {
-            const history = await loadHistory(store, kind, id, { asOf: opts.asOf ?? todayInChina(), knownAt: opts.knownAt });
+            const history = await loadHistory(store, vault, kind, id, { asOf: opts.asOf ?? todayInChina(), knownAt: opts.knownAt });
             console.log(opts.json ? JSON.stringify(history, null, 2) : formatHistory(history));
           } catch (error) {
             if (error instanceof UnknownEntityError) throw new Error(`${error.code}: ${error.message}`);

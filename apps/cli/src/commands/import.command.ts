@@ -3,7 +3,8 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CommandService, type Submission } from '#commands/nest';
 import { commandIdKey, importConcurrently, importInGroups, type ImportProgress, type Outcome } from '#importer';
-import { loadConfig } from '#persistence';
+import type { PersonalData } from '#personal-data';
+import { PERSONAL_DATA } from '#personal-data/nest';
 import { withEngine } from '../engine-context.js';
 import { cliOperator } from '../operator.js';
 
@@ -22,10 +23,10 @@ export function registerImportCommand(program: Command): void {
       const mode = importMode(opts);
       const reportPath = opts.report ?? `${file}.refused.ndjson`;
       const onProgress = progressReporter();
-      // Derived command ids are keyed with the engine's secret: the same file and secret, the same ids.
-      const idKey = commandIdKey(loadConfig().personIdKey);
       const summary = await withEngine(async (engine) => {
         const commands = engine.get(CommandService);
+        // Derived command ids are keyed with the store's person-index key: the same file, the same ids, across key rotations.
+        const idKey = commandIdKey(engine.get<PersonalData>(PERSONAL_DATA).indexKey);
         const options = { principal: cliOperator(), correlationId: `import:${file}` };
         const outcome = (s: Submission): Outcome => (s.ok ? { ok: true, duplicate: s.duplicate } : { ok: false, error: s.error, message: s.message });
         return mode.kind === 'groups'

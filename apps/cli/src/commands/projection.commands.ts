@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ProjectionRunner, rebuildProjection, type RunnerLogger } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
-import { PersonKeys } from '#commands';
+import { openPersonalData } from '#personal-data';
 import { loadConfig, requireKeys } from '#persistence';
 import { createPolicies } from '#policies';
 import { progressBar } from '../progress.js';
@@ -54,7 +54,7 @@ export function registerProjectionCommands(program: Command): void {
         const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
         // The read models and the policies (which record commands, e.g. membership succession); rebuild and verify replay only the former.
-        const all = [...ALL_PROJECTIONS, ...createPolicies({ personKeys: new PersonKeys(config.personIdKey) })];
+        const all = [...ALL_PROJECTIONS, ...createPolicies(await openPersonalData(database.db, config))];
         // A failing projection is retried with backoff while the others go on; its failure is recorded
         // (projection_failures) for `status` and the API's health answer. A first catch-up is folded, with a warning.
         const runner = new ProjectionRunner(database.db, store, all, { batchSize, logger: consoleLogger, foldFirstCatchUp: true });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
-import { describeTarget, loadConfig, migrateToLatest, openDatabase, targetOf } from '#persistence';
+import { describeTarget, loadConfig, migrateDatabase, openDatabase, redactUrl, targetOf } from '#persistence';
 import { compareWithReplay, projectionStatus, type ProjectionComparison, type ProjectionStatus } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { trustedAnchors } from './anchor.commands.js';
@@ -17,6 +17,11 @@ function parseAnchor(value: string, previous: Map<string, string> = new Map()): 
   const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(value);
   if (!match) throw new Error(`expected POSITION:HASH (a whole number, a colon, 64 hex digits), got "${value}"`);
   return new Map([...previous, [BigInt(match[1]!).toString(), match[2]!.toLowerCase()]]);
+}
+
+function parsePostgresUrl(value: string): string {
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new Error('expected a postgres:// or postgresql:// URL');
+  return value;
 }
 
 function parsePosition(value: string): bigint {
@@ -44,12 +49,22 @@ export function registerStoreCommands(program: Command): void {
   program
     .command('migrate')
     .description('bring the database schema up to date (also done at every start)')
-    .action(async () => {
-      const target = targetOf(loadConfig());
+    .option(
+      '--owner-url <url>',
+      "the schema owner's postgres:// URL (default: MIGRATION_DATABASE_URL): migrate through it and grant DATABASE_URL's role what the application needs (docs/database-roles.md)",
+      parsePostgresUrl,
+    )
+    .action(async (opts: { ownerUrl?: string }) => {
+      const config = loadConfig();
+      const target = targetOf(config);
+      const ownerUrl = opts.ownerUrl ?? config.migrationDatabaseUrl;
       const database = await openDatabase(target);
       try {
-        const { applied, total } = await migrateToLatest(database.db);
+        const { applied, total, grantedTo } = await migrateDatabase(database, ownerUrl);
         console.log(`${describeTarget(target)}: ${total} migrations, applied now: ${applied.join(', ') || 'none'}`);
+        if (grantedTo && ownerUrl) {
+          console.log(`migrated as ${redactUrl(ownerUrl)}; the role ${grantedTo} may read the log and append to it, not rewrite it`);
+        }
       } finally {
         await database.close();
       }

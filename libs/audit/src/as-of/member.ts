@@ -9,8 +9,11 @@ export interface MemberAsOf {
   readonly memberId: string;
   /** `notJoined`: the join is dated after the date. */
   readonly status: 'notJoined' | 'member' | 'left';
+  /** Null before the join, or once the person's data was erased (`erased`). */
   readonly name: string | null;
   readonly personIdMasked: string | null;
+  /** The person's personal data was erased (docs/privacy.md): the membership is as it was, whose it was is gone. */
+  readonly erased: boolean;
   readonly occupation: string | null;
   readonly newForm: boolean | null;
   readonly campaignId: string | null;
@@ -38,6 +41,7 @@ export function memberAsOf(memberId: string, counted: readonly RecordedEvent[], 
       status: 'notJoined',
       name: null,
       personIdMasked: null,
+      erased: false,
       occupation: null,
       newForm: null,
       campaignId: null,
@@ -67,8 +71,9 @@ export function memberAsOf(memberId: string, counted: readonly RecordedEvent[], 
     kind: 'member',
     memberId,
     status: hasLeft ? 'left' : 'member',
-    name: joined.name,
-    personIdMasked: joined.personIdMasked,
+    name: joined.name ?? null,
+    personIdMasked: joined.personIdMasked ?? null,
+    erased: joined.name === null,
     occupation: joined.occupation,
     newForm: joined.newForm,
     campaignId: joined.campaignId,
@@ -79,6 +84,6 @@ export function memberAsOf(memberId: string, counted: readonly RecordedEvent[], 
     unionId: held?.unionId ?? null,
     unionSince: held?.since ?? null,
     transfers,
-    summary: `${joined.name}: ${summary}`,
+    summary: `${joined.name ?? '(personal data erased)'}: ${summary}`,
   };
 }

@@ -18,6 +18,7 @@ import { reportHeadcount } from './report-headcount.js';
 import { resumeMembership } from './resume-membership.js';
 import { retainMembership } from './retain-membership.js';
 import { revokeMemberCard } from './revoke-member-card.js';
+import { erasePersonalData } from './erase-personal-data.js';
 import { transferMembership } from './transfer-membership.js';
 import { uncoverEnterprise } from './uncover-enterprise.js';
 
@@ -42,6 +43,7 @@ export const DECLARATIONS = [
   issueMemberCard,
   replaceMemberCard,
   revokeMemberCard,
+  erasePersonalData,
   launchCampaign,
   holdCeremony,
   recordOutreach,

@@ -156,7 +156,9 @@ export class BatchExecutor {
       outcomes.push({ pending: planned.length - 1 });
     }
 
-    return { stored, outcomes, expected, events, planned, carry: () => cache.carry(expected.keys()) };
+    // Personal fields sealed with their persons' keys, for the whole batch at once; what later commands saw staged stays open.
+    const sealed = await this.deps.vault.sealAll(events);
+    return { stored, outcomes, expected, events: sealed, planned, carry: () => cache.carry(expected.keys()) };
   }
 
   private async append({ stored, outcomes, expected, events, planned }: Decision): Promise<BatchOutcome[] | undefined> {

@@ -6,6 +6,7 @@ import { declarationFor } from '../registry.js';
 import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { eventIdFor } from './event-ids.js';
+import { sealAppends } from './sealing.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** What a recorded command answers: the events it recorded, where. */
@@ -66,7 +67,7 @@ export class CommandExecutor {
       const plan = uow.plan();
       const metadata = commandMetadata(command, commandId, plan.reduce((n, p) => n + p.events.length, 0), options);
       let k = 0;
-      const appends = plan.map((p) => ({
+      const appends = await sealAppends(this.deps.vault, plan.map((p) => ({
         streamId: p.streamId,
         expected: p.expected,
         events: p.events.map((e) => ({
@@ -76,7 +77,7 @@ export class CommandExecutor {
           occurredOn: e.data.occurredOn ?? null,
           metadata,
         })),
-      }));
+      })));
       try {
         const results = await this.store.appendMultiple(appends);
         if (!results.some((r) => r.recorded)) {

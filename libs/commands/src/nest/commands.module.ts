@@ -1,13 +1,13 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '#event-store';
-import { type EngineConfig } from '#persistence';
 import { EVENT_STORE } from '#persistence/nest';
+import type { PersonalData } from '#personal-data';
+import { PERSONAL_DATA } from '#personal-data/nest';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import { AreaDirectory } from '../execution/area-directory.js';
 import { BatchExecutor } from '../execution/batch-executor.js';
 import { CommandExecutor } from '../execution/command-executor.js';
-import { PersonKeys } from '../execution/person-key.js';
 import type { HandlerDeps } from '../declaration.js';
 import { BATCH_EXECUTOR, COMMAND_EXECUTOR, COMMAND_HANDLERS } from './command-handlers.js';
 import { CommandService } from './command-service.js';
@@ -22,7 +22,7 @@ export const HANDLER_DEPS = Symbol('HANDLER_DEPS');
  */
 @Module({})
 export class CommandsModule {
-  static forRoot(config: EngineConfig): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: CommandsModule,
       global: true,
@@ -30,13 +30,8 @@ export class CommandsModule {
       providers: [
         {
           provide: HANDLER_DEPS,
-          inject: [EVENT_STORE],
-          useFactory: (store: EventStore): HandlerDeps => {
-            if (config.personIdKeyIsDevelopmentKey) {
-              new Logger('Commands').warn('PERSON_ID_KEY is not set: using the development key (set a secret one in production)');
-            }
-            return { areas: new AreaDirectory(store), personKeys: new PersonKeys(config.personIdKey) };
-          },
+          inject: [EVENT_STORE, PERSONAL_DATA],
+          useFactory: (store: EventStore, { personKeys, vault }: PersonalData): HandlerDeps => ({ areas: new AreaDirectory(store), personKeys, vault }),
         },
         {
           provide: COMMAND_EXECUTOR,

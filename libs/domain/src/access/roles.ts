@@ -23,12 +23,16 @@ export interface Principal {
 /** The commands a joining-drive team records: its joins, ceremonies, outreach visits and drives. */
 const CAMPAIGN_COMMANDS: ReadonlySet<string> = new Set(['JoinUnion', 'HoldCeremony', 'RecordOutreach', 'LaunchCampaign']);
 
+/** Commands only an admin records: erasing a person's data (docs/privacy.md). */
+const ADMIN_COMMANDS: ReadonlySet<string> = new Set(['ErasePersonalData']);
+
 /** Whether the role may record commands of this type at all (its area is checked apart). */
 export function mayRecord(role: Role, commandType: string): boolean {
   switch (role) {
     case 'admin':
-    case 'federation':
       return true;
+    case 'federation':
+      return !ADMIN_COMMANDS.has(commandType);
     case 'campaign':
       return CAMPAIGN_COMMANDS.has(commandType);
     case 'auditor':

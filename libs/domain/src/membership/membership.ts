@@ -74,6 +74,35 @@ export type MemberCardReplaced = {
 };
 export type MemberCardRevoked = { type: 'MemberCardRevoked'; data: { memberId: string; cardNumber: string; reason: string | null; occurredOn: IsoDate } };
 
+/**
+ * Erasure of a person's personal data (PIPL Art. 47, 个人信息删除). The name
+ * and masked identity number are sealed with a key of the person's own
+ * outside the log; erasure destroys that key and records this fact on each
+ * of the person's memberships — a fact that names no person, only the
+ * membership (its pseudonymous id), the legal ground and the request's
+ * reference. Every figure stays as it was: the memberships, their unions
+ * and dates are not personal data and are not erased.
+ */
+export type PersonalDataErased = {
+  type: 'PersonalDataErased';
+  data: { memberId: string; legalBasis: ErasureBasis; reference: string | null; occurredOn: IsoDate };
+};
+
+/** The grounds of PIPL Art. 47 on which personal data must be deleted. */
+export const ERASURE_BASES = [
+  /** (1) the purpose is achieved, cannot be achieved, or the data is no longer needed for it. */
+  'purposeAchieved',
+  /** (2) the service ended or the retention period expired. */
+  'retentionEnded',
+  /** (3) the person withdrew consent. */
+  'consentWithdrawn',
+  /** (4) the processing breached a law, regulation or agreement. */
+  'unlawfulProcessing',
+  /** (5) another ground provided by law or regulation. */
+  'otherLegalGround',
+] as const;
+export type ErasureBasis = (typeof ERASURE_BASES)[number];
+
 export type MemberEvent =
   | MemberJoined
   | MembershipTransferred
@@ -84,7 +113,8 @@ export type MemberEvent =
   | MembershipAwaitingTransfer
   | MemberCardIssued
   | MemberCardReplaced
-  | MemberCardRevoked;
+  | MemberCardRevoked
+  | PersonalDataErased;
 
 export interface Retention {
   readonly from: IsoDate;
@@ -142,7 +172,8 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       latestOn: occurredOn,
     };
   }
-  if (state.status !== 'member') return state;
+  // An erasure leaves the membership as it was: only whose it is can no longer be read.
+  if (state.status !== 'member' || event.type === 'PersonalDataErased') return state;
   const on = event.data.occurredOn;
   const s: Member = { ...state, latestOn: on > state.latestOn ? on : state.latestOn };
   switch (event.type) {

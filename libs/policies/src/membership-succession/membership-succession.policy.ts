@@ -24,7 +24,7 @@ export const SUCCESSION_TABLES = [
 ] as const satisfies readonly TableName[];
 
 /** What the policy needs to run commands: the executor's dependencies (the person-id key). */
-export type PolicyDeps = Pick<HandlerDeps, 'personKeys'>;
+export type PolicyDeps = Pick<HandlerDeps, 'personKeys' | 'vault'>;
 
 /** The working tables the policy fills from events as they come. */
 type WorkingTable = 'succession_areas' | 'succession_federations' | 'succession_unions' | 'succession_locations';
@@ -99,7 +99,7 @@ class SuccessionBatch {
     deps: PolicyDeps,
   ) {
     const store = new KyselyEventStore(db);
-    this.executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: deps.personKeys });
+    this.executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: deps.personKeys, vault: deps.vault });
   }
 
   async apply(events: readonly RecordedEvent[]): Promise<void> {

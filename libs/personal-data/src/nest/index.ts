@@ -1,0 +1,1 @@
+export { PersonalDataModule, PERSONAL_DATA } from './personal-data.module.js';
