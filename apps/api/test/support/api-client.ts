@@ -29,17 +29,23 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The API on a fresh store: 'pglite' (a temporary DATA_DIR) or 'postgres' (a scratch database), with more settings if given. */
+/** The master keys every test API runs with (a CLI beside it needs the same). */
+export const TEST_API_KEYS = { PERSON_ID_KEY: 'test-person-id-key-0123456789-abcdefghij', PERSONAL_DATA_KEY: 'test-personal-data-key-9876543210-zyxwvu' } as const;
+
+/** The API on a fresh store: 'pglite' (a temporary DATA_DIR) or 'postgres' (a scratch database), or on the store the settings name (DATA_DIR, DATABASE_URL), with more settings if given. */
 export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {
   let pg: TestDatabase | undefined;
   let dataDir: string | undefined;
-  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, PERSON_ID_KEY: 'test-person-id-key-0123456789-abcdefghij', PERSONAL_DATA_KEY: 'test-personal-data-key-9876543210-zyxwvu' };
-  if (backend === 'postgres') {
-    pg = await createPostgresTestDatabase();
-    env['DATABASE_URL'] = pg.url!;
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'uce-api-'));
-    env['DATA_DIR'] = dataDir;
+  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, ...TEST_API_KEYS };
+  // A store given in the settings (prepared by the test, e.g. with the CLI) is the test's to remove.
+  if (settings['DATABASE_URL'] === undefined && settings['DATA_DIR'] === undefined) {
+    if (backend === 'postgres') {
+      pg = await createPostgresTestDatabase();
+      env['DATABASE_URL'] = pg.url!;
+    } else {
+      dataDir = mkdtempSync(join(tmpdir(), 'uce-api-'));
+      env['DATA_DIR'] = dataDir;
+    }
   }
   const config = loadConfig(env);
   const app = await createApi(config);
