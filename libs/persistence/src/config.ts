@@ -9,6 +9,12 @@ export interface EngineConfig {
   readonly host: string;
   /** When set, the engine uses this PostgreSQL server. */
   readonly databaseUrl: string | undefined;
+  /**
+   * With DATABASE_URL: the schema owner's URL (MIGRATION_DATABASE_URL). When
+   * set, migrations run through it, and the role of DATABASE_URL is granted
+   * what the application needs and no more (docs/database-roles.md).
+   */
+  readonly migrationDatabaseUrl: string | undefined;
   /** When no DATABASE_URL is set: the embedded store's folder. */
   readonly dataDir: string;
   /**
@@ -64,6 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const migrationDatabaseUrl = env['MIGRATION_DATABASE_URL']?.trim() || undefined;
+  if (migrationDatabaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(migrationDatabaseUrl)) {
+    throw new ConfigError('MIGRATION_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  if (migrationDatabaseUrl !== undefined && databaseUrl === undefined) {
+    throw new ConfigError('MIGRATION_DATABASE_URL is set but DATABASE_URL is not: the embedded store has no roles (docs/database-roles.md)');
+  }
   const personIdKey = optionalSecret(env, 'PERSON_ID_KEY');
   const personalDataKey = optionalSecret(env, 'PERSONAL_DATA_KEY');
   const previousPersonIdKey = optionalSecret(env, 'PERSON_ID_KEY_PREVIOUS');
@@ -88,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
+    migrationDatabaseUrl,
     dataDir: env['DATA_DIR']?.trim() || './data',
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,

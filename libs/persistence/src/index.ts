@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './database.js';
 export * from './migrate.js';
+export { grantApplicationRole } from './roles.js';
 export { PGliteDialect } from './pglite-dialect.js';
 
 export * from './schema/index.js';

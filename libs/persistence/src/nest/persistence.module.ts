@@ -2,7 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { KyselyEventStore } from '#event-store';
 import type { EngineConfig } from '../config.js';
 import { describeTarget, openDatabase, targetOf, type Database, type DatabaseTarget } from '../database.js';
-import { migrateToLatest } from '../migrate.js';
+import { migrateDatabase } from '../migrate.js';
 
 /** Injection tokens. */
 export const DATABASE = Symbol('DATABASE');
@@ -10,7 +10,8 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 
 /**
  * Opens the database named by the configuration, migrates it to the latest
- * schema before anything else starts, and closes it on shutdown. Provides the
+ * schema before anything else starts (as its owner, with
+ * MIGRATION_DATABASE_URL), and closes it on shutdown. Provides the
  * Database and the EventStore to every other module.
  */
 @Module({})
@@ -29,8 +30,9 @@ export class PersistenceModule implements OnApplicationShutdown {
             const target = targetOf(config);
             logger.log(`opening ${describeTarget(target)}`);
             const database = await openDatabase(target);
-            const { applied, total } = await migrateToLatest(database.db);
-            logger.log(`schema up to date (${total} migrations, ${applied.length} applied now)`);
+            const { applied, total, grantedTo } = await migrateDatabase(database, config.migrationDatabaseUrl);
+            const roles = grantedTo ? `, by its owner (MIGRATION_DATABASE_URL); the role ${grantedTo} may append to the log, not rewrite it` : '';
+            logger.log(`schema up to date (${total} migrations, ${applied.length} applied now)${roles}`);
             return database;
           },
         },

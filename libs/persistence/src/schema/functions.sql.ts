@@ -11,6 +11,16 @@
  * events in their order). Each claims its streams' revisions, then
  * `write_events` numbers, chains (`event_hash` over `event_content`) and
  * inserts the events under the log's head row lock.
+ *
+ * The three appends run as their owner (SECURITY DEFINER): the application's
+ * role may read the log but not write it (docs/database-roles.md). That role
+ * may create objects in `public` (a rebuild moves its new tables there), and
+ * a function or operator of its own there that matched a call better than
+ * the built-in one would run as the owner; so the appends' search_path holds
+ * only pg_catalog (and temporary objects, last), and the functions they run
+ * name every object of the log with its schema — quoted, "public".events, so
+ * that the schema test, which renames the migrated schema to compare it,
+ * leaves these names alone.
  */
 
 /**
@@ -82,14 +92,14 @@ declare
   v_inserted integer;
 begin
   select h.position, h.hash, greatest(clock_timestamp(), h.recorded_at) into v_position, v_hash, v_at
-  from event_log_head h where h.id for update;
+  from "public".event_log_head h where h.id for update;
   if not found then
     raise exception 'the event log has no head row (event_log_head)' using errcode = '55000';
   end if;
   -- The contents in one pass over the arrays (unnest, not subscripts: a
   -- subscript into an array of variable-width values walks it from the
   -- start), then the chain: one sha256 per event.
-  select array_agg(event_content(v_position + u.o, u.id, u.stream, u.revision, u.type, u.data, u.metadata, u.occurred_on, v_at, u.schema_version) order by u.o),
+  select array_agg("public".event_content(v_position + u.o, u.id, u.stream, u.revision, u.type, u.data, u.metadata, u.occurred_on, v_at, u.schema_version) order by u.o),
          array_agg(v_position + u.o order by u.o)
     into v_contents, v_positions
   from unnest(p_ids, p_streams, p_revisions, p_types, v_data, v_metadata, p_occurred_on, p_schema_versions)
@@ -101,7 +111,7 @@ begin
   end loop;
   v_position := v_position + v_count;
 
-  insert into events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata,
+  insert into "public".events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata,
                       occurred_on, recorded_at, schema_version, hash)
   select v.position, v.stream, v.revision, v.event_id, v.event_type, v.data, v.metadata, v.occurred_on, v_at, v.schema_version, v.hash
   from unnest(v_positions, p_streams, p_revisions, p_ids, p_types, v_data, v_metadata, p_occurred_on, p_schema_versions, v_hashes)
@@ -113,7 +123,7 @@ begin
     raise exception 'event ids appended concurrently elsewhere' using errcode = '40001';
   end if;
 
-  update event_log_head set position = v_position, hash = v_hash, recorded_at = v_at where id;
+  update "public".event_log_head set position = v_position, hash = v_hash, recorded_at = v_at where id;
   return v_position;
 end
 $fn$`;
@@ -130,24 +140,24 @@ declare
   v_revision bigint;
 begin
   if p_expected = 'any' then
-    insert into event_streams as s (stream_id, revision) values (p_stream, p_count - 1)
+    insert into "public".event_streams as s (stream_id, revision) values (p_stream, p_count - 1)
     on conflict (stream_id) do update set revision = s.revision + p_count, updated_at = now()
     returning s.revision into v_revision;
   elsif p_expected = 'no_stream' then
-    insert into event_streams as s (stream_id, revision) values (p_stream, p_count - 1)
+    insert into "public".event_streams as s (stream_id, revision) values (p_stream, p_count - 1)
     on conflict (stream_id) do nothing
     returning s.revision into v_revision;
   elsif p_expected = 'stream_exists' then
-    update event_streams s set revision = s.revision + p_count, updated_at = now()
+    update "public".event_streams s set revision = s.revision + p_count, updated_at = now()
     where s.stream_id = p_stream
     returning s.revision into v_revision;
   else
-    update event_streams s set revision = s.revision + p_count, updated_at = now()
+    update "public".event_streams s set revision = s.revision + p_count, updated_at = now()
     where s.stream_id = p_stream and s.revision = p_expected::bigint
     returning s.revision into v_revision;
   end if;
   if v_revision is null then
-    return query select false, (select s.revision from event_streams s where s.stream_id = p_stream);
+    return query select false, (select s.revision from "public".event_streams s where s.stream_id = p_stream);
   else
     return query select true, v_revision;
   end if;
@@ -165,22 +175,24 @@ create function append_to_stream(
   p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_occurred_on date[], p_schema_versions integer[]
 ) returns table (o_outcome text, o_revision bigint, o_last_position bigint)
 language plpgsql
+security definer
 set plan_cache_mode = force_custom_plan
+set search_path = pg_catalog, pg_temp
 as $fn$
 declare
   v_count integer := cardinality(p_ids);
   r record;
 begin
-  if exists (select 1 from events where event_id = any(p_ids)) then
+  if exists (select 1 from "public".events where event_id = any(p_ids)) then
     return query select 'duplicate'::text, null::bigint, null::bigint;
     return;
   end if;
-  select * into r from claim_stream_revision(p_stream, p_expected, v_count);
+  select * into r from "public".claim_stream_revision(p_stream, p_expected, v_count);
   if not r.o_claimed then
     return query select 'wrong_revision'::text, r.o_revision, null::bigint;
     return;
   end if;
-  return query select 'ok'::text, r.o_revision, write_events(
+  return query select 'ok'::text, r.o_revision, "public".write_events(
     array_fill(p_stream, array[v_count]),
     array(select r.o_revision - v_count + g from generate_series(1, v_count) g),
     p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
@@ -200,7 +212,9 @@ create function append_multiple(
   p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_occurred_on date[], p_schema_versions integer[]
 ) returns table (o_stream text, o_revision bigint, o_last_position bigint)
 language plpgsql
+security definer
 set plan_cache_mode = force_custom_plan
+set search_path = pg_catalog, pg_temp
 as $fn$
 declare
   v_count integer;
@@ -213,14 +227,14 @@ declare
   v_offset integer := 0;
   r record;
 begin
-  if exists (select 1 from events where event_id = any(p_ids)) then
+  if exists (select 1 from "public".events where event_id = any(p_ids)) then
     raise exception 'event ids already stored' using errcode = 'UE002',
-      detail = (select e.stream_id from events e where e.event_id = any(p_ids) limit 1);
+      detail = (select e.stream_id from "public".events e where e.event_id = any(p_ids) limit 1);
   end if;
   for i in 1 .. cardinality(p_streams) loop
     v_count := p_counts[i];
     if v_count = 0 then
-      select s.revision into v_revision from event_streams s where s.stream_id = p_streams[i] for share;
+      select s.revision into v_revision from "public".event_streams s where s.stream_id = p_streams[i] for share;
       v_ok := case p_expected[i]
         when 'any' then true
         when 'no_stream' then v_revision is null
@@ -232,7 +246,7 @@ begin
           detail = p_streams[i] || chr(31) || coalesce(v_revision::text, 'no_stream');
       end if;
     else
-      select * into r from claim_stream_revision(p_streams[i], p_expected[i], v_count);
+      select * into r from "public".claim_stream_revision(p_streams[i], p_expected[i], v_count);
       if not r.o_claimed then
         raise exception 'wrong expected revision' using errcode = 'UE001',
           detail = p_streams[i] || chr(31) || coalesce(r.o_revision::text, 'no_stream');
@@ -245,7 +259,7 @@ begin
   end loop;
 
   if cardinality(p_ids) > 0 then
-    v_last := write_events(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
+    v_last := "public".write_events(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
   end if;
   v_last := v_last - cardinality(p_ids);
   for i in 1 .. cardinality(p_streams) loop
@@ -280,11 +294,13 @@ create function append_batch(
   p_ids uuid[], p_types text[], p_data text[], p_metadata text[], p_occurred_on date[], p_schema_versions integer[]
 ) returns table (o_stream text, o_revision bigint, o_last_position bigint)
 language plpgsql
+security definer
 set plan_cache_mode = force_custom_plan
 -- Every lookup here is by key. On a log being filled from empty, the
 -- statistics lag far behind event_streams' size and the planner would scan
 -- it whole for each batch, and the import would slow down as it grows.
 set enable_seqscan = off
+set search_path = pg_catalog, pg_temp
 as $fn$
 declare
   v_last bigint;
@@ -294,14 +310,14 @@ declare
   v_event_streams text[];
   v_event_revisions bigint[];
 begin
-  if exists (select 1 from events where event_id = any(p_ids)) then
+  if exists (select 1 from "public".events where event_id = any(p_ids)) then
     raise exception 'event ids already stored' using errcode = 'UE002',
-      detail = (select e.stream_id from events e where e.event_id = any(p_ids) limit 1);
+      detail = (select e.stream_id from "public".events e where e.event_id = any(p_ids) limit 1);
   end if;
-  perform 1 from event_streams s where s.stream_id = any(p_streams) order by s.stream_id collate "C" for update;
+  perform 1 from "public".event_streams s where s.stream_id = any(p_streams) order by s.stream_id collate "C" for update;
   select x.stream, s.revision into v_bad
   from unnest(p_streams, p_expected) with ordinality as x(stream, expected, i)
-  left join event_streams s on s.stream_id = x.stream
+  left join "public".event_streams s on s.stream_id = x.stream
   where not coalesce(case x.expected
     when 'any' then true
     when 'no_stream' then s.revision is null
@@ -314,23 +330,23 @@ begin
       detail = v_bad.stream || chr(31) || coalesce(v_bad.revision::text, 'no_stream');
   end if;
 
-  update event_streams s set revision = s.revision + x.count, updated_at = now()
+  update "public".event_streams s set revision = s.revision + x.count, updated_at = now()
   from unnest(p_streams, p_counts) as x(stream, count)
   where s.stream_id = x.stream and x.count > 0;
   select count(*) into v_new
   from unnest(p_streams, p_counts) as x(stream, count)
-  where x.count > 0 and not exists (select 1 from event_streams s where s.stream_id = x.stream);
+  where x.count > 0 and not exists (select 1 from "public".event_streams s where s.stream_id = x.stream);
   if v_new > 0 then
-    insert into event_streams (stream_id, revision)
+    insert into "public".event_streams (stream_id, revision)
     select x.stream, x.count - 1 from unnest(p_streams, p_counts) as x(stream, count)
-    where x.count > 0 and not exists (select 1 from event_streams s where s.stream_id = x.stream)
+    where x.count > 0 and not exists (select 1 from "public".event_streams s where s.stream_id = x.stream)
     order by x.stream collate "C"
     on conflict (stream_id) do nothing;
     get diagnostics v_inserted = row_count;
     if v_inserted <> v_new then
       -- Another transaction created one of these streams since the check.
       select x.stream, s.revision into v_bad
-      from unnest(p_streams, p_expected) as x(stream, expected) join event_streams s on s.stream_id = x.stream
+      from unnest(p_streams, p_expected) as x(stream, expected) join "public".event_streams s on s.stream_id = x.stream
       where x.expected = 'no_stream' order by x.stream collate "C" limit 1;
       raise exception 'wrong expected revision' using errcode = 'UE001',
         detail = coalesce(v_bad.stream, p_streams[1]) || chr(31) || coalesce(v_bad.revision::text, 'no_stream');
@@ -344,17 +360,35 @@ begin
     from unnest(p_event_stream, p_event_offset) with ordinality as u(s, k, o)
     join (select x.i, x.stream, x.count, s.revision
           from unnest(p_streams, p_counts) with ordinality as x(stream, count, i)
-          join event_streams s on s.stream_id = x.stream) st on st.i = u.s;
-    v_last := write_events(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
+          join "public".event_streams s on s.stream_id = x.stream) st on st.i = u.s;
+    v_last := "public".write_events(v_event_streams, v_event_revisions, p_ids, p_types, p_data, p_metadata, p_occurred_on, p_schema_versions);
   end if;
   return query
     select x.stream, s.revision, v_last
-    from unnest(p_streams) with ordinality as x(stream, i) left join event_streams s on s.stream_id = x.stream
+    from unnest(p_streams) with ordinality as x(stream, i) left join "public".event_streams s on s.stream_id = x.stream
     order by x.i;
 end
 $fn$`;
 
-/** Every function, in an order in which they can be created (an SQL function's body is checked at creation). */
+/**
+ * Who may call them: the appends and their steps are not PUBLIC's. The owner
+ * may, and the application's role is granted the appends alone
+ * (roles.ts): `write_events` and `claim_stream_revision` called directly
+ * would write events or move revisions outside an append's checks.
+ */
+const FUNCTION_PRIVILEGES = `
+revoke execute on function
+  append_to_stream(text, text, uuid[], text[], text[], text[], date[], integer[]),
+  append_multiple(text[], text[], integer[], uuid[], text[], text[], text[], date[], integer[]),
+  append_batch(text[], text[], integer[], integer[], integer[], uuid[], text[], text[], text[], date[], integer[]),
+  write_events(text[], bigint[], uuid[], text[], text[], text[], date[], integer[]),
+  claim_stream_revision(text, text, integer)
+from public`;
+
+/**
+ * Every function, in an order in which they can be created (an SQL
+ * function's body is checked at creation), then who may call them.
+ */
 export const FUNCTIONS: readonly string[] = [
   EVENT_CONTENT,
   EVENT_HASH,
@@ -363,4 +397,5 @@ export const FUNCTIONS: readonly string[] = [
   APPEND_TO_STREAM,
   APPEND_MULTIPLE,
   APPEND_BATCH,
+  FUNCTION_PRIVILEGES,
 ];
