@@ -7,7 +7,7 @@ import { registerImportCommand } from './commands/import.command.js';
 import { registerProjectionCommands } from './commands/projection.commands.js';
 import { registerStoreCommands } from './commands/store.commands.js';
 import { registerTokenCommands } from './commands/token.commands.js';
-import { registerKeyCommands } from './commands/keys.commands.js';
+import { registerPersonalDataCommands } from './commands/personal-data.commands.js';
 
 const program = new Command()
   .name('npm run cli --')
@@ -21,7 +21,7 @@ registerProjectionCommands(program);
 registerHistoryCommand(program);
 registerTokenCommands(program);
 registerAnchorCommands(program);
-registerKeyCommands(program);
+registerPersonalDataCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

@@ -8,14 +8,15 @@ import { describeTarget, loadConfig, migrateDatabase, openDatabase, targetOf, ty
  */
 export async function withStore<T>(
   work: (ctx: { database: Database; store: KyselyEventStore }) => Promise<T>,
-  options: { quiet?: boolean } = {},
+  /** `asOwner`: the work itself runs as the owner (MIGRATION_DATABASE_URL, when set): a one-time migration of the log. */
+  options: { quiet?: boolean; asOwner?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig();
-  const target = targetOf(config);
+  const target = options.asOwner && config.migrationDatabaseUrl !== undefined ? { databaseUrl: config.migrationDatabaseUrl } : targetOf(config);
   if (!options.quiet) console.error(`store: ${describeTarget(target)}`);
   const database = await openDatabase(target);
   try {
-    await migrateDatabase(database, config.migrationDatabaseUrl);
+    await migrateDatabase(database, options.asOwner ? undefined : config.migrationDatabaseUrl);
     return await work({ database, store: new KyselyEventStore(database.db) });
   } finally {
     await database.close();

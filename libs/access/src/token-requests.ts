@@ -1,7 +1,7 @@
 import { AreaDirectory } from '#commands';
 import type { Principal } from '#domain';
 import { KyselyEventStore } from '#event-store';
-import { migrateToLatest, openDatabase, targetOf, type EngineConfig } from '#persistence';
+import { migrateDatabase, openDatabase, targetOf, type EngineConfig } from '#persistence';
 import { callAdminChannel, handleTokenRequest, type ChannelAnswer, type ChannelRequest } from './admin-channel.js';
 import { TokenRegistry } from './token-registry.js';
 
@@ -15,7 +15,7 @@ export async function requestTokens(config: EngineConfig, body: ChannelRequest, 
   if (viaServer) return viaServer;
   const database = await openDatabase(targetOf(config));
   try {
-    await migrateToLatest(database.db);
+    await migrateDatabase(database, config.migrationDatabaseUrl);
     const store = new KyselyEventStore(database.db);
     return await handleTokenRequest(new TokenRegistry(store, new AreaDirectory(store)), body, operator);
   } finally {

@@ -20,10 +20,24 @@ export interface SignedAnchor {
   readonly publicKey: string;
   /** Ed25519 over `message(anchor)`, base64. */
   readonly signature: string;
+  /**
+   * Only on a reseal statement: the hash `position` had before a one-time
+   * migration chained the log again (docs/privacy.md, old logs). Signed
+   * after the anchors before it were verified, it vouches for them: the
+   * log up to `position` is the one they anchored, migrated.
+   */
+  readonly previousHash?: string;
 }
 
-const message = (a: Pick<SignedAnchor, 'position' | 'hash' | 'headRecordedAt' | 'signedAt'>): Buffer =>
-  Buffer.from(`uce-anchor/v1\n${a.position}\n${a.hash}\n${a.headRecordedAt ?? ''}\n${a.signedAt}\n`, 'utf8');
+type Signed = Pick<SignedAnchor, 'position' | 'hash' | 'headRecordedAt' | 'signedAt' | 'previousHash'>;
+
+const message = (a: Signed): Buffer =>
+  Buffer.from(
+    a.previousHash === undefined
+      ? `uce-anchor/v1\n${a.position}\n${a.hash}\n${a.headRecordedAt ?? ''}\n${a.signedAt}\n`
+      : `uce-reseal/v1\n${a.position}\n${a.previousHash}\n${a.hash}\n${a.headRecordedAt ?? ''}\n${a.signedAt}\n`,
+    'utf8',
+  );
 
 const spki = (key: KeyObject): string => key.export({ type: 'spki', format: 'der' }).toString('base64');
 
@@ -50,8 +64,14 @@ export function anchorPublicKey(pem: string): KeyObject {
   return key;
 }
 
-export function signAnchor(head: { position: string; hash: string; recordedAt: string | null }, privateKey: KeyObject, now = new Date()): SignedAnchor {
-  const unsigned = { position: head.position, hash: head.hash, headRecordedAt: head.recordedAt, signedAt: now.toISOString() };
+export function signAnchor(
+  head: { position: string; hash: string; recordedAt: string | null },
+  privateKey: KeyObject,
+  now = new Date(),
+  /** For a reseal statement: the hash the position had before the migration. */
+  previousHash?: string,
+): SignedAnchor {
+  const unsigned: Signed = { position: head.position, hash: head.hash, headRecordedAt: head.recordedAt, signedAt: now.toISOString(), ...(previousHash === undefined ? {} : { previousHash }) };
   return { ...unsigned, publicKey: spki(createPublicKey(privateKey)), signature: sign(null, message(unsigned), privateKey).toString('base64') };
 }
 
@@ -63,8 +83,9 @@ export function anchorProblem(value: unknown, trusted: KeyObject): string | unde
   if (typeof a.hash !== 'string' || !/^[0-9a-f]{64}$/.test(a.hash)) return 'its hash is not 64 hex digits';
   if (typeof a.signedAt !== 'string' || Number.isNaN(Date.parse(a.signedAt))) return 'its signing time is not an instant';
   if (a.headRecordedAt !== null && typeof a.headRecordedAt !== 'string') return 'its head time is malformed';
+  if (a.previousHash !== undefined && (typeof a.previousHash !== 'string' || !/^[0-9a-f]{64}$/.test(a.previousHash))) return 'its previous hash is not 64 hex digits';
   if (typeof a.signature !== 'string') return 'it has no signature';
   if (a.publicKey !== spki(trusted)) return 'it was signed with another key than the trusted one';
-  const signed = { position: a.position, hash: a.hash, headRecordedAt: a.headRecordedAt ?? null, signedAt: a.signedAt };
+  const signed: Signed = { position: a.position, hash: a.hash, headRecordedAt: a.headRecordedAt ?? null, signedAt: a.signedAt, ...(a.previousHash === undefined ? {} : { previousHash: a.previousHash }) };
   return verify(null, message(signed), trusted, Buffer.from(a.signature, 'base64')) ? undefined : 'its signature does not hold (the anchor was altered)';
 }

@@ -5,3 +5,4 @@ export { SEALED_FIELDS, isSealedType, type SealedBox } from './sealed-fields.js'
 export { rotateMasterKeys, type RotationReport } from './rotation.js';
 export { openPersonalData, masterKeys, type PersonalData } from './open-keys.js';
 export { PersonKeys } from './person-keys.js';
+export { migrateLegacyLog, LEGACY_DERIVED_ID, type LegacyMigration, type LegacyReport } from './legacy-log.js';

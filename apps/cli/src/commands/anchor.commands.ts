@@ -38,12 +38,15 @@ export function registerAnchorCommands(program: Command): void {
 /**
  * The anchors of a file, each checked against the trusted public key (the
  * `--public-key` file, else ANCHOR_KEY_FILE's): position → hash, with where
- * each came from. Any line that cannot be trusted is an error naming it.
+ * each came from. Any line that cannot be trusted is an error naming it. A
+ * reseal statement (a migration chained the log again) replaces the anchors
+ * before it up to its position, which it vouches for (`superseded`).
  */
-export function trustedAnchors(file: string, publicKeyFile: string | undefined): { hashes: Map<string, string>; origin: Map<string, string> } {
+export function trustedAnchors(file: string, publicKeyFile: string | undefined): { hashes: Map<string, string>; origin: Map<string, string>; superseded: number } {
   const trusted = anchorPublicKey(publicKeyFile ? readKeyFile('--public-key', publicKeyFile) : readKeyFile('ANCHOR_KEY_FILE (or --public-key)', process.env['ANCHOR_KEY_FILE']));
   const hashes = new Map<string, string>();
   const origin = new Map<string, string>();
+  let superseded = 0;
   readFileSync(file, 'utf8')
     .split('\n')
     .forEach((line, i) => {
@@ -57,14 +60,25 @@ export function trustedAnchors(file: string, publicKeyFile: string | undefined):
       const problem = anchorProblem(anchor, trusted);
       if (problem) throw new Error(`${file} line ${i + 1}: ${problem}`);
       const earlier = hashes.get(anchor.position);
-      if (earlier !== undefined && earlier !== anchor.hash) throw new Error(`${file} line ${i + 1}: another anchor gives position ${anchor.position} another hash`);
+      if (anchor.previousHash !== undefined) {
+        // A reseal statement: the anchors before it, up to its position, anchored the log it migrated.
+        if (earlier !== undefined && earlier !== anchor.previousHash) throw new Error(`${file} line ${i + 1}: the reseal at position ${anchor.position} links a hash that no earlier anchor gave it`);
+        for (const position of [...hashes.keys()]) {
+          if (BigInt(position) > BigInt(anchor.position)) continue;
+          hashes.delete(position);
+          origin.delete(position);
+          superseded++;
+        }
+      } else if (earlier !== undefined && earlier !== anchor.hash) {
+        throw new Error(`${file} line ${i + 1}: another anchor gives position ${anchor.position} another hash`);
+      }
       hashes.set(anchor.position, anchor.hash);
       if (!origin.has(anchor.position)) origin.set(anchor.position, `${file} line ${i + 1}, signed at ${anchor.signedAt}`);
     });
-  return { hashes, origin };
+  return { hashes, origin, superseded };
 }
 
-function readKeyFile(name: string, path: string | undefined): string {
+export function readKeyFile(name: string, path: string | undefined): string {
   if (!path?.trim()) throw new Error(`${name} is not set: the path of the anchor key (npm run cli -- anchor-key --out FILE makes one)`);
   try {
     return readFileSync(path.trim(), 'utf8');
