@@ -158,7 +158,7 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect(await api.eventCount()).toBeGreaterThanOrEqual(VALID_COMMANDS.length);
   });
 
-  it('keeps the recorder, whom it was for and the command in each event metadata, and never the identity number', async () => {
+  it('keeps the recorder, whom it was for and the command in each event metadata, and never the identity number nor, unsealed, the name', async () => {
     const union = await api.get('/api/health');
     expect(union.status).toBe(200);
     const { sql } = await import('kysely');
@@ -169,7 +169,11 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect(rows[0]!.metadata).toMatchObject({ actor: 'test admin', role: 'admin', tokenId: expect.any(String), onBehalfOf: 'cadre-1', commandType: 'FoundEnterpriseUnion', commandId: expect.any(String) });
     const all = (await sql<{ t: string }>`select data::text as t from events`.execute(db)).rows.map((r) => r.t).join('\n');
     expect(all).not.toContain(P1);
-    expect(all).toContain(`${P1.slice(0, 6)}********${P1.slice(14)}`);
+    // The name and the masked number are sealed with the person's key (docs/privacy.md): in the log only as ciphertext.
+    expect(all).not.toContain(`${P1.slice(0, 6)}********${P1.slice(14)}`);
+    expect(all).not.toContain('王五');
+    const { body } = await api.get('/api/members/M1/history?asOf=2020-08-31');
+    expect(body.state).toMatchObject({ name: '王五', personIdMasked: `${P1.slice(0, 6)}********${P1.slice(14)}` });
   });
 
   it.each(MALFORMED)('refuses %s with 400 and writes nothing', async (_, command, code) => {

@@ -10,7 +10,7 @@ import type { EventStore } from '#event-store';
 import { createApi } from '../src/bootstrap.js';
 
 async function startApi(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await createApi(loadConfig({ PERSON_ID_KEY: 'health-test-person-id-key-0123456789-abcdef', ...env, PORT: '1' }));
+  const app = await createApi(loadConfig({ PERSON_ID_KEY: 'health-test-person-id-key-0123456789-abcdef', PERSONAL_DATA_KEY: 'health-test-personal-data-key-9876543210-zyx', ...env, PORT: '1' }));
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }

@@ -9,12 +9,11 @@ import { ProjectionRunner, rebuildProjection } from '#projections';
 import { coverageProjection, COVERAGE_TABLES } from '#read-models';
 import { generateDistrict } from '#simulation';
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
-import { testDeps } from '../../../test/support/engine-deps.js';
+import { TEST_KEYS, testDeps } from '../../../test/support/engine-deps.js';
 
 const CLI = join(process.cwd(), 'dist/apps/cli/src/main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The same person key for the commands recorded here and the worker's policy. */
-const KEY = 'crash-test-person-id-key-0123456789-abcdefgh';
 
 /**
  * The projection worker is a real process (`npm run cli -- project`), killed
@@ -34,7 +33,7 @@ describePostgres('projection worker killed with SIGKILL, again and again', () =>
     (await sql<{ r: string }>`select row_to_json(t)::text as r from ${sql.table(table)} t`.execute(database.db)).rows.map((x) => x.r).sort();
 
   it('ends with read models equal to a clean rebuild', async () => {
-    const env = { ...process.env, DATABASE_URL: database.url!, PERSON_ID_KEY: KEY, PERSONAL_DATA_KEY: 'crash-test-personal-data-key-9876543210-zyxwvu', PROJECTION_BATCH_SIZE: '50' };
+    const env = { ...process.env, DATABASE_URL: database.url!, PERSON_ID_KEY: TEST_KEYS.personIdKey, PERSONAL_DATA_KEY: TEST_KEYS.personalDataKey, PROJECTION_BATCH_SIZE: '50' };
     let worker: ChildProcess | undefined;
     const startWorker = () => {
       worker = spawn(process.execPath, [CLI, 'project'], { env, stdio: 'ignore' });
