@@ -67,6 +67,11 @@ export interface CommandDeclaration<T extends string = string, C extends { type:
   readonly subjects: (command: C) => Subject[];
   /** Fields that identify a person: never logged, never echoed in an error, never in a URL. */
   readonly personal: ReadonlyArray<Exclude<keyof C, 'type'> & string>;
+  /**
+   * The decision destroys persons' keys (erasure): in a batch, what the
+   * commands before it staged is sealed first, with the keys it destroys.
+   */
+  readonly destroysKeys?: true;
 }
 
 /** Declares a command; the type parameter is the domain's command type (libs/domain). */

@@ -2,7 +2,7 @@ import { operatorPrincipal, type Principal } from '#domain';
 import { KyselyEventStore, WrongExpectedRevisionError } from '#event-store';
 import { generateDistrict } from '#simulation';
 import { createPGliteTestDatabase, createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
-import { creditCode } from '../../domain/test/spec-helpers.js';
+import { creditCode, residentId } from '../../domain/test/spec-helpers.js';
 import { BatchExecutor, CommandExecutor, validateCommand, type EngineCommand } from '../src/index.js';
 import { testDeps } from '../../../test/support/engine-deps.js';
 
@@ -61,6 +61,30 @@ function batchSuite(open: () => Promise<TestDatabase>) {
     // A batch sent again is all duplicates, answered as the first time.
     const again = await batches.execute(list.slice(0, 50).map((command) => ({ command, options: { principal: operatorPrincipal('test') } })));
     expect(again!.every((o) => !o.ok || o.execution.duplicate)).toBe(true);
+  });
+
+  it('erases in a batch what the batch recorded before the erasure, and not what it records after', async () => {
+    const store = new KyselyEventStore(many.db);
+    const deps = await testDeps(many.db, store);
+    const batches = new BatchExecutor(store, deps);
+    const person = residentId(4343, '19860606');
+    const outcomes = (await batches.execute(
+      [
+        { type: 'DefineArea', areaId: 'ERA', kind: 'district', name: '删除区' },
+        { type: 'RegisterEnterprise', creditCode: creditCode(4343), name: '某工厂', areaId: 'ERA', headcount: 30, occurredOn: '2020-01-01' },
+        { type: 'FoundEnterpriseUnion', unionId: 'U-ERA', creditCode: creditCode(4343), occurredOn: '2020-01-02' },
+        { type: 'JoinUnion', memberId: 'M-ERA-1', personId: person, name: '第一次', unionId: 'U-ERA', occurredOn: '2020-02-01' },
+        { type: 'LeaveUnion', memberId: 'M-ERA-1', occurredOn: '2021-02-01' },
+        { type: 'ErasePersonalData', personId: person, legalBasis: 'consentWithdrawn', occurredOn: '2021-03-01' },
+        { type: 'JoinUnion', memberId: 'M-ERA-2', personId: person, name: '第二次', unionId: 'U-ERA', occurredOn: '2022-02-01' },
+      ].map((c) => ({ command: validateCommand(c), options: { principal: operatorPrincipal('test') } })),
+    ))!;
+    expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as { code?: string }).code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    const joins = await deps.vault.openAll((await store.readAll()).filter((e) => e.type === 'MemberJoined' && String((e.data as { memberId: string }).memberId).startsWith('M-ERA')));
+    expect(joins.map((e) => [(e.data as { name: string | null }).name, e.personalData])).toEqual([
+      [null, 'erased'],
+      ['第二次', 'opened'],
+    ]);
   });
 
   it('sees what earlier commands of the batch staged (an area defined, then an enterprise in it) and answers positions in command order', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '#persistence';
 import { newDataKey, open, seal, type MasterKeys } from './master-key.js';
 import { SEALED_FIELDS, type SealedBox } from './sealed-fields.js';
@@ -96,9 +96,13 @@ export class PersonalDataVault {
     return Number(result.numDeletedRows);
   }
 
-  /** Whether the person has a key (has not been erased since their last join). */
-  async hasKey(personKey: string): Promise<boolean> {
-    return (await this.db.selectFrom('personal_data_keys').select('key_id').where('person_key', '=', personKey).executeTakeFirst()) !== undefined;
+  /** Of these streams, those whose stored events hold personal fields in clear (recorded before sealing: docs/privacy.md, old logs). */
+  async streamsInClear(streamIds: readonly string[]): Promise<string[]> {
+    if (streamIds.length === 0) return [];
+    const { rows } = await sql<{ stream_id: string }>`
+      select distinct stream_id from events
+      where stream_id = any(${streamIds}::text[]) and event_type = any(${Object.keys(SEALED_FIELDS)}::text[]) and not (data ? 'sealed')`.execute(this.db);
+    return rows.map((r) => r.stream_id);
   }
 
   /** The key of each person, made (random, wrapped) for those who have none. */

@@ -2,7 +2,6 @@ import { IsIn, IsOptional } from 'class-validator';
 import * as d from '#domain';
 import { ALL_PERSONS, declareCommand, key } from '../declaration.js';
 import { CommandDto, Id, IsIsoDate, IsResidentId, OptionalText } from '../validation/fields.js';
-import type { UnitOfWork } from '../execution/unit-of-work.js';
 import { loadMember } from './load.js';
 
 class ErasePersonalDataDto extends CommandDto {
@@ -12,10 +11,6 @@ class ErasePersonalDataDto extends CommandDto {
   @OptionalText() reference?: string;
   @IsIsoDate() occurredOn!: string;
 }
-
-/** Whether a member's join was recorded before personal fields were sealed (its name in clear in the log). */
-const recordedInClear = (uow: UnitOfWork, memberId: string) =>
-  uow.load(d.memberStream(memberId), (clear: boolean, e: d.MemberEvent) => clear || (e.type === 'MemberJoined' && !('sealed' in e.data)), false);
 
 /**
  * Erasure (admin only, docs/privacy.md): finds the person — by one of their
@@ -36,9 +31,11 @@ export const erasePersonalData = declareCommand<d.ErasePersonalData>({
     const personKey = named ? (named.status === 'member' ? named.personKey : undefined) : personKeys.keyOf(c.personId!);
     const person = personKey ? await uow.load(d.personStream(personKey), d.evolvePerson, d.initialPersonState) : d.initialPersonState;
     const memberIds = [...new Set([...(c.memberId !== undefined ? [c.memberId] : []), ...person.spells.map((s) => s.memberId)])];
+    // Joins recorded before sealing hold the name in clear in the log: erasure cannot remove it (docs/privacy.md, old logs).
+    const inClear = new Set(await vault.streamsInClear(memberIds.map(d.memberStream)));
     const members = [];
     for (const memberId of memberIds) {
-      members.push({ memberId, state: await loadMember(uow, memberId), recordedInClear: await recordedInClear(uow, memberId) });
+      members.push({ memberId, state: await loadMember(uow, memberId), recordedInClear: inClear.has(d.memberStream(memberId)) });
     }
     const decided = d.decideErasure(c, members);
     await vault.erase(personKey!);
@@ -48,4 +45,5 @@ export const erasePersonalData = declareCommand<d.ErasePersonalData>({
   // Admin only (roles.ts): an admin's scope is the whole store.
   subjects: (c) => (c.memberId !== undefined ? [{ member: c.memberId }] : []),
   personal: ['personId'],
+  destroysKeys: true,
 });

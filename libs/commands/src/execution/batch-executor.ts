@@ -105,6 +105,7 @@ export class BatchExecutor {
     const firstIndex = new Map<string, number>();
     /** Per decided command: where its events sit in `events`, and their streams' revisions. */
     const planned: Array<{ commandId: string; type: string; from: number; revisions: number[] }> = [];
+    let sealedUpTo = 0;
 
     for (const [i, item] of items.entries()) {
       const commandId = ids[i]!;
@@ -130,6 +131,11 @@ export class BatchExecutor {
         continue;
       }
       firstIndex.set(commandId, i);
+      if (declarationFor(item.command).destroysKeys) {
+        // An erasure destroys keys: what the batch staged before it is sealed with them first, what comes after gets new ones.
+        events.splice(sealedUpTo, events.length - sealedUpTo, ...(await this.deps.vault.sealAll(events.slice(sealedUpTo))));
+        sealedUpTo = events.length;
+      }
       const uow = new BatchUnitOfWork(this.store, cache);
       try {
         await decideAuthorized(item.command, uow, deps, item.options.principal);
