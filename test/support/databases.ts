@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import postgres from 'postgres';
-import { openDatabase, migrateToLatest, type Database } from '#persistence';
+import { openDatabase, migrateToLatest, type Database, type DB } from '#persistence';
 
 /**
  * Test databases: a fresh PostgreSQL database per test file (created on the
@@ -59,4 +59,16 @@ async function truncateAll(database: Database): Promise<void> {
   if (rows.length) await sql.raw(`truncate ${rows.map((r) => r.name).join(', ')}`).execute(database.db);
   // The log's head row (position 0, the genesis hash) must exist for appends.
   await sql`insert into event_log_head (position, hash, recorded_at) values (0, decode(repeat('00', 32), 'hex'), 'epoch')`.execute(database.db);
+}
+
+/** Every row of every table of the database (all schemas but the system's), as text: what a thief of the data would hold. */
+export async function everyRowAsText(db: Kysely<DB>): Promise<string> {
+  const { rows: tables } = await sql<{ s: string; t: string }>`
+    select table_schema as s, table_name as t from information_schema.tables
+    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(db);
+  const parts: string[] = [];
+  for (const { s, t } of tables) {
+    parts.push(`-- ${s}.${t}`, ...(await sql<{ r: string }>`select x::text as r from ${sql.id(s, t)} x`.execute(db)).rows.map((r) => r.r));
+  }
+  return parts.join('\n');
 }

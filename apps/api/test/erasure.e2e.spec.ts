@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
 import { maskResidentId } from '#domain';
 import { KyselyEventStore, verifyChain } from '#event-store';
 import type { PersonalData } from '#personal-data';
 import { PERSONAL_DATA } from '#personal-data/nest';
-import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { createPostgresTestDatabase, describePostgres, everyRowAsText, type TestDatabase } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
 import { cli, requireBuiltCli } from '../../cli/test/support/cli.js';
 import { startTestApi, TEST_API_KEYS, type TestApi } from './support/api-client.js';
@@ -83,19 +82,11 @@ function erasureSuite(backend: 'pglite' | 'postgres') {
   /** The whole database as text: pg_dump on PostgreSQL, every row of every table on PGlite. */
   const dump = async (): Promise<string> => {
     if (backend === 'postgres') {
-      const pgDump = ['pg_dump', ...['/usr/lib/postgresql/17', '/usr/lib/postgresql/16', '/usr/lib/postgresql/15'].map((d) => `${d}/bin/pg_dump`)].find((p) => p === 'pg_dump' || existsSync(p))!;
-      const { stdout } = await promisify(execFile)(pgDump, ['--no-owner', store['DATABASE_URL']!], { maxBuffer: 256 * 2 ** 20 });
+      // PostgreSQL's own client (Debian's wrapper picks the one matching the server).
+      const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', store['DATABASE_URL']!], { maxBuffer: 256 * 2 ** 20 });
       return stdout;
     }
-    const { rows: tables } = await sql<{ s: string; t: string }>`
-      select table_schema as s, table_name as t from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(api.db);
-    const parts: string[] = [];
-    for (const { s, t } of tables) {
-      const { rows } = await sql<{ r: string }>`select x::text as r from ${sql.id(s, t)} x`.execute(api.db);
-      parts.push(`-- ${s}.${t}`, ...rows.map((r) => r.r));
-    }
-    return parts.join('\n');
+    return everyRowAsText(api.db);
   };
   const found = (text: string) => Object.entries(traces(importLine)).filter(([, needle]) => text.includes(needle)).map(([what]) => what);
 

@@ -8,7 +8,7 @@ import { maskResidentId, operatorPrincipal } from '#domain';
 import { KyselyEventStore } from '#event-store';
 import { loadConfig, openDatabase, type Database } from '#persistence';
 import { openPersonalData } from '#personal-data';
-import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
+import { createPostgresTestDatabase, describePostgres, everyRowAsText, type TestDatabase } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
 import { cli, requireBuiltCli } from './support/cli.js';
 
@@ -48,15 +48,7 @@ function legacySuite(backend: 'pglite' | 'postgres') {
     }
   };
   /** Every row of every table, as text. */
-  const everything = () =>
-    withDb(async (db) => {
-      const { rows: tables } = await sql<{ s: string; t: string }>`
-        select table_schema as s, table_name as t from information_schema.tables
-        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`.execute(db);
-      const parts: string[] = [];
-      for (const { s, t } of tables) parts.push(...(await sql<{ r: string }>`select x::text as r from ${sql.id(s, t)} x`.execute(db)).rows.map((r) => r.r));
-      return parts.join('\n');
-    });
+  const everything = () => withDb(everyRowAsText);
   const erase = () =>
     withDb(async (db) => {
       const store = new KyselyEventStore(db);
