@@ -232,14 +232,20 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual(Array(49).fill('PERSON_ALREADY_MEMBER'));
   });
 
-  it('keeps a card number on its own stream: given once, retired when replaced, never reused', async () => {
+  it('keeps a card number on its own stream, named by a keyed hash of it: given once, retired when replaced, never reused, never in clear', async () => {
     const { sql } = await import('kysely');
     const { DATABASE } = await import('#persistence/nest');
+    const { PERSONAL_DATA } = await import('#personal-data/nest');
     const db = api.app.get(DATABASE).db;
+    const { personKeys } = api.app.get(PERSONAL_DATA);
     const streams = (await sql<{ stream_id: string; event_type: string }>`
       select stream_id, event_type from events where stream_id like 'card-%' order by global_position`.execute(db)).rows;
-    expect(streams.filter((r) => r.stream_id === 'card-SZ-000001').map((r) => r.event_type)).toEqual(['CardNumberAssigned', 'CardNumberRetired']);
-    expect(streams.filter((r) => r.stream_id === 'card-SZ-000002').map((r) => r.event_type)).toEqual(['CardNumberAssigned', 'CardNumberRetired']);
+    for (const number of ['SZ-000001', 'SZ-000002']) {
+      expect(streams.filter((r) => r.stream_id === `card-${personKeys.cardKeyOf(number)}`).map((r) => r.event_type)).toEqual(['CardNumberAssigned', 'CardNumberRetired']);
+    }
+    expect(streams.every((r) => /^card-[0-9a-f]{40}$/.test(r.stream_id))).toBe(true);
+    const all = (await sql<{ t: string }>`select stream_id || ' ' || data::text as t from events`.execute(db)).rows.map((r) => r.t).join('\n');
+    expect(all).not.toMatch(/SZ-00000[12]/i);
     const m3 = (await sql<{ event_type: string }>`select event_type from events where stream_id = 'member-M3' order by stream_revision`.execute(db)).rows;
     expect(m3.map((r) => r.event_type)).toEqual([
       'MemberJoined', 'MembershipRetained', 'MembershipResumed', 'MembershipAwaitingTransfer', 'MemberCardIssued', 'MemberCardReplaced', 'MemberCardRevoked',

@@ -50,6 +50,8 @@ function traces(importLine: string): Record<string, string> {
     'masked number (HTTP)': maskResidentId(HTTP.personId),
     'masked number (import)': maskResidentId(IMPORTED.personId),
     'birth date + sequence (import)': IMPORTED.personId.slice(6, 17),
+    'card number (HTTP)': 'SZ-ERASE-01',
+    'replacement card number (HTTP)': 'SZ-ERASE-02',
     'sha256 of the import line (hex)': digest.toString('hex').slice(0, 16),
     'sha256 of the import line (base64url)': digest.toString('base64url').slice(0, 16),
   };
@@ -88,7 +90,7 @@ function erasureSuite(backend: 'pglite' | 'postgres') {
     }
     return everyRowAsText(api.db);
   };
-  const found = (text: string) => Object.entries(traces(importLine)).filter(([, needle]) => text.includes(needle)).map(([what]) => what);
+  const found = (text: string) => Object.entries(traces(importLine)).filter(([, needle]) => text.toUpperCase().includes(needle.toUpperCase())).map(([what]) => what);
 
   beforeAll(async () => {
     requireBuiltCli();
@@ -109,6 +111,9 @@ function erasureSuite(backend: 'pglite' | 'postgres') {
       const joined = await post({ type: 'JoinUnion', ...person, unionId: 'U-811', occupation: '仓管员', campaignId: 'K1', occurredOn: '2023-05-06' });
       expect(joined.status).toBe(200);
     }
+    // A card, replaced: its numbers are the holder's personal data too.
+    expect((await post({ type: 'IssueMemberCard', memberId: HTTP.memberId, cardNumber: 'SZ-ERASE-01', occurredOn: '2023-05-10' })).status).toBe(200);
+    expect((await post({ type: 'ReplaceMemberCard', memberId: HTTP.memberId, newCardNumber: 'sz-erase-02', reason: 'lost', occurredOn: '2023-06-01' })).status).toBe(200);
     last = BigInt(await api.eventCount());
   }, 120_000);
   afterAll(async () => {
@@ -123,6 +128,7 @@ function erasureSuite(backend: 'pglite' | 'postgres') {
     expect(found(text)).toEqual([]);
     const { body } = await api.get(`/api/members/${HTTP.memberId}/history?asOf=${AS_OF}`);
     expect(body.state).toMatchObject({ name: HTTP.name, personIdMasked: maskResidentId(HTTP.personId), erased: false });
+    expect(body.events.map((e: { summary: string }) => e.summary)).toEqual(expect.arrayContaining(['member card SZ-ERASE-01 issued', 'member card replaced by sz-erase-02, reason: lost']));
     const imported = await api.get(`/api/members/${IMPORTED.memberId}/history?asOf=${AS_OF}`);
     expect(imported.body.state.name).toBe(IMPORTED.name);
   });
@@ -159,6 +165,7 @@ function erasureSuite(backend: 'pglite' | 'postgres') {
       const { body } = await api.get(`/api/members/${memberId}/history?asOf=${AS_OF}`);
       expect(body.state).toMatchObject({ status: 'member', name: null, personIdMasked: null, erased: true });
       expect(body.state.summary).toContain('(personal data erased)');
+      expect(found(JSON.stringify(body))).toEqual([]);
       expect(body.events.map((e: { summary: string }) => e.summary).join('\n')).toMatch(/personal data erased \(PIPL Art\. 47: (consentWithdrawn, reference REQ-2023-0042|purposeAchieved)\)/);
     }
     // Someone else's data is untouched.

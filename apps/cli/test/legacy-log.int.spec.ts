@@ -33,6 +33,7 @@ const district = [
 const legacyLine = JSON.stringify({ type: 'JoinUnion', ...OLD, unionId: 'U-1', occurredOn: '2021-05-01' });
 const legacyDigest = createHash('sha256').update(legacyLine).digest('hex').slice(0, 16);
 const legacyCommandId = `members-2021.ndjson:7:${legacyDigest}`;
+const OLD_CARD = 'LG-2021-000777';
 
 function legacySuite(backend: 'pglite' | 'postgres') {
   let dir: string;
@@ -90,6 +91,12 @@ function legacySuite(backend: 'pglite' | 'postgres') {
           events: [{ eventId: eventIdFor(legacyCommandId, 1), type: 'PersonMembershipOpened', occurredOn: '2021-05-01', metadata, data: { personKey, memberId: OLD.memberId, occurredOn: '2021-05-01' } }],
         },
       ]);
+      // A card as it was recorded: the number in clear, its stream named by it.
+      const card = { commandId: 'card-2021-1', commandType: 'IssueMemberCard', commandEventCount: 2, causationId: 'card-2021-1', correlationId: 'card-2021-1', actor: 'operator:old@host' };
+      await store.appendMultiple([
+        { streamId: `member-${OLD.memberId}`, expected: 0, events: [{ eventId: eventIdFor('card-2021-1', 0), type: 'MemberCardIssued', occurredOn: '2021-05-03', metadata: card, data: { memberId: OLD.memberId, cardNumber: OLD_CARD, occurredOn: '2021-05-03' } }] },
+        { streamId: `card-${OLD_CARD}`, expected: 'no_stream', events: [{ eventId: eventIdFor('card-2021-1', 1), type: 'CardNumberAssigned', occurredOn: '2021-05-03', metadata: card, data: { cardNumber: OLD_CARD, memberId: OLD.memberId, occurredOn: '2021-05-03' } }] },
+      ]);
     });
     writeFileSync(join(dir, 'later.ndjson'), JSON.stringify({ type: 'ReportHeadcount', creditCode: E, headcount: 320, occurredOn: '2022-01-01' }) + '\n');
     expect((await cli(['anchor', '--file', anchors()], env)).code).toBe(0);
@@ -104,6 +111,7 @@ function legacySuite(backend: 'pglite' | 'postgres') {
   it('reads and verifies the old log, and refuses to erase a name it holds in clear', async () => {
     const history = await cli(['history', 'member', OLD.memberId, '--as-of', '2021-12-31'], env);
     expect(history.stdout).toContain(OLD.name);
+    expect(history.stdout).toContain(`member card ${OLD_CARD} issued`);
     expect((await cli(['verify', '--anchors', anchors()], env)).code).toBe(0);
     expect(await everything()).toContain(OLD.name);
     expect(await erase()).toBe('PERSONAL_DATA_IN_CLEAR');
@@ -112,8 +120,8 @@ function legacySuite(backend: 'pglite' | 'postgres') {
   it('seals the old log: the anchors still hold through the signed reseal, the store no longer holds the name nor the digest, erasure works', async () => {
     const migrated = await cli(['seal-personal-data', '--anchors', anchors()], env);
     expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toMatch(/sealed:\s+1 events/);
-    expect(migrated.stdout).toMatch(/renamed:\s+2 events/);
+    expect(migrated.stdout).toMatch(/renamed:\s+2 events of commands named with an unkeyed digest of their line, 1 card streams/);
+    expect(migrated.stdout).toMatch(/sealed:\s+3 events/);
     const lines = readFileSync(anchors(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatchObject({ position: lines[1].position, previousHash: lines[1].hash });
@@ -126,12 +134,26 @@ function legacySuite(backend: 'pglite' | 'postgres') {
     expect(text).not.toContain(OLD.name);
     expect(text).not.toContain(maskResidentId(OLD.personId));
     expect(text).not.toContain(legacyDigest);
+    expect(text).not.toContain(OLD_CARD);
     const opened = await cli(['history', 'member', OLD.memberId, '--as-of', '2021-12-31'], env);
     expect(opened.stderr).not.toMatch(/error/);
     expect(opened.stdout).toContain(OLD.name);
+    expect(opened.stdout).toContain(`member card ${OLD_CARD} issued`);
     expect((await cli(['seal-personal-data'], env)).stdout).toContain('nothing to migrate');
 
     expect(await erase()).toBe('erased');
+    // The number stays reserved under its key, erased or not.
+    const reissued = await withDb(async (db) => {
+      const store = new KyselyEventStore(db);
+      const { personKeys, vault } = await openPersonalData(db, loadConfig(env));
+      const executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys, vault });
+      await executor.execute(validateCommand({ type: 'JoinUnion', memberId: 'M-NEW', personId: residentId(972), name: '新会员', unionId: 'U-1', occurredOn: '2024-02-01' }), { principal: operatorPrincipal('test') });
+      return executor.execute(validateCommand({ type: 'IssueMemberCard', memberId: 'M-NEW', cardNumber: OLD_CARD.toLowerCase(), occurredOn: '2024-02-02' }), { principal: operatorPrincipal('test') }).then(
+        () => 'issued',
+        (error: { code?: string }) => error.code,
+      );
+    });
+    expect(reissued).toBe('CARD_NUMBER_ALREADY_USED');
     expect((await cli(['history', 'member', OLD.memberId, '--as-of', '2021-12-31'], env)).stdout).toContain('(personal data erased)');
     expect((await cli(['verify', '--anchors', anchors()], env)).code).toBe(0);
   }, 120_000);

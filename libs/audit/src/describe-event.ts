@@ -3,6 +3,7 @@ import type { RecordedEvent } from '#event-store';
 /** A fact in a few words, for the terminal and the `summary` field. */
 export function describeEvent(e: Pick<RecordedEvent, 'type' | 'data'>): string {
   const x = (e.data ?? {}) as Record<string, unknown>;
+  const card = (value: unknown) => (value === undefined ? '' : value === null ? '(erased) ' : `${String(value)} `);
   const opt = (label: string, value: unknown) => (value === undefined || value === null || value === '' ? '' : `, ${label}${String(value)}`);
   switch (e.type) {
     case 'EnterpriseRegistered':
@@ -47,12 +48,13 @@ export function describeEvent(e: Pick<RecordedEvent, 'type' | 'data'>): string {
       return `passed up from ${x['fromUnionId']} to federation ${x['toUnionId']} (${x['reason']})`;
     case 'MembershipAwaitingTransfer':
       return `awaiting transfer from ${x['unionId']} (${x['reason']}; no federation covers the area)`;
+    // Card numbers opened with the holder's key (null once erased); the old number only on cards recorded before keys.
     case 'MemberCardIssued':
-      return `member card ${x['cardNumber']} issued`;
+      return `member card ${card(x['cardNumber'])}issued`;
     case 'MemberCardReplaced':
-      return `member card ${x['oldCardNumber']} replaced by ${x['newCardNumber']}${opt('reason: ', x['reason'])}`;
+      return `member card ${card(x['oldCardNumber'])}replaced by ${card(x['newCardNumber']).trim()}${opt('reason: ', x['reason'])}`;
     case 'MemberCardRevoked':
-      return `member card ${x['cardNumber']} revoked${opt('reason: ', x['reason'])}`;
+      return `member card ${card(x['cardNumber'])}revoked${opt('reason: ', x['reason'])}`;
     case 'EnterpriseUnionFounded':
       return `founded as the own union of enterprise ${x['creditCode']}`;
     case 'FederationFounded':

@@ -24,6 +24,8 @@ export const LEGACY_DERIVED_ID = /^(.*):(\d+):([0-9a-f]{16})$/;
 export interface LegacyMigration {
   /** The new id of a legacy derived command id (a keyed digest instead of the unkeyed one). */
   readonly renameCommand: (commandId: string) => string;
+  /** The key of a card number, which names its stream (PersonKeys.cardKeyOf). */
+  readonly cardKeyOf: (cardNumber: string) => string;
   /** The id of a command's k-th event (the executors' rule). */
   readonly eventIdFor: (commandId: string, k: number) => string;
 }
@@ -33,6 +35,8 @@ export interface LegacyReport {
   readonly sealed: number;
   /** Events given new ids (commands the importer named with an unkeyed digest). */
   readonly renamed: number;
+  /** Card streams named by their number, renamed by its key. */
+  readonly cardStreams: number;
   /** Events chained again: from the first changed to the head; 0 when nothing had to change. */
   readonly rechained: number;
   readonly headPosition: string;
@@ -52,12 +56,12 @@ interface Candidate {
 const PAGE = 5000;
 
 export async function migrateLegacyLog(db: Kysely<DB>, vault: PersonalDataVault, how: LegacyMigration): Promise<LegacyReport> {
-  const types = Object.keys(SEALED_FIELDS);
   // What must change, read (and sealed: the vault writes keys) before the transaction holds the head.
+  const inClearSql = sql.join(Object.entries(SEALED_FIELDS).map(([type, spec]) => sql`(event_type = ${type} and data ?| ${[...spec.fields]}::text[])`), sql` or `);
   const { rows: inClear } = await sql<Candidate>`
     select global_position::text as position, event_id::text as event_id, event_type, data, metadata from events
-    where event_type = any(${types}::text[]) and not (data ? 'sealed') order by global_position`.execute(db);
-  const sealed = await vault.sealAll(inClear.map((c) => ({ type: c.event_type, data: c.data })));
+    where ${inClearSql} order by global_position`.execute(db);
+  const sealed = await vault.sealAll(await withKeys(db, inClear, how));
   const { rows: derived } = await sql<Candidate>`
     select global_position::text as position, event_id::text as event_id, event_type, data, metadata from events
     where metadata->>'correlationId' like 'import:%' and metadata->>'commandId' ~ ${LEGACY_DERIVED_ID.source}
@@ -67,8 +71,17 @@ export async function migrateLegacyLog(db: Kysely<DB>, vault: PersonalDataVault,
   return db.transaction().execute(async (trx) => {
     const head = (await sql<{ position: string; hash: string }>`
       select position::text as position, encode(hash, 'hex') as hash from event_log_head where id for update`.execute(trx)).rows[0]!;
-    const unchanged = { sealed: 0, renamed: 0, rechained: 0, headPosition: head.position, previousHeadHash: head.hash, headHash: head.hash };
+    const unchanged = { sealed: 0, renamed: 0, cardStreams: 0, rechained: 0, headPosition: head.position, previousHeadHash: head.hash, headHash: head.hash };
     if (inClear.length === 0 && renamed.length === 0) return unchanged;
+
+    // Card streams named by their number take the number's key as name (their events are among those in clear).
+    const { rows: cardStreams } = await sql<{ stream_id: string }>`
+      select stream_id from event_streams where stream_id like 'card-%' and stream_id !~ '^card-[0-9a-f]{40}$'`.execute(trx);
+    for (const { stream_id } of cardStreams) {
+      const renamedTo = `card-${how.cardKeyOf(stream_id.slice('card-'.length))}`;
+      await sql`update events set stream_id = ${renamedTo} where stream_id = ${stream_id}`.execute(trx);
+      await sql`update event_streams set stream_id = ${renamedTo} where stream_id = ${stream_id}`.execute(trx);
+    }
 
     for (const [i, c] of inClear.entries()) {
       await sql`update events set data = ${JSON.stringify(sealed[i]!.data)}::text::jsonb where global_position = ${c.position}::bigint`.execute(trx);
@@ -110,7 +123,29 @@ export async function migrateLegacyLog(db: Kysely<DB>, vault: PersonalDataVault,
       rechained += rows.length;
     }
     await sql`update event_log_head set hash = ${previous} where id`.execute(trx);
-    return { sealed: inClear.length, renamed: renamed.length, rechained, headPosition: head.position, previousHeadHash: head.hash, headHash: previous.toString('hex') };
+    return { sealed: inClear.length, renamed: renamed.length, cardStreams: cardStreams.length, rechained, headPosition: head.position, previousHeadHash: head.hash, headHash: previous.toString('hex') };
+  });
+}
+
+/**
+ * The events in clear as the current ones are recorded: card events name the
+ * holder (`personKey`, from the member's join) whose key seals the number, and
+ * the card's key where the member's state needs it.
+ */
+async function withKeys(db: Kysely<DB>, inClear: readonly Candidate[], how: LegacyMigration): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+  const memberIds = [...new Set(inClear.filter((c) => c.event_type !== 'MemberJoined').map((c) => String((c.data as Record<string, unknown>)['memberId'])))];
+  const { rows } = memberIds.length
+    ? await sql<{ member_id: string; person_key: string }>`
+        select data->>'memberId' as member_id, data->>'personKey' as person_key from events
+        where event_type = 'MemberJoined' and data->>'memberId' = any(${memberIds}::text[])`.execute(db)
+    : { rows: [] };
+  const personKeyOf = new Map(rows.map((r) => [r.member_id, r.person_key]));
+  return inClear.map((c) => {
+    const data = { ...(c.data as Record<string, unknown>) };
+    if (c.event_type !== 'MemberJoined') data['personKey'] = personKeyOf.get(String(data['memberId']));
+    if (c.event_type === 'MemberCardIssued') data['cardKey'] = how.cardKeyOf(String(data['cardNumber']));
+    if (c.event_type === 'MemberCardReplaced') data['newCardKey'] = how.cardKeyOf(String(data['newCardNumber']));
+    return { type: c.event_type, data };
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * The key of a person's stream: an HMAC of the resident identity number
+ * The keys of the person index. A person's stream: an HMAC of the resident identity number
  * with the person-index key (key-ring.ts), so that the same person always
  * maps to the same stream (one membership at a time) while the number
  * itself is never stored and cannot be tried against the log without the
@@ -17,5 +17,10 @@ export class PersonKeys {
 
   keyOf(residentId: string): string {
     return createHmac('sha256', this.key).update(residentId.toUpperCase()).digest('hex').slice(0, 40);
+  }
+
+  /** The key of a member card number (its stream's name, libs/domain cards.ts): the same for any case of the number. */
+  cardKeyOf(cardNumber: string): string {
+    return createHmac('sha256', this.key).update(`card:${cardNumber.toUpperCase()}`).digest('hex').slice(0, 40);
   }
 }

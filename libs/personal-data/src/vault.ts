@@ -46,18 +46,15 @@ export class PersonalDataVault {
    */
   async sealAll<E extends EventLike>(events: readonly E[]): Promise<E[]> {
     const persons = new Set<string>();
-    for (const e of events) {
-      const spec = SEALED_FIELDS[e.type];
-      if (spec && fields(e)['sealed'] === undefined) persons.add(String(fields(e)[spec.person]));
-    }
+    for (const e of events) if (toSeal(e)) persons.add(String(fields(e)[SEALED_FIELDS[e.type]!.person]));
     if (persons.size === 0) return [...events];
     const keys = await this.keysOf([...persons]);
     return events.map((e) => {
-      const spec = SEALED_FIELDS[e.type];
+      if (!toSeal(e)) return e;
+      const spec = SEALED_FIELDS[e.type]!;
       const data = fields(e);
-      if (!spec || data['sealed'] !== undefined) return e;
       const { keyId, key } = keys.get(String(data[spec.person]))!;
-      const personal = Object.fromEntries(spec.fields.map((f) => [f, data[f] ?? null]));
+      const personal = Object.fromEntries(spec.fields.filter((f) => f in data).map((f) => [f, data[f]]));
       const rest = Object.fromEntries(Object.entries(data).filter(([f]) => !spec.fields.includes(f)));
       const box = seal(key, Buffer.from(JSON.stringify(personal), 'utf8'), boxContext(e.type, data[spec.subject], keyId));
       const sealed: SealedBox = { key: keyId, box: box.toString('base64') };
@@ -99,9 +96,9 @@ export class PersonalDataVault {
   /** Of these streams, those whose stored events hold personal fields in clear (recorded before sealing: docs/privacy.md, old logs). */
   async streamsInClear(streamIds: readonly string[]): Promise<string[]> {
     if (streamIds.length === 0) return [];
+    const inClear = sql.join(Object.entries(SEALED_FIELDS).map(([type, spec]) => sql`(event_type = ${type} and data ?| ${[...spec.fields]}::text[])`), sql` or `);
     const { rows } = await sql<{ stream_id: string }>`
-      select distinct stream_id from events
-      where stream_id = any(${streamIds}::text[]) and event_type = any(${Object.keys(SEALED_FIELDS)}::text[]) and not (data ? 'sealed')`.execute(this.db);
+      select distinct stream_id from events where stream_id = any(${streamIds}::text[]) and (${inClear})`.execute(this.db);
     return rows.map((r) => r.stream_id);
   }
 
@@ -145,6 +142,11 @@ export class PersonalDataVault {
 
 /** What a person's key is wrapped for: its id (a wrapped key moved to another row does not open). */
 export const keyContext = (keyId: string): string => `personal-data-key:${keyId}`;
+/** Whether an event holds personal fields in clear (of SEALED_FIELDS, those present): to be sealed. */
+const toSeal = (e: EventLike): boolean => {
+  const spec = SEALED_FIELDS[e.type];
+  return spec !== undefined && spec.fields.some((f) => f in fields(e));
+};
 /** What a sealed box is bound to: the event type, its subject (the member) and the key. */
 const boxContext = (type: string, subject: unknown, keyId: string): string => `${type}:${String(subject)}:${keyId}`;
 

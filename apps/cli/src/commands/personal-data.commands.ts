@@ -53,7 +53,7 @@ export function registerPersonalDataCommands(program: Command): void {
         // Only a log that verifies (with its anchors) is migrated: the reseal statement vouches for what was checked here.
         const before = await verifyChain(database.db, { anchors: signed?.hashes ?? new Map() });
         if (!before.ok) throw new Error(`the log does not verify, so it is not migrated: ${before.failure!.message}`);
-        const { vault, indexKey } = await openPersonalData(database.db, config);
+        const { vault, indexKey, personKeys } = await openPersonalData(database.db, config);
         const idKey = commandIdKey(indexKey);
         const report = await migrateLegacyLog(database.db, vault, {
           renameCommand: (commandId) => {
@@ -61,6 +61,7 @@ export function registerPersonalDataCommands(program: Command): void {
             return `${file}:${line}:${createHmac('sha256', idKey).update(`legacy:${digest}`).digest('hex').slice(0, 32)}`;
           },
           eventIdFor,
+          cardKeyOf: (cardNumber) => personKeys.cardKeyOf(cardNumber),
         });
         if (report.rechained === 0) {
           console.log('nothing to migrate: every personal field is sealed and no command id holds an unkeyed digest');
@@ -75,7 +76,7 @@ export function registerPersonalDataCommands(program: Command): void {
         const after = await verifyChain(database.db);
         if (!after.ok) throw new Error(`the migrated log does not verify: ${after.failure!.message}`);
         console.log(`sealed:    ${report.sealed} events' personal fields`);
-        console.log(`renamed:   ${report.renamed} events of commands named with an unkeyed digest of their line`);
+        console.log(`renamed:   ${report.renamed} events of commands named with an unkeyed digest of their line, ${report.cardStreams} card streams named by their number`);
         console.log(`rechained: ${report.rechained} events, head ${report.headPosition} was ${report.previousHeadHash}, is ${report.headHash}`);
         if (opts.anchors) console.log(`anchor file: a signed reseal statement and an anchor of the new head appended to ${opts.anchors}`);
         console.log('the chain verifies; copies of the log made before (backups, replicas, exports) still hold the data in clear: replace them');

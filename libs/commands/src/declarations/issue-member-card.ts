@@ -1,5 +1,5 @@
 import * as d from '#domain';
-import { cardKey, declareCommand, key } from '../declaration.js';
+import { cardKey as cardOrderingKey, declareCommand, key } from '../declaration.js';
 import { CardNumber, CommandDto, Id, IsIsoDate } from '../validation/fields.js';
 import { loadCard, loadMember } from './load.js';
 
@@ -12,16 +12,18 @@ class IssueMemberCardDto extends CommandDto {
 export const issueMemberCard = declareCommand<d.IssueMemberCard>({
   type: 'IssueMemberCard',
   dto: IssueMemberCardDto,
-  streams: (c) => [d.memberStream(c.memberId), d.cardStream(c.cardNumber)],
-  async decide(c, uow) {
+  streams: (c, { personKeys }) => [d.memberStream(c.memberId), ...d.cardStreamsOf(c.cardNumber, personKeys.cardKeyOf(c.cardNumber))],
+  async decide(c, uow, { personKeys }) {
     const member = await loadMember(uow, c.memberId);
-    const card = await loadCard(uow, c.cardNumber);
-    const decided = d.decideIssueCard(c, member, card);
+    const cardKey = personKeys.cardKeyOf(c.cardNumber);
+    const [keyed, legacy] = d.cardStreamsOf(c.cardNumber, cardKey);
+    const cards = [await loadCard(uow, keyed), await loadCard(uow, legacy)];
+    const decided = d.decideIssueCard(c, member, cards, cardKey);
     uow.append(d.memberStream(c.memberId), decided.member);
-    uow.append(d.cardStream(c.cardNumber), decided.card);
+    uow.append(keyed, decided.card);
   },
-  keys: (raw) => ({ writes: [...key('member', raw['memberId']), ...cardKey(raw['cardNumber'])], reads: [] }),
+  keys: (raw) => ({ writes: [...key('member', raw['memberId']), ...cardOrderingKey(raw['cardNumber'])], reads: [] }),
   subjects: (c) => [{ member: c.memberId }],
-  // A card number finds its holder.
+  // A card number finds its holder: sealed with the holder's key (docs/privacy.md).
   personal: ['cardNumber'],
 });

@@ -6,7 +6,8 @@ export const loadEnterprise = (uow: UnitOfWork, creditCode: string) =>
   uow.load(d.enterpriseStream(creditCode), d.evolveEnterprise, d.initialEnterpriseState);
 export const loadUnion = (uow: UnitOfWork, unionId: string) => uow.load(d.unionStream(unionId), d.evolveUnion, d.initialUnionState);
 export const loadMember = (uow: UnitOfWork, memberId: string) => uow.load(d.memberStream(memberId), d.evolveMember, d.initialMemberState);
-export const loadCard = (uow: UnitOfWork, cardNumber: string) => uow.load(d.cardStream(cardNumber), d.evolveCard, d.initialCardState);
+/** A card number's stream, by name (d.cardStream, d.cardStreamsOf). */
+export const loadCard = (uow: UnitOfWork, streamId: string) => uow.load(streamId, d.evolveCard, d.initialCardState);
 export const loadCampaign = (uow: UnitOfWork, campaignId: string) =>
   uow.load(d.campaignStream(campaignId), d.evolveCampaign, d.initialCampaignState);
 export const loadCeremony = (uow: UnitOfWork, ceremonyId: string) =>

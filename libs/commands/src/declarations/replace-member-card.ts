@@ -1,5 +1,5 @@
 import * as d from '#domain';
-import { cardKey, declareCommand, key } from '../declaration.js';
+import { cardKey as cardOrderingKey, declareCommand, key } from '../declaration.js';
 import { CardNumber, CommandDto, Id, IsIsoDate, OptionalText } from '../validation/fields.js';
 import { loadCard, loadMember } from './load.js';
 
@@ -13,17 +13,20 @@ class ReplaceMemberCardDto extends CommandDto {
 export const replaceMemberCard = declareCommand<d.ReplaceMemberCard>({
   type: 'ReplaceMemberCard',
   dto: ReplaceMemberCardDto,
-  streams: (c) => [d.memberStream(c.memberId), d.cardStream(c.newCardNumber)],
-  async decide(c, uow) {
+  streams: (c, { personKeys }) => [d.memberStream(c.memberId), ...d.cardStreamsOf(c.newCardNumber, personKeys.cardKeyOf(c.newCardNumber))],
+  async decide(c, uow, { personKeys }) {
     const member = await loadMember(uow, c.memberId);
-    const card = await loadCard(uow, c.newCardNumber);
-    const decided = d.decideReplaceCard(c, member, card);
-    await loadCard(uow, decided.oldCardNumber);
+    const newCardKey = personKeys.cardKeyOf(c.newCardNumber);
+    const [keyed, legacy] = d.cardStreamsOf(c.newCardNumber, newCardKey);
+    const cards = [await loadCard(uow, keyed), await loadCard(uow, legacy)];
+    const decided = d.decideReplaceCard(c, member, cards, newCardKey);
+    await loadCard(uow, d.cardStream(decided.oldCardRef));
     uow.append(d.memberStream(c.memberId), decided.member);
-    uow.append(d.cardStream(c.newCardNumber), decided.newCard);
-    uow.append(d.cardStream(decided.oldCardNumber), decided.oldCard);
+    uow.append(keyed, decided.newCard);
+    uow.append(d.cardStream(decided.oldCardRef), decided.oldCard);
   },
-  keys: (raw) => ({ writes: [...key('member', raw['memberId']), ...cardKey(raw['newCardNumber'])], reads: [] }),
+  keys: (raw) => ({ writes: [...key('member', raw['memberId']), ...cardOrderingKey(raw['newCardNumber'])], reads: [] }),
   subjects: (c) => [{ member: c.memberId }],
+  // Sealed with the holder's key (docs/privacy.md).
   personal: ['newCardNumber'],
 });

@@ -16,9 +16,9 @@ export const revokeMemberCard = declareCommand<d.RevokeMemberCard>({
   async decide(c, uow) {
     const member = await loadMember(uow, c.memberId);
     const decided = d.decideRevokeCard(c, member);
-    await loadCard(uow, decided.cardNumber);
+    await loadCard(uow, d.cardStream(decided.cardRef));
     uow.append(d.memberStream(c.memberId), decided.member);
-    uow.append(d.cardStream(decided.cardNumber), decided.card);
+    uow.append(d.cardStream(decided.cardRef), decided.card);
   },
   // The number revoked is the member's own card: only this member's commands touch its stream.
   keys: (raw) => ({ writes: key('member', raw['memberId']), reads: [] }),

@@ -66,13 +66,24 @@ export type MembershipAwaitingTransfer = {
   type: 'MembershipAwaitingTransfer';
   data: { memberId: string; unionId: string; reason: SuccessionReason; occurredOn: IsoDate };
 };
-/** Member cards (会员卡); the numbers themselves are reserved in `card-<number>` streams (cards.ts). */
-export type MemberCardIssued = { type: 'MemberCardIssued'; data: { memberId: string; cardNumber: string; occurredOn: IsoDate } };
+/**
+ * Member cards (会员卡); each number is reserved in its own stream, named by
+ * a keyed hash of the number (cards.ts). The number is the holder's personal
+ * data: `personKey` says whose key seals it once stored (docs/privacy.md).
+ * Cards recorded before keys (legacy) carry the number alone, in clear, and
+ * the old number on a replacement or revocation: `cardRefOf` reads both.
+ */
+export type MemberCardIssued = {
+  type: 'MemberCardIssued';
+  data: { memberId: string; personKey?: string; cardKey?: string; cardNumber?: string; occurredOn: IsoDate };
+};
+/** Ends the valid card, and issues the new one. */
 export type MemberCardReplaced = {
   type: 'MemberCardReplaced';
-  data: { memberId: string; oldCardNumber: string; newCardNumber: string; reason: string | null; occurredOn: IsoDate };
+  data: { memberId: string; personKey?: string; newCardKey?: string; newCardNumber?: string; oldCardNumber?: string; reason: string | null; occurredOn: IsoDate };
 };
-export type MemberCardRevoked = { type: 'MemberCardRevoked'; data: { memberId: string; cardNumber: string; reason: string | null; occurredOn: IsoDate } };
+/** Ends the valid card. */
+export type MemberCardRevoked = { type: 'MemberCardRevoked'; data: { memberId: string; cardNumber?: string; reason: string | null; occurredOn: IsoDate } };
 
 /**
  * Erasure of a person's personal data (PIPL Art. 47, 个人信息删除). The name
@@ -123,7 +134,8 @@ export interface Retention {
   readonly reason: RetentionReason;
 }
 export interface MemberCard {
-  readonly cardNumber: string;
+  /** Its card stream's reference: the keyed hash of its number (or, for a card recorded before keys, the number: cards.ts). */
+  readonly cardRef: string;
   readonly issuedOn: IsoDate;
   /** When it stopped being valid (replaced or revoked); null while valid. */
   readonly endedOn: IsoDate | null;
@@ -153,8 +165,12 @@ export const initialMemberState: MemberState = { status: 'none' };
 
 /** A transfer, resumption or pass-up dated on or after the flag's date settles it. */
 const settle = (s: Member, on: IsoDate): Member['awaitingTransfer'] => (s.awaitingTransfer && on >= s.awaitingTransfer.since ? null : s.awaitingTransfer);
-const endCard = (cards: readonly MemberCard[], cardNumber: string, on: IsoDate, ended: 'replaced' | 'revoked') =>
-  cards.map((c) => (c.cardNumber === cardNumber && c.endedOn === null ? { ...c, endedOn: on, ended } : c));
+/** Ends the valid card (a member holds at most one). */
+const endCard = (cards: readonly MemberCard[], on: IsoDate, ended: 'replaced' | 'revoked') => cards.map((c) => (c.endedOn === null ? { ...c, endedOn: on, ended } : c));
+/** The stream reference of a card recorded before keys: its number, upper-cased (card numbers are case-insensitive). */
+export const legacyCardRef = (cardNumber: string): string => cardNumber.toUpperCase();
+/** A card's stream reference from a member event: its key, or the number of a card recorded before keys. */
+const cardRefOf = (key: string | undefined, number: string | undefined): string => key ?? legacyCardRef(number!);
 
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
   if (event.type === 'MemberJoined') {
@@ -201,14 +217,14 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'MembershipAwaitingTransfer':
       return { ...s, awaitingTransfer: { since: on, unionId: event.data.unionId, reason: event.data.reason } };
     case 'MemberCardIssued':
-      return { ...s, cards: [...s.cards, { cardNumber: event.data.cardNumber, issuedOn: on, endedOn: null, ended: null }] };
+      return { ...s, cards: [...s.cards, { cardRef: cardRefOf(event.data.cardKey, event.data.cardNumber), issuedOn: on, endedOn: null, ended: null }] };
     case 'MemberCardReplaced':
       return {
         ...s,
-        cards: [...endCard(s.cards, event.data.oldCardNumber, on, 'replaced'), { cardNumber: event.data.newCardNumber, issuedOn: on, endedOn: null, ended: null }],
+        cards: [...endCard(s.cards, on, 'replaced'), { cardRef: cardRefOf(event.data.newCardKey, event.data.newCardNumber), issuedOn: on, endedOn: null, ended: null }],
       };
     case 'MemberCardRevoked':
-      return { ...s, cards: endCard(s.cards, event.data.cardNumber, on, 'revoked') };
+      return { ...s, cards: endCard(s.cards, on, 'revoked') };
   }
 }
 
