@@ -207,6 +207,26 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect(await api.eventCount()).toBe(before);
   });
 
+  it('refuses a commandId reused for a different command with 409 COMMAND_ID_CONFLICT, alone or in an array, writing nothing', async () => {
+    const first = { type: 'ReportHeadcount', creditCode: E1, headcount: 140, occurredOn: '2021-08-31', commandId: 'report-E1-2021-08' };
+    expect((await api.post('/api/commands', first)).status).toBe(200);
+    const before = await api.eventCount();
+    // The same command, its fields in another order: a retry.
+    const reordered = { occurredOn: '2021-08-31', commandId: 'report-E1-2021-08', headcount: 140, creditCode: E1, type: 'ReportHeadcount' };
+    expect((await api.post('/api/commands', reordered)).status).toBe(200);
+    const other = await api.post('/api/commands', { ...first, headcount: 141 });
+    expect(other).toMatchObject({ status: 409, body: { error: 'COMMAND_ID_CONFLICT', message: expect.stringContaining('different command') } });
+    const otherType = await api.post('/api/commands', { type: 'RecordOutreach', creditCode: E1, step: 'visited', occurredOn: '2021-08-31', commandId: 'report-E1-2021-08' });
+    expect(otherType).toMatchObject({ status: 409, body: { error: 'COMMAND_ID_CONFLICT' } });
+    const array = await api.post('/api/commands', [
+      { type: 'ReportHeadcount', creditCode: E2, headcount: 28, occurredOn: '2021-08-31', commandId: 'array-id-1' },
+      { type: 'ReportHeadcount', creditCode: E2, headcount: 29, occurredOn: '2021-08-31', commandId: 'array-id-1' },
+      { ...first, headcount: 142 },
+    ]);
+    expect(array.body.map((r: { ok: boolean; error?: string }) => r.ok || r.error)).toEqual([true, 'COMMAND_ID_CONFLICT', 'COMMAND_ID_CONFLICT']);
+    expect(await api.eventCount()).toBe(before + 1);
+  });
+
   it('takes an array: one result per command, in order, each standing alone', async () => {
     const before = await api.eventCount();
     const { status, body } = await api.post('/api/commands', [

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describePostgres } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
@@ -146,6 +147,29 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     const bytes = Buffer.from(await xlsx.arrayBuffer());
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as XLSX is
     expect(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml'))).toBe(true);
+  });
+
+  it('exports names that look like formulas as text: no formula in the CSV nor in the XLSX', async () => {
+    const names = ['=1+1', '@SUM(A1)', '+1-2', '-2+3', '\t=cmd|calc', '=HYPERLINK("http://x.example","点我")'];
+    const commands = [
+      { type: 'DefineArea', areaId: 'FX', kind: 'district', name: '公式区' },
+      ...names.map((name, i) => ({ type: 'RegisterEnterprise', creditCode: code(900 + i), name, areaId: 'FX', headcount: 30 + i, occurredOn: '2021-01-01' })),
+    ];
+    const recorded = await api.post('/api/commands', commands);
+    expect(recorded.body.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    const position = Math.max(...recorded.body.flatMap((r: { events: Array<{ position: string }> }) => r.events.map((e) => Number(e.position))));
+    const get = (format: string) =>
+      fetch(`${api.url}/api/coverage/enterprises/export?areaId=FX&asOf=2021-06-30&format=${format}&position=${position}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+
+    const csv = (await (await get('csv')).text()).replace(/^\uFEFF/, '');
+    const cells = csv.trim().split('\r\n').slice(1).map((line) => /^[^,]+,("(?:[^"]|"")*"|[^,]*)/.exec(line)![1]!);
+    expect(cells.sort()).toEqual(names.map((n) => `"'${n.replace(/"/g, '""')}"`).sort());
+
+    const zip = unzipSync(new Uint8Array(await (await get('xlsx')).arrayBuffer()));
+    const sheet = strFromU8(zip['xl/worksheets/sheet1.xml']!);
+    const strings = strFromU8(zip['xl/sharedStrings.xml']!);
+    expect(sheet).not.toMatch(/<f[ >]/);
+    for (const name of ['=1+1', '@SUM(A1)', '+1-2', '-2+3']) expect(strings).toContain(`<t>${name}</t>`);
   });
 
   it('refuses a bad query with 400 and an unknown area with 404', async () => {

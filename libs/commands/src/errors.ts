@@ -1,6 +1,6 @@
 import { DomainError } from '#domain';
 import { EventIdConflictError, InvalidAppendError } from '#event-store';
-import { ForbiddenError, ForeignCommandIdError } from './access/authorize.js';
+import { ForbiddenError, CommandIdConflictError } from './access/authorize.js';
 import { ConcurrencyConflictError } from './execution/command-executor.js';
 import { MalformedCommandError } from './validation/validate-command.js';
 
@@ -24,7 +24,7 @@ export interface CommandFailure {
 export function describeFailure(error: unknown): CommandFailure {
   if (error instanceof MalformedCommandError) return { kind: 'malformed', error: error.code, message: error.message };
   if (error instanceof ForbiddenError) return { kind: 'forbidden', error: error.code, message: error.message };
-  if (error instanceof ForeignCommandIdError) return { kind: 'conflict', error: error.code, message: error.message };
+  if (error instanceof CommandIdConflictError) return { kind: 'conflict', error: error.code, message: error.message };
   if (error instanceof DomainError) return { kind: 'refused', error: error.code, message: error.message };
   if (error instanceof InvalidAppendError) return { kind: 'malformed', error: 'INVALID_FIELDS', message: error.message };
   if (error instanceof ConcurrencyConflictError) return { kind: 'conflict', error: error.code, message: error.message };

@@ -59,6 +59,24 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     expect(await events()).toBe(before);
   });
 
+  it('reports a commandId reused for a different command as a refused line, not a duplicate', async () => {
+    const file = join(dir, 'reused.ndjson');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ type: 'DefineArea', areaId: 'R-D', kind: 'district', name: 'r', commandId: 'reused-1' }),
+        JSON.stringify({ type: 'DefineArea', areaId: 'R-D', kind: 'district', name: 'r', commandId: 'reused-1' }),
+        JSON.stringify({ type: 'DefineArea', areaId: 'R-E', kind: 'district', name: 'e', commandId: 'reused-1' }),
+      ].join('\n'),
+    );
+    const before = await events();
+    const summary = await importConcurrently(file, submit, { reportPath: join(dir, 'reused.refused.ndjson'), concurrency: 1, idKey: ID_KEY });
+    expect(summary).toMatchObject({ lines: 3, recorded: 1, duplicates: 1, refused: 1 });
+    const report = readFileSync(join(dir, 'reused.refused.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(report.map((r) => [r.line, r.error])).toEqual([[3, 'COMMAND_ID_CONFLICT']]);
+    expect(await events()).toBe(before + 1);
+  });
+
   it('reports refused lines with their numbers and reasons, and goes on', async () => {
     const file = join(dir, 'mixed.ndjson');
     writeFileSync(
@@ -124,8 +142,8 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
         const events = await (await testDeps(db.db, store)).vault.openAll(await store.readAll());
         return events.map((e) => `${e.streamId}#${e.streamRevision} ${e.eventId} ${JSON.stringify(e.data)}`).sort();
       };
-      // (The first database also holds the mixed file's two areas, imported by the test above.)
-      expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-')));
+      // (The first database also holds the areas of the mixed and reused-id files, imported by the tests above.)
+      expect(await streams(other)).toEqual((await streams(database)).filter((r) => !r.startsWith('area-X-') && !r.startsWith('area-R-')));
 
       const mixed = await importInGroups(join(dir, 'mixed.ndjson'), submitMany, { reportPath: join(dir, 'mixed2.ndjson'), groupSize: 2, idKey: ID_KEY });
       expect(mixed).toMatchObject({ lines: 6, recorded: 2, refused: 3 });

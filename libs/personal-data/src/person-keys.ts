@@ -19,6 +19,15 @@ export class PersonKeys {
     return createHmac('sha256', this.key).update(residentId.toUpperCase()).digest('hex').slice(0, 40);
   }
 
+  /**
+   * A keyed digest of a text for a purpose (a command's content, to tell a
+   * retry from another command reusing its id): commands carry identity
+   * numbers, so an unkeyed digest would give them back to whoever tries.
+   */
+  digest(purpose: string, text: string): string {
+    return createHmac('sha256', this.key).update(`${purpose}:${text}`).digest('hex').slice(0, 32);
+  }
+
   /** The key of a member card number (its stream's name, libs/domain cards.ts): the same for any case of the number. */
   cardKeyOf(cardNumber: string): string {
     return createHmac('sha256', this.key).update(`card:${cardNumber.toUpperCase()}`).digest('hex').slice(0, 40);

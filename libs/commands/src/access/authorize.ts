@@ -12,9 +12,9 @@ export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN';
 }
 
-/** A commandId another recorder used: not answered with that command's record. */
-export class ForeignCommandIdError extends Error {
-  override readonly name = 'ForeignCommandIdError';
+/** A commandId already used by another recorder, or for another command: not answered with that command's record. */
+export class CommandIdConflictError extends Error {
+  override readonly name = 'CommandIdConflictError';
   readonly code = 'COMMAND_ID_CONFLICT';
 }
 

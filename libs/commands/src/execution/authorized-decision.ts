@@ -1,6 +1,6 @@
 import { DomainError, type Principal } from '#domain';
 import type { RecordedEvent } from '#event-store';
-import { authorizeCommand, ForbiddenError, ForeignCommandIdError, subjectsInScope } from '../access/authorize.js';
+import { authorizeCommand, ForbiddenError, CommandIdConflictError, subjectsInScope } from '../access/authorize.js';
 import type { HandlerDeps } from '../declaration.js';
 import { declarationFor } from '../registry.js';
 import type { EngineCommand } from '../validation/validate-command.js';
@@ -42,7 +42,7 @@ export async function decideAuthorized(command: EngineCommand, uow: UnitOfWork, 
 export function requireOwnRetry(principal: Principal, first: Pick<RecordedEvent, 'metadata'>): void {
   if (principal.role === 'admin') return;
   const same = principal.tokenId !== null ? first.metadata['tokenId'] === principal.tokenId : first.metadata.actor === principal.holder;
-  if (!same) throw new ForeignCommandIdError('this commandId was already used by another recorder: choose another id');
+  if (!same) throw new CommandIdConflictError('this commandId was already used by another recorder: choose another id');
 }
 
 /** The metadata by which a retry is recognised as the same recorder's, for a command not yet stored. */

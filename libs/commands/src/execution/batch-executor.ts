@@ -13,6 +13,7 @@ import type { EngineCommand } from '../validation/validate-command.js';
 import { BatchAreas, BatchCache, BatchUnitOfWork, type Carry } from './batch-cache.js';
 import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
 import { decideAuthorized, recorderOf, requireOwnRetry } from './authorized-decision.js';
+import { commandDigest, requireSameCommand } from './command-digest.js';
 import { eventIdFor } from './event-ids.js';
 
 type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string };
@@ -107,11 +108,13 @@ export class BatchExecutor {
     const planned: Array<{ commandId: string; type: string; from: number; revisions: number[] }> = [];
     let sealedUpTo = 0;
 
+    const digests = items.map((item) => commandDigest(item.command, this.deps.personKeys));
     for (const [i, item] of items.entries()) {
       const commandId = ids[i]!;
       if (stored.has(commandId)) {
         try {
           requireOwnRetry(item.options.principal, stored.get(commandId)!);
+          requireSameCommand(stored.get(commandId)!, digests[i]!);
         } catch (error) {
           outcomes.push({ ok: false, error });
           continue;
@@ -120,9 +123,11 @@ export class BatchExecutor {
         continue;
       }
       if (firstIndex.has(commandId)) {
-        // The same id twice in one group (two callers' requests may share a group): answered alike only for the same recorder.
+        // The same id twice in one group (two callers' requests may share a group): answered alike only for the same recorder and command.
         try {
-          requireOwnRetry(item.options.principal, recorderOf(items[firstIndex.get(commandId)!]!.options.principal));
+          const earlier = firstIndex.get(commandId)!;
+          requireOwnRetry(item.options.principal, recorderOf(items[earlier]!.options.principal));
+          requireSameCommand({ metadata: { commandDigest: digests[earlier] } }, digests[i]!);
         } catch (error) {
           outcomes.push({ ok: false, error });
           continue;
@@ -144,7 +149,7 @@ export class BatchExecutor {
         continue;
       }
       const plan = uow.plan();
-      const metadata = commandMetadata(item.command, commandId, plan.reduce((n, p) => n + p.events.length, 0), item.options);
+      const metadata = commandMetadata(item.command, commandId, digests[i]!, plan.reduce((n, p) => n + p.events.length, 0), item.options);
       const from = events.length;
       const revisions: number[] = [];
       let k = 0;

@@ -5,6 +5,7 @@ import type { HandlerDeps } from '../declaration.js';
 import { declarationFor } from '../registry.js';
 import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
 import type { EngineCommand } from '../validation/validate-command.js';
+import { commandDigest, requireSameCommand } from './command-digest.js';
 import { eventIdFor } from './event-ids.js';
 import { sealAppends } from './sealing.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -53,11 +54,9 @@ export class CommandExecutor {
 
   async execute(command: EngineCommand, options: ExecuteOptions): Promise<Execution> {
     const commandId = command.commandId ?? randomUUID();
+    const digest = commandDigest(command, this.deps.personKeys);
     const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
-    if (first) {
-      requireOwnRetry(options.principal, first);
-      return { result: await recordedAnswer(this.store, commandId, first), duplicate: true };
-    }
+    if (first) return this.answerRetry(commandId, first, digest, options);
 
     for (let attempt = 1; ; attempt++) {
       const uow = new UnitOfWork(this.store);
@@ -65,7 +64,7 @@ export class CommandExecutor {
       await uow.prefetch(declaration.streams(command, this.deps));
       await decideAuthorized(command, uow, this.deps, options.principal);
       const plan = uow.plan();
-      const metadata = commandMetadata(command, commandId, plan.reduce((n, p) => n + p.events.length, 0), options);
+      const metadata = commandMetadata(command, commandId, digest, plan.reduce((n, p) => n + p.events.length, 0), options);
       let k = 0;
       const appends = await sealAppends(this.deps.vault, plan.map((p) => ({
         streamId: p.streamId,
@@ -81,8 +80,9 @@ export class CommandExecutor {
       try {
         const results = await this.store.appendMultiple(appends);
         if (!results.some((r) => r.recorded)) {
-          // The same command was recorded concurrently: answer as it did.
-          return { result: (await this.recorded(commandId))!, duplicate: true };
+          // A command of this id was recorded concurrently: answer as it did, if it is this one and the caller's.
+          const [stored] = await this.store.readEvents([eventIdFor(commandId, 0)]);
+          return this.answerRetry(commandId, stored!, digest, options);
         }
         const events = appends.flatMap((a, i) =>
           a.events.map((e, j) => ({
@@ -104,20 +104,22 @@ export class CommandExecutor {
     }
   }
 
-  /** The answer of an already recorded command, rebuilt from its events. */
-  private async recorded(commandId: string): Promise<CommandRecorded | undefined> {
-    const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
-    return first ? recordedAnswer(this.store, commandId, first) : undefined;
+  /** A command whose id is recorded: answered as the first time if it is the same command, sent by the same recorder. */
+  private async answerRetry(commandId: string, first: RecordedEvent, digest: string, options: ExecuteOptions): Promise<Execution> {
+    requireOwnRetry(options.principal, first);
+    requireSameCommand(first, digest);
+    return { result: await recordedAnswer(this.store, commandId, first), duplicate: true };
   }
 
 }
 
-/** What every event of a command carries: which command, how many events it recorded, who and on whose behalf. */
-export function commandMetadata(command: EngineCommand, commandId: string, eventCount: number, options: ExecuteOptions) {
+/** What every event of a command carries: which command (its id, type and keyed digest), how many events it recorded, who and on whose behalf. */
+export function commandMetadata(command: EngineCommand, commandId: string, digest: string, eventCount: number, options: ExecuteOptions) {
   const { principal } = options;
   return {
     commandId,
     commandType: command.type,
+    commandDigest: digest,
     commandEventCount: eventCount,
     causationId: commandId,
     correlationId: options.correlationId ?? commandId,

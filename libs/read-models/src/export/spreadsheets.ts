@@ -48,10 +48,19 @@ export function enterpriseTable(items: ReadonlyArray<Record<string, unknown>>): 
   };
 }
 
+/**
+ * A text that a spreadsheet would read as a formula (OWASP's CSV injection
+ * rule: it begins with =, +, -, @, a tab or a carriage return): an
+ * enterprise named `=HYPERLINK(…)` must not run when a cadre opens the report.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV cell: a text that could start a formula gets an apostrophe in front (shown as text), and is quoted. */
 function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value !== 'string') return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return text !== value || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(table: Table): string {
@@ -59,8 +68,11 @@ export function toCsv(table: Table): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+/** XLSX: texts are written as text cells (a shared string, never a formula, whatever they begin with), numbers as numbers. */
 export async function toXlsx(table: Table, sheet: string): Promise<Buffer> {
-  const header = table.headers.map((h) => ({ value: h, fontWeight: 'bold' as const }));
-  const rows = table.rows.map((row) => row.map((v) => (v === null ? null : typeof v === 'boolean' ? { value: v ? 'true' : 'false' } : { value: v })));
+  const header = table.headers.map((h) => ({ type: String, value: h, fontWeight: 'bold' as const }));
+  const cell = (v: string | number | boolean | null) =>
+    v === null ? null : typeof v === 'number' ? { type: Number, value: v } : { type: String, value: typeof v === 'boolean' ? (v ? 'true' : 'false') : v };
+  const rows = table.rows.map((row) => row.map(cell));
   return writeXlsxFile([header, ...rows] as never, { sheet, stickyRowsCount: 1 } as never).toBuffer();
 }
