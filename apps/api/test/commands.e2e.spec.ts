@@ -71,6 +71,16 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ['a campaign ending before it starts', { type: 'LaunchCampaign', campaignId: 'C9', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-02-01', endsOn: '2021-01-01' }, 'INVALID_FIELDS'],
   ['a card number too short', { type: 'IssueMemberCard', memberId: 'M3', cardNumber: 'A1', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
   ['a card number with a space', { type: 'ReplaceMemberCard', memberId: 'M3', newCardNumber: 'SZ 000123', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['an id with a space', { type: 'DefineArea', areaId: 'L G', kind: 'district', name: 'x' }, 'INVALID_FIELDS'],
+  ['an id with an invisible character', { type: 'DefineArea', areaId: 'LG\u200b2', kind: 'district', name: 'x' }, 'INVALID_FIELDS'],
+  ['an id of 201 characters', { type: 'DefineArea', areaId: 'A'.repeat(201), kind: 'district', name: 'x' }, 'INVALID_FIELDS'],
+  ['a name with a control character', { type: 'DefineArea', areaId: 'X', kind: 'district', name: '龙岗\u0007区' }, 'INVALID_FIELDS'],
+  ['a name with a tab', { type: 'DefineArea', areaId: 'X', kind: 'district', name: '龙岗\t区' }, 'INVALID_FIELDS'],
+  ['a free text with an escape character', { type: 'LeaveUnion', memberId: 'M2', reason: 'moved\u001b[31m', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
+  ['a target occupation of 501 characters', { type: 'LaunchCampaign', campaignId: 'C9', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-01-01', endsOn: '2021-02-01', targetOccupations: ['x'.repeat(501)] }, 'INVALID_FIELDS'],
+  ['a target occupation with a line break', { type: 'LaunchCampaign', campaignId: 'C9', name: 'x', areaId: 'BJ', targetJoins: 1, startsOn: '2021-01-01', endsOn: '2021-02-01', targetOccupations: ['快递\n员'] }, 'INVALID_FIELDS'],
+  ['a commandId with a control character', { type: 'CloseEnterprise', creditCode: E1, occurredOn: '2021-01-01', commandId: 'id\u0000x' }, 'INVALID_FIELDS'],
+  ['a commandId with a line break', { type: 'CloseEnterprise', creditCode: E1, occurredOn: '2021-01-01', commandId: 'id\nx' }, 'INVALID_FIELDS'],
   ['an unknown retention reason', { type: 'RetainMembership', memberId: 'M2', reason: 'sick', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
   ['an unknown succession reason', { type: 'PassMembershipUp', memberId: 'M2', fromUnionId: 'F-BJ', reason: 'merged', occurredOn: '2021-08-01' }, 'INVALID_FIELDS'],
   ['an unknown field on a lifecycle command', { type: 'ResumeMembership', memberId: 'M4', unionId: 'U-E1', occurredOn: '2021-08-01', toUnionId: 'U-E1' }, 'INVALID_FIELDS'],
@@ -182,6 +192,13 @@ function commandsSuite(backend: 'pglite' | 'postgres') {
     expect({ status, error: body.error }).toEqual({ status: 400, error: code });
     expect(typeof body.message).toBe('string');
     expect(await api.eventCount()).toBe(before);
+  });
+
+  it('names the field a text or id is refused for, never its value', async () => {
+    const { body } = await api.post('/api/commands', { type: 'DefineArea', areaId: 'L G', kind: 'district', name: '龙岗\u0007区' });
+    expect(body.message).toContain('areaId must be 1–200 characters, without spaces or invisible characters');
+    expect(body.message).toContain('name must not contain control characters');
+    expect(body.message).not.toContain('龙岗');
   });
 
   it('refuses a body that is not JSON with 400', async () => {

@@ -1,7 +1,7 @@
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import * as d from '#domain';
 import { declareCommand, key } from '../declaration.js';
-import { CommandDto, Id, IsIsoDate, Text } from '../validation/fields.js';
+import { CommandDto, Id, IsIsoDate, Text, TextList } from '../validation/fields.js';
 import { loadCampaign } from './load.js';
 
 class LaunchCampaignDto extends CommandDto {
@@ -11,7 +11,7 @@ class LaunchCampaignDto extends CommandDto {
   @IsInt() @Min(0) @Max(100_000_000) targetJoins!: number;
   @IsIsoDate() startsOn!: string;
   @IsIsoDate() endsOn!: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @IsNotEmpty({ each: true }) targetOccupations?: string[];
+  @TextList(100) targetOccupations?: string[];
 }
 
 export const launchCampaign = declareCommand<d.LaunchCampaign>({
