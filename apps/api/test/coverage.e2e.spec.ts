@@ -150,7 +150,7 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
   });
 
   it('exports names that look like formulas as text: no formula in the CSV nor in the XLSX', async () => {
-    const names = ['=1+1', '@SUM(A1)', '+1-2', '-2+3', '\t=cmd|calc', '=HYPERLINK("http://x.example","点我")'];
+    const names = ['=1+1', '@SUM(A1)', '+1-2', '-2+3', '+cmd|calc', '=HYPERLINK("http://x.example","点我")'];
     const commands = [
       { type: 'DefineArea', areaId: 'FX', kind: 'district', name: '公式区' },
       ...names.map((name, i) => ({ type: 'RegisterEnterprise', creditCode: code(900 + i), name, areaId: 'FX', headcount: 30 + i, occurredOn: '2021-01-01' })),
@@ -170,6 +170,14 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     const strings = strFromU8(zip['xl/sharedStrings.xml']!);
     expect(sheet).not.toMatch(/<f[ >]/);
     for (const name of ['=1+1', '@SUM(A1)', '+1-2', '-2+3']) expect(strings).toContain(`<t>${name}</t>`);
+  });
+
+  it('refuses at once a position the log has not reached, instead of waiting for it', async () => {
+    const head = await api.eventCount();
+    const beyond = await api.get(`/api/coverage?areaId=LG&position=${head + 1_000_000}`);
+    expect(beyond).toEqual({ status: 400, body: { error: 'POSITION_BEYOND_LOG', message: expect.stringContaining(`ends at ${head}`) } });
+    expect((await api.get(`/api/coverage/enterprises?areaId=LG&position=99999999999`)).body.error).toBe('POSITION_BEYOND_LOG');
+    expect((await api.get(`/api/coverage?areaId=LG&position=${head}`)).status).toBe(200);
   });
 
   it('refuses a bad query with 400 and an unknown area with 404', async () => {

@@ -1,5 +1,6 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { AcknowledgedPositions } from '#commands';
+import { chainHead } from '#event-store';
 import { type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import type { ProjectionRunner } from '#projections';
@@ -32,8 +33,18 @@ export class ReadAccess {
     return this.database.db;
   }
 
-  /** Waits (up to 2 s) until the read models have applied the log up to what was acknowledged or requested. */
+  /**
+   * Waits (up to 2 s) until the read models have applied the log up to what
+   * was acknowledged or requested. A requested position the log has not
+   * reached is refused at once (400 POSITION_BEYOND_LOG) rather than waited for.
+   */
   async fresh(requested: bigint): Promise<{ position: string; caughtUp: boolean }> {
+    if (requested > this.acknowledged.latest) {
+      const head = BigInt((await chainHead(this.database.db)).position);
+      if (requested > head) {
+        throw new HttpException({ error: 'POSITION_BEYOND_LOG', message: `position ${requested} is beyond the log, which ends at ${head}: pass a position from a command's answer` }, 400);
+      }
+    }
     const wanted = requested > this.acknowledged.latest ? requested : this.acknowledged.latest;
     const { position, caughtUp } = await this.runner.waitFor(wanted, FRESHNESS_WAIT_MS);
     return { position: position.toString(), caughtUp };
