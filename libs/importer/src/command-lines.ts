@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
+import { boundedLines, MAX_LINE_BYTES } from './bounded-lines.js';
 
 /** One line of an NDJSON file of commands: its number and command, or why it is not one. */
 export type CommandLine = { readonly line: number; readonly bytesRead: number } & (
@@ -23,19 +23,24 @@ export function commandIdKey(secret: string | Uint8Array): Buffer {
 }
 
 /**
- * The commands of an NDJSON file, line by line, in bounded memory. A line
+ * The commands of an NDJSON file, line by line, in bounded memory (a line
+ * longer than MAX_LINE_BYTES is refused unread: bounded-lines.ts). A line
  * without a commandId gets one derived from the file's name, the line's
  * number and a keyed digest of its content (`commandIdKey`), so importing the
  * same file again, with the same secret, records nothing twice.
  */
 export async function* commandLines(path: string, idKey: Buffer): AsyncGenerator<CommandLine> {
   const fileTag = basename(path);
-  const input = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
   let bytesRead = 0;
-  for await (const text of input) {
+  for await (const read of boundedLines(createReadStream(path))) {
     line++;
-    bytesRead += Buffer.byteLength(text) + 1;
+    bytesRead += read.bytes + 1;
+    if ('tooLong' in read) {
+      yield { line, bytesRead, malformed: `line ${line} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB: not a command` };
+      continue;
+    }
+    const { text } = read;
     if (text.trim() === '') {
       yield { line, bytesRead, blank: true };
       continue;
