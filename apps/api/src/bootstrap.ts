@@ -10,10 +10,17 @@ import { ErrorsFilter } from './errors/errors.filter.js';
 import { refuseUnstorableInput } from './errors/storable-input.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 
+/**
+ * The largest request body: 10,000 commands of an array (MAX_COMMANDS_PER_REQUEST)
+ * fit with room; parsing it holds the event loop for tens of milliseconds at
+ * most. A larger body is refused while it arrives, unparsed (413).
+ */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
 export async function createApi(config: EngineConfig): Promise<NestFastifyApplication> {
   requireKeys(config);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
     logger: process.env['NODE_ENV'] === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
     // A provider that cannot start (a bad setting) rejects here, for main.ts to name it, instead of exiting the process.
     abortOnError: false,

@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CommandService, type Submission } from '#commands/nest';
+import { CommandService, MAX_COMMANDS_PER_REQUEST, type Submission } from '#commands/nest';
 import type { Principal } from '#domain';
 import { Caller, Records } from '../access/access.decorators.js';
 import { httpStatusOf } from '../errors/http-status.js';
@@ -13,6 +13,8 @@ import { httpStatusOf } from '../errors/http-status.js';
  * each `{ ok: true, ... }` or `{ ok: false, error, message }`; commands are
  * decided one after another (a later one may rely on an earlier one), each
  * standing or falling alone, and recorded together (see CommandService).
+ * At most MAX_COMMANDS_PER_REQUEST commands (413 TOO_MANY_COMMANDS), in a
+ * body of at most 10 MB (BODY_LIMIT_BYTES: 413 PAYLOAD_TOO_LARGE).
  */
 @Controller('commands')
 export class CommandsController {
@@ -24,7 +26,15 @@ export class CommandsController {
   async submit(@Body() body: unknown, @Caller() caller: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     // Each command is judged alone, for the caller (its role and area), and recorded as the caller's.
     const options = { principal: caller };
-    if (Array.isArray(body)) return (await this.commands.submitMany(body, options)).map(answer);
+    if (Array.isArray(body)) {
+      if (body.length > MAX_COMMANDS_PER_REQUEST) {
+        throw new HttpException(
+          { error: 'TOO_MANY_COMMANDS', message: `an array of at most ${MAX_COMMANDS_PER_REQUEST} commands per request (this one has ${body.length}); send more in several requests, or import a file` },
+          413,
+        );
+      }
+      return (await this.commands.submitMany(body, options)).map(answer);
+    }
     const submission = await this.commands.submit(body, options);
     if (!submission.ok) reply.status(httpStatusOf(submission.kind));
     return submission.ok ? submission.result : { error: submission.error, message: submission.message };

@@ -15,6 +15,16 @@ export type Submission =
 /** Commands decided together at most (one append statement). */
 export const MAX_BATCH = 500;
 
+/**
+ * Commands one request may carry (POST /api/commands with an array): a
+ * district's mass-joining ceremony of a few thousand sign-ups fits; more is
+ * refused with 413 TOO_MANY_COMMANDS (an import file has no such limit).
+ */
+export const MAX_COMMANDS_PER_REQUEST = 10_000;
+
+/** Commands validated between two yields to the event loop: a large array never holds up other requests for long. */
+const VALIDATION_SLICE = 200;
+
 interface Waiting {
   readonly command: EngineCommand;
   readonly options: ExecuteOptions;
@@ -68,6 +78,8 @@ export class CommandService {
     const answers: Array<Submission | undefined> = [];
     const valid: Array<{ index: number; command: EngineCommand }> = [];
     for (const [index, raw] of raws.entries()) {
+      // Validation is synchronous work: other requests get their turn between slices.
+      if (index > 0 && index % VALIDATION_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       try {
         valid.push({ index, command: validateCommand(raw) });
         answers.push(undefined);
