@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { ErrorsFilter } from './errors/errors.filter.js';
 import { refuseUnstorableInput } from './errors/storable-input.js';
 import { setUpOpenApi } from './openapi/openapi.js';
+import { refuseWhileStopping } from './shutdown.js';
 
 /**
  * The largest request body: 10,000 commands of an array (MAX_COMMANDS_PER_REQUEST)
@@ -30,7 +31,8 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   const registry = app.get(TokenRegistry);
   await secureHttp(app, config, registry);
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
+  // Signals are handled by main.ts (stopGracefully); tests close the application themselves.
+  refuseWhileStopping(app);
   setUpOpenApi(app);
   await app.init();
   if (config.databaseUrl === undefined) await openAdminChannel(app, config.dataDir, registry);

@@ -9,9 +9,19 @@ import { MalformedCommandError } from './validation/validate-command.js';
  * malformed (its shape or a format), forbidden to the caller (its role or
  * area, docs/access.md), refused by a rule of the domain, in
  * conflict (retrying did not resolve it, or its commandId names another
- * command), or internal (a bug; nothing of it is told).
+ * command), unavailable (the server is stopping: nothing was recorded, send
+ * it again), or internal (a bug; nothing of it is told).
  */
-export type FailureKind = 'malformed' | 'forbidden' | 'refused' | 'conflict' | 'internal';
+export type FailureKind = 'malformed' | 'forbidden' | 'refused' | 'conflict' | 'unavailable' | 'internal';
+
+/** The server is stopping (SIGTERM): the command was not recorded and may be sent again, to this server once restarted or another. */
+export class ShuttingDownError extends Error {
+  override readonly name = 'ShuttingDownError';
+  readonly code = 'SHUTTING_DOWN';
+  constructor() {
+    super('the server is stopping: this command was not recorded; send it again');
+  }
+}
 
 /** The error body of the public contract, and its kind (each door maps the kind: HTTP to a status). */
 export interface CommandFailure {
@@ -28,6 +38,7 @@ export function describeFailure(error: unknown): CommandFailure {
   if (error instanceof DomainError) return { kind: 'refused', error: error.code, message: error.message };
   if (error instanceof InvalidAppendError) return { kind: 'malformed', error: 'INVALID_FIELDS', message: error.message };
   if (error instanceof ConcurrencyConflictError) return { kind: 'conflict', error: error.code, message: error.message };
+  if (error instanceof ShuttingDownError) return { kind: 'unavailable', error: error.code, message: error.message };
   if (error instanceof EventIdConflictError) {
     return { kind: 'conflict', error: 'COMMAND_ID_CONFLICT', message: 'this commandId was already used by a different command' };
   }

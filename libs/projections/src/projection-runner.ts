@@ -139,7 +139,7 @@ export class ProjectionRunner {
       const failing = this.failing.get(projection.name);
       if (background && failing && failing.retryAt > this.now) continue;
       try {
-        total += await this.drain(projection, (n) => onProgress?.(total + n));
+        total += await this.drain(projection, (n) => onProgress?.(total + n), background);
         await this.succeeded(projection.name);
       } catch (error) {
         errors.push(error);
@@ -149,11 +149,12 @@ export class ProjectionRunner {
     return { applied: total, errors };
   }
 
-  /** Steps one projection to the head of the log. */
-  private async drain(projection: Projection, onProgress: (applied: number) => void): Promise<number> {
+  /** Steps one projection to the head of the log (in the background: or until the runner is stopped, at a batch's end). */
+  private async drain(projection: Projection, onProgress: (applied: number) => void, background = false): Promise<number> {
     let total = 0;
     let sinceAnalyze = 0;
     for (;;) {
+      if (background && !this.running) return total;
       const n = await this.step(projection);
       if (n === 0) return total;
       total += n;

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { logLine, stackFrames } from '#logging';
-import { describeFailure, type CommandFailure } from '../errors.js';
+import { describeFailure, ShuttingDownError, type CommandFailure } from '../errors.js';
 import { AcknowledgedPositions } from '../execution/acknowledged-positions.js';
 import type { BatchOutcome } from '../execution/batch-executor.js';
 import type { CommandRecorded, Execution, ExecuteOptions } from '../execution/command-executor.js';
@@ -24,6 +24,9 @@ export const MAX_COMMANDS_PER_REQUEST = 10_000;
 
 /** Commands validated between two yields to the event loop: a large array never holds up other requests for long. */
 const VALIDATION_SLICE = 200;
+
+/** Groups recorded (pipelined) between two looks at whether the server is stopping: at most 2,000 commands in hand when it is told to. */
+const GROUPS_BETWEEN_STOPS = 4;
 
 interface Waiting {
   readonly command: EngineCommand;
@@ -49,14 +52,28 @@ export class CommandService {
   private readonly logger = new Logger('Commands');
   private readonly queue: Waiting[] = [];
   private draining = false;
+  private stopping = false;
 
   constructor(
     private readonly bus: CommandBus,
     @Optional() private readonly acknowledged?: AcknowledgedPositions,
   ) {}
 
+  /**
+   * The server is stopping (docs/operations.md): what is being
+   * appended is finished and answered; whatever has not begun — commands
+   * waiting for a group, the rest of an array — is answered SHUTTING_DOWN,
+   * unrecorded. Nothing acknowledged is lost: an answer is sent only after
+   * its commit.
+   */
+  stop(): void {
+    this.stopping = true;
+    for (const waiting of this.queue.splice(0)) waiting.resolve(this.failure(new ShuttingDownError()));
+  }
+
   /** One command: validated now, then recorded with whatever arrived meanwhile. */
   async submit(raw: unknown, options: ExecuteOptions): Promise<Submission> {
+    if (this.stopping) return this.failure(new ShuttingDownError());
     let command: EngineCommand;
     try {
       command = validateCommand(raw);
@@ -117,7 +134,13 @@ export class CommandService {
   private async recordAll(groups: ReadonlyArray<ReadonlyArray<{ command: EngineCommand; options: ExecuteOptions }>>): Promise<Submission[][]> {
     const answers: Submission[][] = [];
     while (answers.length < groups.length) {
-      const rest = groups.slice(answers.length);
+      // A turn for everything else waiting (other requests, a signal): the embedded store's work runs in this thread.
+      if (answers.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopping) {
+        for (const group of groups.slice(answers.length)) answers.push(group.map(() => this.failure(new ShuttingDownError())));
+        break;
+      }
+      const rest = groups.slice(answers.length, answers.length + GROUPS_BETWEEN_STOPS);
       const results: Array<BatchOutcome[] | undefined> =
         rest.length > 1 || rest[0]!.length > 1 ? await this.bus.execute(new RecordBatchCommand(rest)) : [undefined];
       for (const outcomes of results) {
