@@ -54,6 +54,11 @@ export function positionParam(value: unknown): bigint {
   return BigInt(String(value));
 }
 
+/** The widest zone offset in use on Earth (UTC+14:00, UTC−12:00); PostgreSQL refuses one of 16 hours or more. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+/** The last instant the database driver can send (it writes an instant as JavaScript does, and `+010000-01-01` is no timestamp to PostgreSQL). */
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /**
  * `knownAt`: an instant (see parseInstant: no zone means China time, a bare
  * date the end of that day). Returns a timestamptz literal, or undefined when absent.
@@ -66,5 +71,11 @@ export function instantParam(value: unknown, name: string): string | undefined {
       `${name} must be an ISO 8601 timestamp such as 2023-01-15T18:00:00+08:00 (without a zone: China time; a bare date: the end of that day in China), got ${JSON.stringify(value)}`,
     );
   }
+  // The literal ends with its offset, ±HH:MM: one beyond any zone (up to ±23:59 reads as ISO 8601) would fail in the database.
+  const [, hours, minutes] = /([01]\d|2[0-3]):([0-5]\d)$/.exec(instant.literal) ?? [];
+  if (Number(hours) * 60 + Number(minutes) > MAX_OFFSET_MINUTES) {
+    throw new InvalidQuery(`${name} must have a zone offset from -14:00 to +14:00, got ${JSON.stringify(value)}`);
+  }
+  if (instant.date.getTime() > LAST_INSTANT) throw new InvalidQuery(`${name} must be before the year 10000 in UTC, got ${JSON.stringify(value)}`);
   return instant.literal;
 }

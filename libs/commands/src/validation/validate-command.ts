@@ -15,6 +15,9 @@ export class MalformedCommandError extends Error {
   }
 }
 
+/** Names a JSON object may hold as its own fields that are the object's make-up in JavaScript. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => [
     ...Object.values(e.constraints ?? {}).map((m) => (prefix ? `${prefix}.${m}` : m)),
@@ -35,9 +38,12 @@ export function validateCommand(raw: unknown): EngineCommand {
       `unknown command type ${JSON.stringify(type)}; expected one of ${COMMAND_TYPES.join(', ')}`,
     );
   }
-  const dto = Object.assign(new declaration.dto(), raw);
+  // Fields named as what an object is made of (`constructor`, `__proto__`) are no command's: copied, they would make the DTO another object.
+  const fields = Object.entries(raw as Record<string, unknown>).filter(([field]) => !RESERVED.has(field));
+  const dto = Object.assign(new declaration.dto(), Object.fromEntries(fields));
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   const problems = [
+    ...Object.keys(raw).filter((field) => RESERVED.has(field)).map((field) => `property ${field} should not exist`),
     ...describe(errors),
     ...unstorableFields(raw as Record<string, unknown>).map((field) => `${field} must not contain a NUL character or an unpaired surrogate`),
   ];
