@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from '@nestjs/common';
 import { serveAdminChannel, TokenRegistry } from '#access';
@@ -21,7 +22,29 @@ export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 /** Builds the HTTP application (used by main.ts and by the e2e tests). */
 export async function createApi(config: EngineConfig): Promise<NestFastifyApplication> {
   requireKeys(config);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      // Ids may be 200 characters (docs/domain.md); percent-encoded, one may take 12.
+      maxParamLength: 2_400,
+      // What Fastify refuses before any route or hook (a URL that is not UTF-8 once decoded…) is coded like every other answer.
+      frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+        void reply.status(400).send({ error: 'MALFORMED_REQUEST', message: `the request cannot be read: ${error.message}` });
+      },
+      // Refused by Node's HTTP parser itself (a request line or headers over 16 KB, a malformed request): a coded answer on the socket.
+      clientErrorHandler: (error, socket) => {
+        if (!socket.writable) return;
+        const tooLarge = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW';
+        const body = JSON.stringify(
+          tooLarge
+            ? { error: 'HEADERS_TOO_LARGE', message: 'the request line and headers must stay under 16 KB: send long values in a body' }
+            : { error: 'MALFORMED_REQUEST', message: 'the request is not valid HTTP' },
+        );
+        socket.end(
+          `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+            `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      },
+    }), {
     logger: process.env['NODE_ENV'] === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
     // A provider that cannot start (a bad setting) rejects here, for main.ts to name it, instead of exiting the process.
     abortOnError: false,

@@ -30,7 +30,7 @@ export function knownRows(alias: string, knowledge: Knowledge) {
 export async function positionKnownAt(db: Kysely<DB>, instant: string): Promise<bigint> {
   const { rows } = await sql<{ position: string }>`
     select global_position::text as position from events
-    where recorded_at < ${instant}::timestamptz + interval '1 millisecond'
+    where recorded_at < ${instant}::text::timestamptz + interval '1 millisecond'
     order by recorded_at desc, global_position desc limit 1`.execute(db);
   return BigInt(rows[0]?.position ?? 0);
 }
