@@ -11,6 +11,7 @@ import { ErrorsFilter } from './errors/errors.filter.js';
 import { refuseUnstorableInput } from './errors/storable-input.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { refuseWhileStopping } from './shutdown.js';
+import { limitRequestTime } from './errors/request-time.js';
 
 /**
  * The largest request body: 10,000 commands of an array (MAX_COMMANDS_PER_REQUEST)
@@ -24,6 +25,8 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   requireKeys(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
+      // A request not answered in time gets 503 REQUEST_TIMEOUT (docs/operations.md); longer work gets longer (limitRequestTime).
+      handlerTimeout: config.requestTimeoutMs,
       // Ids may be 200 characters (docs/domain.md); percent-encoded, one may take 12.
       maxParamLength: 2_400,
       // What Fastify refuses before any route or hook (a URL that is not UTF-8 once decoded…) is coded like every other answer.
@@ -54,6 +57,7 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   const registry = app.get(TokenRegistry);
   await secureHttp(app, config, registry);
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
+  limitRequestTime(app, config.requestTimeoutMs);
   // Signals are handled by main.ts (stopGracefully); tests close the application themselves.
   refuseWhileStopping(app);
   setUpOpenApi(app);

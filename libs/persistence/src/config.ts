@@ -48,6 +48,12 @@ export interface EngineConfig {
   readonly corsOrigins: readonly string[];
   /** Requests one token (or one address without a token) may make per minute (RATE_LIMIT_PER_MINUTE; 0: no limit). */
   readonly requestsPerMinute: number;
+  /**
+   * How long a query may take before it is answered 503 REQUEST_TIMEOUT
+   * (REQUEST_TIMEOUT_MS, default 30 s; exports and commands get four times as
+   * long: docs/operations.md).
+   */
+  readonly requestTimeoutMs: number;
   /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
   readonly authFailuresPerMinute: number;
   /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
@@ -96,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     projections,
     corsOrigins,
     requestsPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 12_000),
+    requestTimeoutMs: positiveNumber(env, 'REQUEST_TIMEOUT_MS', 30_000),
     authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
     anchors: anchorSettings(env),
     port: Number(rawPort),
@@ -165,6 +172,12 @@ function anchorSettings(env: NodeJS.ProcessEnv): EngineConfig['anchors'] {
   const minutes = wholeNumber(env, 'ANCHOR_MINUTES', 60);
   if (minutes < 1) throw new ConfigError('ANCHOR_MINUTES must be at least 1');
   return { dir, keyFile, minutes };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = wholeNumber(env, name, fallback);
+  if (value < 1) throw new ConfigError(`${name} must be at least 1`);
+  return value;
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
