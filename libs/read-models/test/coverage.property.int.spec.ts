@@ -161,6 +161,18 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
                   addInto(sum, r.delta);
                 }
                 expect(sum).toEqual(coverageDifference(explained.before, explained.after));
+                expect(explained.next).toBeNull();
+                // Page by page (two positions of the log a page), the revisions are the same list, in the same order.
+                const paged = [];
+                for (let after: bigint | undefined; ; ) {
+                  const page = await coverageRevisions(database.db, areaId, date, k, head, { after, limit: 2 });
+                  expect(page.revisions.length).toBeLessThanOrEqual(2);
+                  paged.push(...page.revisions);
+                  if (page.next === null) break;
+                  expect(page.next > (after ?? k)).toBe(true);
+                  after = page.next;
+                }
+                expect(paged).toEqual(explained.revisions);
                 // Each revision is the change made by its command: the answers known just before and just after it.
                 for (const r of explained.revisions.slice(0, 2)) {
                   const command = commandAt(BigInt(r.position));

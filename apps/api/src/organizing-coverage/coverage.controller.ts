@@ -2,14 +2,18 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Principal } from '#domain';
 import { Caller, Reads } from '../access/access.decorators.js';
 import type { FastifyReply } from 'fastify';
-import { coverageAnswerNow, coverageAsOf, enterpriseFiguresAsOf, coverageRevisions, coverageTable, enterprisesAsOf, enterpriseTable, membershipBreakdown, membershipsByUnion, positionKnownAt, toCsv, type Knowledge, toXlsx, type Table } from '#read-models';
-import { bandParam, dateParam, instantParam, intParam, InvalidQuery, positionParam, statusParam, todayInChina } from './query-params.js';
+import { Readable } from 'node:stream';
+import {
+  coverageAnswerNow, coverageAsOf, coverageRevisions, coverageTable, csvChunks, ENTERPRISE_HEADERS, enterpriseBatches, enterpriseFiguresAsOf, enterpriseRow,
+  enterprisesAsOf, membershipBreakdown, membershipsByUnion, oneBatch, positionKnownAt, xlsxChunks, type EnterpriseKey, type Knowledge, type Row, type UnionKey,
+} from '#read-models';
+import {
+  bandParam, cursorParam, dateParam, encodeCursor, instantParam, intParam, InvalidQuery, isCursorCount, isCursorId, isCursorPosition, pageParams, positionParam,
+  statusParam, todayInChina,
+} from './query-params.js';
 import { ReadAccess } from './read-access.js';
 import { CoverageQuery } from './coverage.openapi.js';
 import { seriesDates, STEPS, type Step } from './series.js';
-
-/** Largest enterprise list one export holds. */
-const EXPORT_LIMIT = 500_000;
 
 /**
  * Coverage as of a date, for any area (and everything below it), with the
@@ -71,21 +75,22 @@ export class CoverageController {
 
   @CoverageQuery(
     'Memberships per union located in the area, largest first',
-    'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), paginated.',
-    ['areaId', 'asOf', 'page', 'pageSize', 'knownAt', 'position'],
+    'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), a page at a time: follow nextCursor (after=…) to the end.',
+    ['areaId', 'asOf', 'page', 'pageSize', 'after', 'knownAt', 'position'],
   )
   @Reads('enterprises')
   @Get('members')
   async members(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
-    const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
-    const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
+    const { page, pageSize, offset } = pageParams(query);
+    const after = cursorParam<UnionKey>(query['after'], 'unions', ([total, unionId]) => (isCursorCount(total) && isCursorId(unionId) ? { total, unionId } : undefined));
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], caller, knowledge);
     const { members } = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
     const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
-    const { unions, items } = await membershipsByUnion(this.access.db, areaId, asOf, { knowledge, limit: pageSize, offset: (page - 1) * pageSize });
-    return { areaId, asOf, ...members, ...breakdown, unions, page, pageSize, items, ...CoverageController.echo(knownAt), freshness };
+    const { unions, items, next } = await membershipsByUnion(this.access.db, areaId, asOf, { knowledge, limit: pageSize, offset, after });
+    const nextCursor = next && encodeCursor('unions', next.total, next.unionId);
+    return { areaId, asOf, ...members, ...breakdown, unions, page, pageSize, items, nextCursor, ...CoverageController.echo(knownAt), freshness };
   }
 
   /**
@@ -96,8 +101,8 @@ export class CoverageController {
    */
   @CoverageQuery(
     'What changed a figure since it was known at an instant',
-    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas = `after` (as known now).',
-    ['areaId', 'asOf', 'knownAt', 'position'],
+    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas of every page = `after` (as known when the first page was asked). A page looks at up to pageSize positions of the log (default 200): follow nextCursor (after=…) until it is null.',
+    ['areaId', 'asOf', 'knownAt', 'pageSize', 'after', 'position'],
     { knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' } },
   )
   @Reads('revisions')
@@ -106,27 +111,44 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const at = instantParam(query['knownAt'], 'knownAt');
     if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
+    const pageSize = intParam(query['pageSize'], 'pageSize', 200, 1, 1000);
     const since = await positionKnownAt(this.access.db, at);
-    const freshness = await this.fresh(positionParam(query['position']));
+    // A cursor holds the query it continues and the position the first page was answered at: every page explains the same difference.
+    const cursor = cursorParam(query['after'], 'revisions', ([area, date, from, after, until]) =>
+      isCursorId(area) && date === asOf && from === since.toString() && isCursorPosition(after) && isCursorPosition(until) && BigInt(after) <= BigInt(until)
+        ? { area, after: BigInt(after), until: BigInt(until) }
+        : undefined,
+    );
+    const requested = positionParam(query['position']);
+    const freshness = await this.fresh(cursor && cursor.until > requested ? cursor.until : requested);
     const areaId = await this.area(query['areaId'], caller);
-    const until = BigInt(freshness.position);
-    const revisions = await coverageRevisions(this.access.db, areaId, asOf, since < until ? since : until, until);
-    return { knownAt: at, ...revisions, freshness };
+    if (cursor && cursor.area !== areaId) throw new InvalidQuery('after must be the nextCursor of the page before, unchanged');
+    const until = cursor?.until ?? BigInt(freshness.position);
+    const { next, ...revisions } = await coverageRevisions(this.access.db, areaId, asOf, since < until ? since : until, until, { after: cursor?.after, limit: pageSize });
+    const nextCursor = next === null ? null : encodeCursor('revisions', areaId, asOf, since.toString(), next.toString(), until.toString());
+    return { knownAt: at, ...revisions, pageSize, nextCursor, freshness };
   }
 
-  @CoverageQuery('The enterprises behind a figure, largest first', 'Active enterprises of the area as of the date, with their band, status and union, paginated.', ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'knownAt', 'position'])
+  @CoverageQuery(
+    'The enterprises behind a figure, largest first',
+    'Active enterprises of the area as of the date, with their band, status and union, a page at a time: follow nextCursor (after=…) to the end.',
+    ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'after', 'knownAt', 'position'],
+  )
   @Reads('enterprises')
   @Get('enterprises')
   async enterprises(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
-    const page = intParam(query['page'], 'page', 1, 1, 1_000_000);
-    const pageSize = intParam(query['pageSize'], 'pageSize', 50, 1, 1000);
+    const { page, pageSize, offset } = pageParams(query);
+    const after = cursorParam<EnterpriseKey>(query['after'], 'enterprises', ([headcount, creditCode]) =>
+      isCursorCount(headcount) && isCursorId(creditCode) ? { headcount, creditCode } : undefined,
+    );
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], caller, knowledge);
-    const { total, items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset: (page - 1) * pageSize });
-    return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, ...CoverageController.echo(knownAt), freshness };
+    const { total, items, next } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset, after });
+    const nextCursor = next && encodeCursor('enterprises', next.headcount, next.creditCode);
+    return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, nextCursor, ...CoverageController.echo(knownAt), freshness };
   }
 
   /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
@@ -158,11 +180,18 @@ export class CoverageController {
     const format = formatParam(query['format']);
     const { knowledge } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], caller, knowledge);
-    await send(reply, coverageTable(await coverageAsOf(this.access.db, areaId, asOf, knowledge)), format, `coverage-${areaId}-${asOf}`);
+    const table = coverageTable(await coverageAsOf(this.access.db, areaId, asOf, knowledge));
+    await send(reply, table.headers, oneBatch(table.rows), format, `coverage-${areaId}-${asOf}`);
   }
 
-  /** The enterprise list (all pages) as a spreadsheet (format=csv|xlsx). */
-  @CoverageQuery('The enterprise list as a spreadsheet', 'All pages in one file.', ['areaId', 'asOf', 'band', 'status', 'format', 'knownAt', 'position'])
+  /**
+   * The enterprise list (all pages) as a spreadsheet (format=csv|xlsx),
+   * streamed in batches: one batch in memory at a time. Every batch answers
+   * from the same knowledge (the log position the read models had reached
+   * when the export began, or knownAt), so the file is one consistent list
+   * even while new facts arrive.
+   */
+  @CoverageQuery('The enterprise list as a spreadsheet', 'All pages in one file, streamed.', ['areaId', 'asOf', 'band', 'status', 'format', 'knownAt', 'position'])
   @Reads('enterprises')
   @Get('enterprises/export')
   async exportEnterprises(@Query() query: Record<string, unknown>, @Caller() caller: Principal, @Res() reply: FastifyReply) {
@@ -170,11 +199,12 @@ export class CoverageController {
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
     const format = formatParam(query['format']);
-    const { knowledge } = await this.knowledge(query);
+    const { knowledge, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], caller, knowledge);
-    const { items } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: EXPORT_LIMIT, offset: 0 });
+    const pinned = knowledge ?? { position: BigInt(freshness.position) };
+    const rows = mapBatches(enterpriseBatches(this.access.db, areaId, asOf, { band, status, knowledge: pinned }), enterpriseRow);
     const suffix = [band, status].filter(Boolean).join('-');
-    await send(reply, enterpriseTable(items), format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
+    await send(reply, ENTERPRISE_HEADERS, rows, format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
   }
 }
 
@@ -184,12 +214,25 @@ function formatParam(value: unknown): 'csv' | 'xlsx' {
   return format;
 }
 
-async function send(reply: FastifyReply, table: Table, format: 'csv' | 'xlsx', name: string): Promise<void> {
+async function* mapBatches<T>(batches: AsyncIterable<T[]>, row: (item: T) => Row): AsyncGenerator<Row[]> {
+  for await (const batch of batches) yield batch.map(row);
+}
+
+/**
+ * A spreadsheet as the response, streamed: the status and headers go out
+ * once the first chunk is ready (so a failing first query is still an error
+ * answer), then a chunk per batch, with backpressure (a slow client holds one
+ * batch, not the file). A failure later can only cut the file short.
+ */
+async function send(reply: FastifyReply, headers: readonly string[], rows: AsyncIterable<readonly Row[]>, format: 'csv' | 'xlsx', name: string): Promise<void> {
   const file = `${name.replace(/[^\w.+-]/g, '_')}.${format}`;
+  const chunks: AsyncIterator<string | Uint8Array> = (format === 'csv' ? csvChunks(headers, rows) : xlsxChunks(headers, rows, name.slice(0, 31)))[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  const rest = async function* () {
+    if (!first.done) yield first.value;
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value;
+  };
   void reply.header('content-disposition', `attachment; filename="${file}"`);
-  if (format === 'csv') {
-    await reply.type('text/csv; charset=utf-8').send(toCsv(table));
-  } else {
-    await reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(table, name.slice(0, 31)));
-  }
+  void reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  await reply.send(Readable.from(rest(), { objectMode: false }));
 }

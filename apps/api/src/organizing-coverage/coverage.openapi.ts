@@ -17,7 +17,8 @@ const PARAMS = {
   position: { description: 'wait (up to 2 s) until the read models have applied the log up to this position (from a command answer)' },
   band: { description: 'only enterprises of this size band', schema: { type: 'string', enum: ['100+', '25-99', '<25'] } },
   status: { description: 'only enterprises with this organizing status', schema: { type: 'string', enum: ['independent', 'federationCovered', 'unorganized'] } },
-  page: { description: 'page number, from 1', schema: { type: 'integer', minimum: 1 } },
+  page: { description: 'page number, from 1, while the page starts within the first 10,000 items (further: 400 PAGE_TOO_DEEP; continue with after)', schema: { type: 'integer', minimum: 1 } },
+  after: { description: "continue the list where the page before ended: that page's nextCursor, unchanged (null on the last page)" },
   pageSize: { description: 'items per page (1–1000, default 50)', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
   from: { required: true, description: 'first date of the series, YYYY-MM-DD', schema: { type: 'string', format: 'date' } },
   to: { description: 'last date of the series (default: today in China)', schema: { type: 'string', format: 'date' } },
@@ -35,7 +36,7 @@ export function CoverageQuery(summary: string, description: string, params: read
       const p: { required?: boolean; description: string; schema?: object } = { ...PARAMS[name], ...overrides[name] };
       return ApiQuery({ name, required: p.required ?? false, description: p.description, schema: (p.schema ?? { type: 'string' }) as never });
     }),
-    ApiBadRequestResponse({ description: 'INVALID_QUERY: a parameter is missing or malformed', schema: error }),
+    ApiBadRequestResponse({ description: 'INVALID_QUERY: a parameter is missing or malformed; PAGE_TOO_DEEP: a page beyond the first 10,000 items', schema: error }),
     ApiNotFoundResponse({ description: 'UNKNOWN_AREA: the area is not defined (or was not yet, at knownAt)', schema: error }),
   );
 }

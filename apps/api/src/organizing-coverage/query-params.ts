@@ -79,3 +79,61 @@ export function instantParam(value: unknown, name: string): string | undefined {
   if (instant.date.getTime() > LAST_INSTANT) throw new InvalidQuery(`${name} must be before the year 10000 in UTC, got ${JSON.stringify(value)}`);
   return instant.literal;
 }
+
+/** The deepest a page number may reach into a list: further on, pages continue by cursor (keyset), not by skipping rows. */
+export const MAX_PAGE_OFFSET = 10_000;
+
+/**
+ * `page` and `pageSize` of a list that also continues by cursor (`after`):
+ * a page deeper than MAX_PAGE_OFFSET items is refused (400 PAGE_TOO_DEEP),
+ * since the database would scan every row skipped; `after` is for page 1
+ * only (it is where the list starts).
+ */
+export function pageParams(query: Record<string, unknown>, defaultSize = 50): { page: number; pageSize: number; offset: number } {
+  const pageSize = intParam(query['pageSize'], 'pageSize', defaultSize, 1, 1000);
+  const page = intParam(query['page'], 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+  const offset = (page - 1) * pageSize;
+  if (offset > MAX_PAGE_OFFSET) {
+    throw new HttpException(
+      { error: 'PAGE_TOO_DEEP', message: `page ${page} of ${pageSize} starts beyond the first ${MAX_PAGE_OFFSET} items: continue with after=<nextCursor of the page before>` },
+      400,
+    );
+  }
+  if (page > 1 && query['after'] !== undefined && query['after'] !== '') throw new InvalidQuery('give page or after, not both: after continues a list where the page before ended');
+  return { page, pageSize, offset };
+}
+
+/** The longest cursor this server gives (ids are at most 200 characters). */
+const MAX_CURSOR_LENGTH = 2_000;
+
+/** A cursor, as `nextCursor`: opaque to clients (base64url of a JSON array naming the list it continues). */
+export function encodeCursor(list: string, ...parts: ReadonlyArray<string | number>): string {
+  return Buffer.from(JSON.stringify([list, ...parts])).toString('base64url');
+}
+
+/**
+ * The `after` parameter: a cursor this server gave for the same list, read
+ * by `read` (undefined when its parts are not what that list's cursor holds).
+ */
+export function cursorParam<T>(value: unknown, list: string, read: (parts: readonly unknown[]) => T | undefined): T | undefined {
+  if (value === undefined || value === '') return undefined;
+  const refuse = () => new InvalidQuery('after must be the nextCursor of the page before, unchanged');
+  if (typeof value !== 'string' || value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw refuse();
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!Array.isArray(parts) || parts[0] !== list) throw refuse();
+  const cursor = read(parts.slice(1));
+  if (cursor === undefined) throw refuse();
+  return cursor;
+}
+
+/** A cursor part that is an id (a non-empty string of at most 200 characters). */
+export const isCursorId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+/** A cursor part that is a count (a whole number, not negative). */
+export const isCursorCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A cursor part that is a log position (digits). */
+export const isCursorPosition = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);

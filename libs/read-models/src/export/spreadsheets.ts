@@ -1,14 +1,19 @@
-import writeXlsxFile from 'write-excel-file/node';
-import type { Coverage, Figures } from '../organizing-coverage/coverage.queries.js';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
+import type { Coverage, EnterpriseListItem, Figures } from '../organizing-coverage/coverage.queries.js';
 
 /**
  * Reports go upward as spreadsheets: the coverage table and the enterprise
  * list as CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese) or
- * XLSX, with bilingual column headers.
+ * XLSX, with bilingual column headers. A file is written as a stream of
+ * chunks from batches of rows, so a district's whole enterprise list never
+ * sits in memory (docs/benchmarks.md measures it).
  */
+export type Cell = string | number | boolean | null;
+export type Row = readonly Cell[];
+
 export interface Table {
   readonly headers: readonly string[];
-  readonly rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>;
+  readonly rows: readonly Row[];
 }
 
 const FIGURE_HEADERS = ['在册企业数 Active', '单独建会 Independent', '工联会覆盖 Federation-covered', '已建会 Organized', '建会率 Rate'];
@@ -34,18 +39,16 @@ const STATUS_LABELS: Record<string, string> = {
   unorganized: '未建会 unorganized',
 };
 
-export function enterpriseTable(items: ReadonlyArray<Record<string, unknown>>): Table {
-  return {
-    headers: [
-      '统一社会信用代码 Credit code', '企业名称 Name', '所在区域 Area', '职工人数 Headcount', '企业规模 Size band',
-      '新业态 New form', '建会状态 Status', '工会 Union', '工联会 Federation', '登记日期 Registered on',
-    ],
-    rows: items.map((e) => [
-      e['creditCode'] as string, e['name'] as string, e['areaId'] as string, e['headcount'] as number, e['band'] as string,
-      e['newForm'] ? '是 yes' : '否 no', STATUS_LABELS[e['status'] as string] ?? (e['status'] as string),
-      (e['unionId'] as string | null) ?? null, (e['federationId'] as string | null) ?? null, e['registeredOn'] as string,
-    ]),
-  };
+export const ENTERPRISE_HEADERS = [
+  '统一社会信用代码 Credit code', '企业名称 Name', '所在区域 Area', '职工人数 Headcount', '企业规模 Size band',
+  '新业态 New form', '建会状态 Status', '工会 Union', '工联会 Federation', '登记日期 Registered on',
+];
+
+export function enterpriseRow(e: EnterpriseListItem): Row {
+  return [
+    e.creditCode, e.name, e.areaId, e.headcount, e.band, e.newForm ? '是 yes' : '否 no', STATUS_LABELS[e.status] ?? e.status,
+    e.unionId ?? null, e.federationId ?? null, e.registeredOn,
+  ];
 }
 
 /**
@@ -63,16 +66,100 @@ function csvCell(value: string | number | boolean | null): string {
   return text !== value || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(table: Table): string {
-  const lines = [table.headers, ...table.rows].map((row) => row.map(csvCell).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+const CSV_LINE = '\r\n';
+const csvLine = (row: Row) => row.map(csvCell).join(',') + CSV_LINE;
+
+/** A CSV file, chunk by chunk: a byte-order mark and the headers, then a chunk per batch of rows. */
+export async function* csvChunks(headers: readonly string[], batches: AsyncIterable<readonly Row[]>): AsyncGenerator<string> {
+  yield `\uFEFF${csvLine(headers)}`;
+  for await (const rows of batches) yield rows.map(csvLine).join('');
 }
 
-/** XLSX: texts are written as text cells (a shared string, never a formula, whatever they begin with), numbers as numbers. */
-export async function toXlsx(table: Table, sheet: string): Promise<Buffer> {
-  const header = table.headers.map((h) => ({ type: String, value: h, fontWeight: 'bold' as const }));
-  const cell = (v: string | number | boolean | null) =>
-    v === null ? null : typeof v === 'number' ? { type: Number, value: v } : { type: String, value: typeof v === 'boolean' ? (v ? 'true' : 'false') : v };
-  const rows = table.rows.map((row) => row.map(cell));
-  return writeXlsxFile([header, ...rows] as never, { sheet, stickyRowsCount: 1 } as never).toBuffer();
+/** Characters XML 1.0 cannot hold (the input rules refuse them already; a file must open even so). */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const xmlText = (text: string) => text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A1-style column letters. */
+function column(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+/**
+ * An XLSX cell: a text is an inline string (`t="inlineStr"`), never a
+ * formula, whatever it begins with; a number is a number; a boolean is
+ * written as the text true/false; null is no cell.
+ */
+function xlsxCell(value: Cell, ref: string, style = ''): string {
+  if (value === null) return '';
+  if (typeof value === 'number' && Number.isFinite(value)) return `<c r="${ref}"${style}><v>${value}</v></c>`;
+  const text = typeof value === 'string' ? value : String(value);
+  return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
+}
+
+function xlsxRow(row: Row, index: number, style = ''): string {
+  return `<row r="${index}">${row.map((v, i) => xlsxCell(v, `${column(i)}${index}`, style)).join('')}</row>`;
+}
+
+/** The rows one sheet can hold, the header included (Excel's limit). */
+export const XLSX_MAX_ROWS = 1_048_576;
+
+const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
+
+/** The fixed parts of a one-sheet workbook: content types, relationships, the workbook, a style with a bold font for the headers. */
+function xlsxParts(sheet: string): Record<string, string> {
+  return {
+    '[Content_Types].xml': `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+    '_rels/.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `${XML}<workbook xmlns="${NS}" xmlns:r="${REL}"><sheets><sheet name="${xmlText(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `${XML}<Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+    'xl/styles.xml': `${XML}<styleSheet xmlns="${NS}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf fontId="0"/><xf fontId="1" applyFont="1"/></cellXfs></styleSheet>`,
+  };
+}
+
+/**
+ * An XLSX file, chunk by chunk (zip compression by fflate): the workbook's
+ * fixed parts, then the sheet — the headers in bold and frozen on top, then
+ * a chunk per batch of rows. Refuses to write past a sheet's last row.
+ */
+export async function* xlsxChunks(headers: readonly string[], batches: AsyncIterable<readonly Row[]>, sheet: string): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) failure = error;
+    else out.push(chunk);
+  });
+  const flush = function* () {
+    if (failure) throw failure;
+    yield* out.splice(0);
+  };
+  for (const [name, text] of Object.entries(xlsxParts(sheet))) {
+    const part = new ZipDeflate(name, { level: 6 });
+    zip.add(part);
+    part.push(strToU8(text), true);
+  }
+  const body = new ZipDeflate('xl/worksheets/sheet1.xml', { level: 6 });
+  zip.add(body);
+  body.push(strToU8(
+    `${XML}<worksheet xmlns="${NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>${xlsxRow(headers, 1, ' s="1"')}`,
+  ));
+  yield* flush();
+  let index = 1;
+  for await (const rows of batches) {
+    if (index + rows.length > XLSX_MAX_ROWS) throw new Error(`a sheet holds at most ${XLSX_MAX_ROWS} rows`);
+    body.push(strToU8(rows.map((row) => xlsxRow(row, ++index)).join('')));
+    yield* flush();
+  }
+  body.push(strToU8('</sheetData></worksheet>'), true);
+  zip.end();
+  yield* flush();
+}
+
+/** Rows already in memory, as the one batch a chunk writer takes. */
+export async function* oneBatch(rows: readonly Row[]): AsyncGenerator<readonly Row[]> {
+  yield rows;
 }

@@ -57,7 +57,21 @@ export interface CoverageRevisions {
   readonly after: Coverage;
   /** after − before, count by count: the sum of every revision's delta. */
   readonly difference: CoverageDelta;
+  /** The revisions recorded in (`from`, `to`], in log order: one page of the whole list. */
   readonly revisions: readonly CoverageRevision[];
+  /** Where the next page starts (give it back as `after`), null on the last page. */
+  readonly next: bigint | null;
+}
+
+/**
+ * One page of revisions: those recorded after `after` (default: since),
+ * over at most `limit` positions where a count may change. A page never
+ * holds more than `limit` revisions; it may hold fewer (even none) and still
+ * have a next one, when positions turned out to change nothing.
+ */
+export interface RevisionPage {
+  readonly after?: bigint;
+  readonly limit: number;
 }
 
 const counts = (): Counts => ({ active: 0, independent: 0, federationCovered: 0, organized: 0 });
@@ -109,24 +123,39 @@ const same = (a: object | null, b: object | null) => JSON.stringify(a) === JSON.
  * starts or stops being known; at each such position its count is taken
  * as known then, and compared with the count just before.
  */
-export async function coverageRevisions(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint): Promise<CoverageRevisions> {
+export async function coverageRevisions(
+  db: Kysely<DB>,
+  areaId: string,
+  asOf: string,
+  since: bigint,
+  until: bigint,
+  page?: RevisionPage,
+): Promise<CoverageRevisions> {
   const [before, after] = [await coverageAsOf(db, areaId, asOf, { position: since }), await coverageAsOf(db, areaId, asOf, { position: until })];
-  const changes = new Map<string, Change[]>();
-  const note = (position: string, change: Change) => changes.set(position, [...(changes.get(position) ?? []), change]);
+  // The page's window (from, to]: an entity's count at `from` is its count at its last change up to there, so a window is explained alone.
+  const from = page?.after !== undefined && page.after > since ? page.after : since;
+  const last = page ? await lastCandidate(db, areaId, asOf, from, until, page.limit) : null;
+  const to = last !== null && last < until ? last : until;
 
-  for (const [creditCode, points] of groupBy(await enterpriseCounts(db, areaId, asOf, since, until), (r) => r.code)) {
+  const changes = new Map<string, Change[]>();
+  const note = (position: string, change: Change) => {
+    const list = changes.get(position);
+    if (list) list.push(change);
+    else changes.set(position, [change]);
+  };
+  for (const [creditCode, points] of groupBy(await enterpriseCounts(db, areaId, asOf, from, to), (r) => r.code)) {
     let previous: EnterpriseCount | null = null;
     for (const p of points) {
       const count: EnterpriseCount | null = p.band ? { band: p.band, status: p.status!, newForm: p.new_form! } : null;
-      if (p.q !== since.toString() && !same(previous, count)) note(p.q, { kind: 'enterprise', creditCode, before: previous, after: count });
+      if (p.q !== from.toString() && !same(previous, count)) note(p.q, { kind: 'enterprise', creditCode, before: previous, after: count });
       previous = count;
     }
   }
-  for (const [memberId, points] of groupBy(await memberCounts(db, areaId, asOf, since, until), (r) => r.member_id)) {
+  for (const [memberId, points] of groupBy(await memberCounts(db, areaId, asOf, from, to), (r) => r.member_id)) {
     let previous: MemberCount | null = null;
     for (const p of points) {
       const count: MemberCount | null = p.counted ? { newForm: p.new_form! } : null;
-      if (p.q !== since.toString() && !same(previous, count)) note(p.q, { kind: 'member', memberId, before: previous, after: count });
+      if (p.q !== from.toString() && !same(previous, count)) note(p.q, { kind: 'member', memberId, before: previous, after: count });
       previous = count;
     }
   }
@@ -176,6 +205,7 @@ export async function coverageRevisions(db: Kysely<DB>, areaId: string, asOf: st
     after,
     difference: coverageDifference(before, after),
     revisions,
+    next: to < until ? to : null,
   };
 }
 
@@ -184,77 +214,115 @@ type EventRow = Pick<TextRow<DB['events']>, 'event_type' | 'stream_id' | 'occurr
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
-  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  for (const r of rows) {
+    const group = groups.get(key(r));
+    if (group) group.push(r);
+    else groups.set(key(r), [r]);
+  }
   return groups;
 }
 
 /**
- * For every enterprise whose rows containing the date (in the area) changed
- * in (since, until]: its count at `since` and at each such change, in order.
+ * The positions in (since, until] where an enterprise's rows containing the
+ * date, in the area, started or stopped being known: where its count may change.
+ */
+function enterpriseChanges(areaId: string, asOf: string, since: string, until: string) {
+  return sql`
+    select p.credit_code as key, q.q
+    from rm_area_ancestors a
+    join rm_enterprise_periods p on p.area_id = a.area_id
+    cross join lateral (values (p.recorded_from), (p.recorded_to)) as q(q)
+    where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+      and q.q > ${since}::bigint and q.q <= ${until}::bigint`;
+}
+
+/**
+ * The positions in (since, until] where a member's count may change: a
+ * membership row containing the date started or stopped being known, or the
+ * location on that date of the enterprise whose union they belong to did.
+ * Only memberships of unions that can be in the area on that date are looked
+ * at (a federation there, or an enterprise union whose enterprise has any
+ * location there on that date, known at any time).
+ */
+function memberChanges(areaId: string, asOf: string, since: string, until: string) {
+  return sql`
+    with relevant as (
+      select distinct m.member_id, m.union_id from rm_membership_periods m
+      join rm_unions un on un.union_id = m.union_id
+      where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
+        and m.recorded_from <= ${until}::bigint and m.recorded_to > ${since}::bigint
+        and (exists (select 1 from rm_area_ancestors a where a.area_id = un.area_id and a.ancestor_id = ${areaId})
+             or (un.kind = 'enterprise' and exists (
+               select 1 from rm_enterprise_locations l join rm_area_ancestors a on a.area_id = l.area_id and a.ancestor_id = ${areaId}
+               where l.credit_code = un.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date)))
+    )
+    select m.member_id as key, q.q
+    from rm_membership_periods m
+    join relevant r on r.member_id = m.member_id
+    cross join lateral (values (m.recorded_from), (m.recorded_to)) as q(q)
+    where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
+      and q.q > ${since}::bigint and q.q <= ${until}::bigint
+    union
+    select r.member_id as key, q.q
+    from rm_enterprise_locations l
+    join rm_unions un on un.kind = 'enterprise' and un.credit_code = l.credit_code
+    join relevant r on r.union_id = un.union_id
+    cross join lateral (values (l.recorded_from), (l.recorded_to)) as q(q)
+    where l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+      and q.q > ${since}::bigint and q.q <= ${until}::bigint`;
+}
+
+/** The `limit`-th position in (since, until] where some count may change (null: there are fewer). */
+async function lastCandidate(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint, limit: number): Promise<bigint | null> {
+  const [s, u] = [since.toString(), until.toString()];
+  const { rows } = await sql<{ q: string }>`
+    select q::text as q from (
+      select q from (${enterpriseChanges(areaId, asOf, s, u)}) e
+      union
+      select q from (${memberChanges(areaId, asOf, s, u)}) m
+    ) c
+    order by c.q offset ${limit - 1} limit 1`.execute(db);
+  return rows[0] ? BigInt(rows[0].q) : null;
+}
+
+/**
+ * For every enterprise whose count may have changed in (since, until]: its
+ * count at `since` and at each such position, in order.
  */
 async function enterpriseCounts(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint) {
+  const s = since.toString();
   const { rows } = await sql<{ code: string; q: string; band: Band | null; status: CoverageStatus | null; new_form: boolean | null }>`
-    with changed as (
-      select distinct p.credit_code, q.q
-      from rm_area_ancestors a
-      join rm_enterprise_periods p on p.area_id = a.area_id
-      cross join lateral (values (p.recorded_from), (p.recorded_to)) as q(q)
-      where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
-        and q.q > ${since.toString()}::bigint and q.q <= ${until.toString()}::bigint
-    ),
+    with changed as (${enterpriseChanges(areaId, asOf, s, until.toString())}),
     points as (
-      select credit_code, q from changed
+      select key, q from changed
       union
-      select distinct credit_code, ${since.toString()}::bigint from changed
+      select distinct key, ${s}::bigint from changed
     )
-    select pt.credit_code as code, pt.q::text as q, c.band, c.status, c.new_form
+    select pt.key as code, pt.q::text as q, c.band, c.status, c.new_form
     from points pt
     left join lateral (
       select p.band, p.status, p.new_form
       from rm_enterprise_periods p
       join rm_area_ancestors a on a.area_id = p.area_id and a.ancestor_id = ${areaId}
-      where p.credit_code = pt.credit_code and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
+      where p.credit_code = pt.key and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date
         and p.recorded_from <= pt.q and p.recorded_to > pt.q
       limit 1
     ) c on true
-    order by pt.credit_code, pt.q`.execute(db);
+    order by pt.key, pt.q`.execute(db);
   return rows;
 }
 
-/**
- * For every member whose count may have changed in (since, until] — a
- * membership row containing the date started or stopped being known, or the
- * location on that date of the enterprise whose union they belong to did —
- * the count at `since` and at each such position, in order.
- */
+/** For every member whose count may have changed in (since, until]: the count at `since` and at each such position, in order. */
 async function memberCounts(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint) {
   const s = since.toString();
-  const u = until.toString();
   const { rows } = await sql<{ member_id: string; q: string; counted: boolean; new_form: boolean | null }>`
-    with relevant as (
-      select m.* from rm_membership_periods m
-      where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
-        and m.recorded_from <= ${u}::bigint and m.recorded_to > ${s}::bigint
-    ),
-    changed as (
-      select m.member_id, q.q
-      from relevant m cross join lateral (values (m.recorded_from), (m.recorded_to)) as q(q)
-      where q.q > ${s}::bigint and q.q <= ${u}::bigint
-      union
-      select m.member_id, q.q
-      from rm_enterprise_locations l
-      join rm_unions un on un.kind = 'enterprise' and un.credit_code = l.credit_code
-      join relevant m on m.union_id = un.union_id
-      cross join lateral (values (l.recorded_from), (l.recorded_to)) as q(q)
-      where l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
-        and q.q > ${s}::bigint and q.q <= ${u}::bigint
-    ),
+    with changed as (${memberChanges(areaId, asOf, s, until.toString())}),
     points as (
-      select member_id, q from changed
+      select key, q from changed
       union
-      select distinct member_id, ${s}::bigint from changed
+      select distinct key, ${s}::bigint from changed
     )
-    select pt.member_id, pt.q::text as q, c.member_id is not null as counted, c.new_form
+    select pt.key as member_id, pt.q::text as q, c.member_id is not null as counted, c.new_form
     from points pt
     left join lateral (
       select m.member_id, m.new_form
@@ -264,10 +332,10 @@ async function memberCounts(db: Kysely<DB>, areaId: string, asOf: string, since:
         on un.kind = 'enterprise' and l.credit_code = un.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
            and l.recorded_from <= pt.q and l.recorded_to > pt.q
       join rm_area_ancestors a on a.area_id = coalesce(l.area_id, un.area_id) and a.ancestor_id = ${areaId}
-      where m.member_id = pt.member_id and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
+      where m.member_id = pt.key and m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
         and m.recorded_from <= pt.q and m.recorded_to > pt.q
       limit 1
     ) c on true
-    order by pt.member_id, pt.q`.execute(db);
+    order by pt.key, pt.q`.execute(db);
   return rows;
 }

@@ -141,10 +141,39 @@ export interface EnterpriseListOptions {
   status?: CoverageStatus;
   knowledge?: Knowledge;
   limit: number;
-  offset: number;
+  /** Skip this many (a page number's offset; kept small by the API), or… */
+  offset?: number;
+  /** …start after this enterprise of the order (keyset: no rows skipped over). */
+  after?: EnterpriseKey;
+  /** Count the whole list too (default true; an export streaming it needs no total). */
+  count?: boolean;
 }
 
-/** The enterprises behind a figure, largest first: the work list of the cadres who visit them. */
+/** An enterprise's place in the list's order: headcount descending, then credit code. */
+export interface EnterpriseKey {
+  readonly headcount: number;
+  readonly creditCode: string;
+}
+
+/** A row of the enterprise list. */
+export interface EnterpriseListItem {
+  creditCode: string;
+  name: string;
+  areaId: string;
+  headcount: number;
+  band: Band;
+  newForm: boolean;
+  status: CoverageStatus;
+  unionId: string | null;
+  federationId: string | null;
+  registeredOn: string;
+}
+
+/**
+ * The enterprises behind a figure, largest first: the work list of the
+ * cadres who visit them. `next` is the key to continue from (null: the
+ * list ends here).
+ */
 export async function enterprisesAsOf(db: Kysely<DB>, areaId: string, asOf: string, options: EnterpriseListOptions) {
   const filters = [
     sql`a.ancestor_id = ${areaId}`,
@@ -155,16 +184,42 @@ export async function enterprisesAsOf(db: Kysely<DB>, areaId: string, asOf: stri
     ...(options.status ? [sql`p.status = ${options.status}`] : []),
   ];
   const where = sql.join(filters, sql` and `);
-  const total = await sql<{ n: number }>`
+  const total =
+    options.count === false
+      ? undefined
+      : await sql<{ n: number }>`
     select count(*)::int as n from rm_area_ancestors a join rm_enterprise_periods p on p.area_id = a.area_id where ${where}`.execute(db);
-  const { rows } = await sql<Record<string, unknown>>`
+  const after = options.after
+    ? sql`and (p.headcount < ${options.after.headcount} or (p.headcount = ${options.after.headcount} and p.credit_code > ${options.after.creditCode}))`
+    : sql``;
+  const { rows } = await sql<EnterpriseListItem>`
     select p.credit_code as "creditCode", e.name, p.area_id as "areaId", p.headcount, p.band, p.new_form as "newForm",
            p.status, p.union_id as "unionId", p.federation_id as "federationId", e.registered_on::text as "registeredOn"
     from rm_area_ancestors a
     join rm_enterprise_periods p on p.area_id = a.area_id
     join rm_enterprises e on e.credit_code = p.credit_code
-    where ${where}
+    where ${where} ${after}
     order by p.headcount desc, p.credit_code
-    limit ${options.limit} offset ${options.offset}`.execute(db);
-  return { total: total.rows[0]?.n ?? 0, items: rows };
+    limit ${options.limit + 1} offset ${options.offset ?? 0}`.execute(db);
+  const items = rows.slice(0, options.limit);
+  const last = items[items.length - 1];
+  const next: EnterpriseKey | null = rows.length > options.limit && last ? { headcount: last.headcount, creditCode: last.creditCode } : null;
+  return { total: total?.rows[0]?.n ?? 0, items, next };
+}
+
+/** The whole enterprise list in batches, in its order, for an export that streams it (one batch in memory at a time). */
+export async function* enterpriseBatches(
+  db: Kysely<DB>,
+  areaId: string,
+  asOf: string,
+  options: Omit<EnterpriseListOptions, 'limit' | 'offset' | 'after' | 'count'>,
+  batchSize = 2_000,
+): AsyncGenerator<EnterpriseListItem[]> {
+  let after: EnterpriseKey | undefined;
+  for (;;) {
+    const { items, next } = await enterprisesAsOf(db, areaId, asOf, { ...options, limit: batchSize, after, count: false });
+    if (items.length > 0) yield items;
+    if (next === null) return;
+    after = next;
+  }
 }

@@ -116,24 +116,44 @@ export async function breakdownFrom(
   };
 }
 
-/** Memberships per union located in an area at the end of a date, largest first (paginated). */
+/** A union's place in the list's order: memberships descending, then union id. */
+export interface UnionKey {
+  readonly total: number;
+  readonly unionId: string;
+}
+
+/**
+ * Memberships per union located in an area at the end of a date, largest
+ * first, a page at a time: from an offset (kept small by the API) or after a
+ * union of the order (keyset). `next` is the key to continue from (null: the
+ * list ends here).
+ */
 export async function membershipsByUnion(
   db: Kysely<DB>,
   areaId: string,
   asOf: string,
-  options: { limit: number; offset: number; knowledge?: Knowledge },
-): Promise<{ unions: number; items: UnionMembership[] }> {
+  options: { limit: number; offset?: number; after?: UnionKey; knowledge?: Knowledge },
+): Promise<{ unions: number; items: UnionMembership[]; next: UnionKey | null }> {
+  const after = options.after
+    ? sql`where total < ${options.after.total} or (total = ${options.after.total} and union_id > ${options.after.unionId})`
+    : sql``;
   const { rows } = await sql<{ union_id: string; kind: 'enterprise' | 'federation'; name: string | null; credit_code: string | null; area_id: string; total: number; new_form: number; unions: number }>`
-    select h.union_id, h.kind, coalesce(un.name, e.name) as name, h.credit_code, h.union_area as area_id,
-           count(*)::int as total, count(*) filter (where h.new_form)::int as new_form, (count(*) over ())::int as unions
-    from (${membershipsHeldIn(areaId, asOf, options.knowledge)}) h
-    join rm_unions un on un.union_id = h.union_id
-    left join rm_enterprises e on e.credit_code = h.credit_code
-    group by h.union_id, h.kind, un.name, e.name, h.credit_code, h.union_area
-    order by total desc, h.union_id
-    limit ${options.limit} offset ${options.offset}`.execute(db);
+    select * from (
+      select h.union_id, h.kind, coalesce(un.name, e.name) as name, h.credit_code, h.union_area as area_id,
+             count(*)::int as total, count(*) filter (where h.new_form)::int as new_form, (count(*) over ())::int as unions
+      from (${membershipsHeldIn(areaId, asOf, options.knowledge)}) h
+      join rm_unions un on un.union_id = h.union_id
+      left join rm_enterprises e on e.credit_code = h.credit_code
+      group by h.union_id, h.kind, un.name, e.name, h.credit_code, h.union_area
+    ) u
+    ${after}
+    order by total desc, union_id
+    limit ${options.limit + 1} offset ${options.offset ?? 0}`.execute(db);
+  const items = rows.slice(0, options.limit).map((r) => ({ unionId: r.union_id, kind: r.kind, name: r.name, creditCode: r.credit_code, areaId: r.area_id, total: r.total, newForm: r.new_form }));
+  const last = items[items.length - 1];
   return {
     unions: rows[0]?.unions ?? 0,
-    items: rows.map((r) => ({ unionId: r.union_id, kind: r.kind, name: r.name, creditCode: r.credit_code, areaId: r.area_id, total: r.total, newForm: r.new_form })),
+    items,
+    next: rows.length > options.limit && last ? { total: last.total, unionId: last.unionId } : null,
   };
 }
