@@ -392,6 +392,16 @@ const PARAMS: Record<string, { readonly good: readonly string[]; readonly odd: r
   ...Object.fromEntries(
     ['page', 'pageSize'].map((name) => [name, { good: ['1', '2', '50', '1000', ''], odd: ['0', '-1', '1001', '1000000', '1000001', '1.5', '1e3', 'NaN', '9007199254740993', '0x10'] }]),
   ),
+  after: {
+    good: [['enterprises', 100, E1], ['enterprises', 0, 'x'], ['unions', 2, 'U-E1'], ['revisions', 'LG', '2021-06-30', '0', '3', '5'], ['revisions', 'LG', '2021-06-30', '0', '9', '5']]
+      .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url'))
+      .concat(''),
+    odd: [
+      ...[['enterprises', -1, 'x'], ['enterprises', 1.5, 'x'], ['enterprises', 1, ''], ['unions', '2', 'U'], ['revisions', 'LG', '2021-06-30', '0', '-1', '5'], ['nope'], [], {}, null, 'x']
+        .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url')),
+      'not base64!', '====', 'A'.repeat(2001), '\u0000',
+    ],
+  },
   band: { good: ['100+', '100', '25-99', '<25', ''], odd: ['100 ', 'all', '<25 '] },
   status: { good: ['independent', 'federationCovered', 'unorganized', ''], odd: ['none', 'Independent'] },
   step: { good: ['month', 'quarter', 'year'], odd: ['week', 'toString', '__proto__', 'constructor', ''] },
@@ -416,9 +426,9 @@ const ROUTES: readonly Route[] = [
   { pattern: '/api/tokens', query: [] },
   { pattern: '/api/access/reads', query: ['from', 'to'] },
   { pattern: '/api/coverage', query: ['areaId', 'asOf', 'knownAt', 'position'] },
-  { pattern: '/api/coverage/members', query: ['areaId', 'asOf', 'page', 'pageSize', 'knownAt', 'position'] },
-  { pattern: '/api/coverage/revisions', query: ['areaId', 'asOf', 'knownAt', 'position'] },
-  { pattern: '/api/coverage/enterprises', query: ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'knownAt', 'position'] },
+  { pattern: '/api/coverage/members', query: ['areaId', 'asOf', 'page', 'pageSize', 'after', 'knownAt', 'position'] },
+  { pattern: '/api/coverage/revisions', query: ['areaId', 'asOf', 'knownAt', 'pageSize', 'after', 'position'] },
+  { pattern: '/api/coverage/enterprises', query: ['areaId', 'asOf', 'band', 'status', 'page', 'pageSize', 'after', 'knownAt', 'position'] },
   { pattern: '/api/coverage/series', query: ['areaId', 'from', 'to', 'step', 'knownAt', 'position'] },
   { pattern: '/api/coverage/export', query: ['areaId', 'asOf', 'format', 'knownAt', 'position'] },
   { pattern: '/api/coverage/enterprises/export', query: ['areaId', 'asOf', 'band', 'status', 'format', 'knownAt', 'position'] },
