@@ -15,6 +15,14 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /**
+ * Fastify's JSON parser refuses, with one message, a body that is not JSON and
+ * one that holds a `__proto__` or `constructor` key (prototype poisoning):
+ * say both, without a word of the body.
+ */
+const FASTIFY_JSON_REFUSAL = /^Body is not valid JSON/;
+const JSON_REFUSAL = 'the body is not valid JSON, or it holds a key named "__proto__" or "constructor", which is refused';
+
+/**
  * Every error leaves the API as `{ error: CODE, message: TEXT }` with its
  * status: domain and command errors as libs/commands describes them (their
  * kind mapped to a status in http-status.ts), framework
@@ -29,8 +37,8 @@ export class ErrorsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message =
-        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const said = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const message = FASTIFY_JSON_REFUSAL.test(said) ? JSON_REFUSAL : said;
       const own = typeof response === 'object' && typeof (response as { error?: unknown }).error === 'string' && /^[A-Z_]+$/.test((response as { error: string }).error)
         ? (response as { error: string }).error
         : undefined;
