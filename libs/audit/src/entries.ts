@@ -81,3 +81,13 @@ export function toEntries(events: readonly RecordedEvent[], asOf: IsoDate, optio
     };
   });
 }
+
+/**
+ * A join shown without the person: no name, masked identity number or person
+ * key (what a reader outside the join's area, or a campaign team that did not
+ * record it, sees in a campaign's history; docs/access.md).
+ */
+export function withoutPerson(entry: HistoryEntry): HistoryEntry {
+  const { name: _name, personIdMasked: _id, personKey: _key, ...data } = entry.data as Record<string, unknown>;
+  return { ...entry, data, summary: `a member joined ${String(data['unionId'])}` };
+}

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PersonalDataReads } from '#access';
-import { loadHistory, UnknownEntityError, type EntityHistory, type EntityKind, type HistoryEntry } from '#audit';
+import { loadHistory, UnknownEntityError, withoutPerson, type EntityHistory, type EntityKind, type HistoryEntry } from '#audit';
 import type { Principal } from '#domain';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE } from '#persistence/nest';
@@ -82,7 +82,7 @@ export class HistoryController {
     if (kind === 'member' || kind === 'campaign') await this.reads.record(caller, 'history', { [kind]: id } as { member: string });
     if (caller.role === 'admin' || !history.related) return history;
     const related: HistoryEntry[] = [];
-    for (const entry of history.related) related.push((await this.mayName(entry, caller)) ? entry : withoutName(entry));
+    for (const entry of history.related) related.push((await this.mayName(entry, caller)) ? entry : withoutPerson(entry));
     return { ...history, related };
   }
 
@@ -105,12 +105,6 @@ export class HistoryController {
     if (kind === 'member' && (await this.scope.joinRecordedWith(id)) === caller.tokenId) return;
     throw forbidden(kind === 'member' ? 'a campaign token reads the histories of the members it signed up, and no other' : `a campaign token may not read ${kind} histories`);
   }
-}
-
-/** A join without the person's name, masked identity number or person key. */
-function withoutName(entry: HistoryEntry): HistoryEntry {
-  const { name: _name, personIdMasked: _id, personKey: _key, ...data } = entry.data as Record<string, unknown>;
-  return { ...entry, data, summary: `a member joined ${String(data['unionId'])}` };
 }
 
 function knownAtParam(value: unknown): Date | undefined {
