@@ -12,6 +12,7 @@ import { refuseUnstorableInput } from './errors/storable-input.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { refuseWhileStopping } from './shutdown.js';
 import { limitRequestTime } from './errors/request-time.js';
+import { refuseWhenSaturated } from './errors/saturation.js';
 
 /**
  * The largest request body: 10,000 commands of an array (MAX_COMMANDS_PER_REQUEST)
@@ -58,6 +59,7 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   await secureHttp(app, config, registry);
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
   limitRequestTime(app, config.requestTimeoutMs);
+  await refuseWhenSaturated(app, config);
   // Signals are handled by main.ts (stopGracefully); tests close the application themselves.
   refuseWhileStopping(app);
   setUpOpenApi(app);

@@ -54,6 +54,20 @@ export interface EngineConfig {
    * long: docs/operations.md).
    */
   readonly requestTimeoutMs: number;
+  /**
+   * How many /api requests (health aside) may be handled at once before the
+   * next is answered 503 SERVER_BUSY with Retry-After, at once and unread
+   * (MAX_REQUESTS_IN_FLIGHT, default 256): a saturated server refuses
+   * cleanly instead of queueing without bound (docs/operations.md).
+   */
+  readonly maxRequestsInFlight: number;
+  /**
+   * Mean event-loop delay, in milliseconds over a second, past which
+   * requests are answered 503 SERVER_BUSY (MAX_EVENT_LOOP_DELAY_MS, default
+   * 2000: only a process that has long stopped keeping up; 0: not watched).
+   * PostgreSQL only: the embedded store's queries run on the event loop.
+   */
+  readonly maxEventLoopDelayMs: number;
   /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
   readonly authFailuresPerMinute: number;
   /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
@@ -103,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     corsOrigins,
     requestsPerMinute: wholeNumber(env, 'RATE_LIMIT_PER_MINUTE', 12_000),
     requestTimeoutMs: positiveNumber(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    maxRequestsInFlight: positiveNumber(env, 'MAX_REQUESTS_IN_FLIGHT', 256),
+    maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', 2_000),
     authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
     anchors: anchorSettings(env),
     port: Number(rawPort),
