@@ -23,6 +23,8 @@ interface Held {
   finish(): Promise<{ status: number; body: any }>;
   /** The client hangs up, its body unfinished. */
   abandon(): void;
+  /** The answer, whenever it comes (finished or not). */
+  readonly answer: Promise<{ status: number; body: any }>;
 }
 
 let held = 0;
@@ -66,6 +68,7 @@ function hold(api: TestApi): Held {
       open.delete(handle);
       request.destroy();
     },
+    answer,
   };
   open.add(handle);
   return handle;
@@ -203,6 +206,31 @@ describePostgres('a bound on requests in hand', () => {
       }),
     );
     await expectExactCount(api);
+  });
+});
+
+describePostgres('a time limit on receiving a body', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('postgres', { MAX_REQUESTS_IN_FLIGHT: '2', BODY_TIMEOUT_MS: '500' });
+    expect(await api.post('/api/commands', { type: 'DefineArea', areaId: 'SAT', kind: 'district', name: '饱和区' })).toMatchObject({ status: 200 });
+  }, 60_000);
+  afterEach(() => {
+    for (const request of open) request.abandon();
+  });
+  afterAll(() => api?.close());
+
+  it('answers 408 BODY_TIMEOUT to a body that does not arrive in time, records nothing, and gives the place back', async () => {
+    const events = await api.eventCount();
+    const trickled = [hold(api), hold(api)];
+    // Both places are taken while the bodies trickle; past BODY_TIMEOUT_MS both are answered and closed.
+    const answers = await Promise.all(trickled.map((request) => request.answer));
+    for (const answer of answers) expect(answer).toEqual({ status: 408, body: { error: 'BODY_TIMEOUT', message: expect.stringContaining('0.5 s') } });
+    await until('the places come back', () => free(api));
+    expect(await api.eventCount()).toBe(events);
+    // A body sent in time is recorded as ever, and a query (no body) is not cut off by the body's limit.
+    expect(await api.post('/api/commands', { type: 'DefineArea', areaId: 'SAT-ON-TIME', kind: 'subdistrict', name: '准时街道', parentId: 'SAT' })).toMatchObject({ status: 200, body: { ok: true } });
+    expect(await status(api)).toBe(200);
   });
 });
 

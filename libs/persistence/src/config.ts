@@ -68,6 +68,13 @@ export interface EngineConfig {
    * PostgreSQL only: the embedded store's queries run on the event loop.
    */
   readonly maxEventLoopDelayMs: number;
+  /**
+   * How long a request's body may take to arrive before the request is
+   * answered 408 BODY_TIMEOUT and its connection closed (BODY_TIMEOUT_MS,
+   * default 60 s: 10 MB at 170 KB/s): a client trickling a body cannot hold
+   * a place of MAX_REQUESTS_IN_FLIGHT for longer (docs/operations.md).
+   */
+  readonly bodyTimeoutMs: number;
   /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
   readonly authFailuresPerMinute: number;
   /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
@@ -119,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     requestTimeoutMs: positiveNumber(env, 'REQUEST_TIMEOUT_MS', 30_000),
     maxRequestsInFlight: positiveNumber(env, 'MAX_REQUESTS_IN_FLIGHT', 256),
     maxEventLoopDelayMs: wholeNumber(env, 'MAX_EVENT_LOOP_DELAY_MS', 2_000),
+    bodyTimeoutMs: positiveNumber(env, 'BODY_TIMEOUT_MS', 60_000),
     authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
     anchors: anchorSettings(env),
     port: Number(rawPort),

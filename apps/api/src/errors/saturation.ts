@@ -57,6 +57,7 @@ export async function refuseWhenSaturated(app: NestFastifyApplication, config: E
   const fastify = app.getHttpAdapter().getInstance();
   let inFlight = 0;
   const places = new WeakMap<FastifyRequest, () => void>();
+  const bodyTimers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!bounded(request)) return;
     if (inFlight >= config.maxRequestsInFlight) return refuse(reply);
@@ -67,12 +68,35 @@ export async function refuseWhenSaturated(app: NestFastifyApplication, config: E
     const release = () => {
       if (!places.delete(request)) return;
       inFlight -= 1;
+      clearTimeout(bodyTimers.get(request));
       socket.removeListener('close', release);
     };
     places.set(request, release);
     socket.once('close', release);
+    bodyTimers.set(request, setTimeout(() => bodyTooSlow(reply, config.bodyTimeoutMs), config.bodyTimeoutMs).unref());
+  });
+  // The body is in (parsed, or there was none): the handler's own time limit applies from here (request-time.ts).
+  fastify.addHook('preValidation', async (request: FastifyRequest) => {
+    clearTimeout(bodyTimers.get(request));
   });
   fastify.addHook('onResponse', async (request: FastifyRequest) => {
     places.get(request)?.();
   });
+}
+
+/**
+ * A body that has not arrived within BODY_TIMEOUT_MS: answered 408
+ * BODY_TIMEOUT on the socket (nothing of it was read into a command, nothing
+ * recorded) and the connection closed, which gives the place back.
+ */
+function bodyTooSlow(reply: FastifyReply, ms: number): void {
+  const raw = reply.raw;
+  const socket = raw.socket;
+  if (raw.headersSent || !socket || socket.destroyed) {
+    socket?.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: 'BODY_TIMEOUT', message: `the request body did not arrive within ${ms / 1000} s: send it again, smaller or faster` });
+  raw.writeHead(408, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  raw.end(body, () => socket.destroy());
 }
