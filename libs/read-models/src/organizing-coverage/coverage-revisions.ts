@@ -242,26 +242,32 @@ function enterpriseChanges(areaId: string, asOf: string, since: string, until: s
  * location on that date of the enterprise whose union they belong to did.
  * Only memberships of unions that can be in the area on that date are looked
  * at (a federation there, or an enterprise union whose enterprise has any
- * location there on that date, known at any time).
+ * location there on that date, known at any time): a member's count changes
+ * only where a row counted just before or just after starts or stops being
+ * known, or its union moves — and a counted row is in such a union.
  */
 function memberChanges(areaId: string, asOf: string, since: string, until: string) {
   return sql`
-    with relevant as (
-      select distinct m.member_id, m.union_id from rm_membership_periods m
-      join rm_unions un on un.union_id = m.union_id
+    with unions_here as (
+      select un.union_id from rm_unions un
+      join rm_area_ancestors a on a.area_id = un.area_id and a.ancestor_id = ${areaId}
+      union
+      select un.union_id from rm_enterprise_locations l
+      join rm_area_ancestors a on a.area_id = l.area_id and a.ancestor_id = ${areaId}
+      join rm_unions un on un.kind = 'enterprise' and un.credit_code = l.credit_code
+      where l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date
+    ),
+    relevant as (
+      select m.member_id, m.union_id, m.recorded_from, m.recorded_to
+      from unions_here u
+      join rm_membership_periods m on m.union_id = u.union_id
       where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
         and m.recorded_from <= ${until}::bigint and m.recorded_to > ${since}::bigint
-        and (exists (select 1 from rm_area_ancestors a where a.area_id = un.area_id and a.ancestor_id = ${areaId})
-             or (un.kind = 'enterprise' and exists (
-               select 1 from rm_enterprise_locations l join rm_area_ancestors a on a.area_id = l.area_id and a.ancestor_id = ${areaId}
-               where l.credit_code = un.credit_code and l.valid_from <= ${asOf}::date and l.valid_to > ${asOf}::date)))
     )
     select m.member_id as key, q.q
-    from rm_membership_periods m
-    join relevant r on r.member_id = m.member_id
+    from relevant m
     cross join lateral (values (m.recorded_from), (m.recorded_to)) as q(q)
-    where m.valid_from <= ${asOf}::date and m.valid_to > ${asOf}::date
-      and q.q > ${since}::bigint and q.q <= ${until}::bigint
+    where q.q > ${since}::bigint and q.q <= ${until}::bigint
     union
     select r.member_id as key, q.q
     from rm_enterprise_locations l
