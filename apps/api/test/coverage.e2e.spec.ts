@@ -175,6 +175,10 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     }
     expect(pages).toBeGreaterThan(2);
     expect(revisions).toEqual(whole.revisions);
+    // Without asOf, a cursor goes on with its own date (today in China may have turned since the first page).
+    const dated = (await api.get(`/api/coverage/revisions?areaId=LG&asOf=2021-06-30&knownAt=${knownAt}&pageSize=3`)).body;
+    const next = (await api.get(`/api/coverage/revisions?areaId=LG&knownAt=${knownAt}&pageSize=3&after=${dated.nextCursor}`)).body;
+    expect(next).toMatchObject({ asOf: '2021-06-30', before: whole.before });
     // A cursor continues its own query only.
     const cursor = (await api.get(`/api/coverage/revisions?areaId=LG&asOf=2021-06-30&knownAt=${knownAt}&pageSize=1`)).body.nextCursor as string;
     for (const other of [`areaId=BJ&asOf=2021-06-30&knownAt=${knownAt}`, `areaId=LG&asOf=2021-06-29&knownAt=${knownAt}`, `areaId=LG&asOf=2021-06-30&knownAt=${encodeURIComponent(new Date().toISOString())}`]) {

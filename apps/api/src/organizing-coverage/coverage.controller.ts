@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import type { Principal } from '#domain';
+import { isIsoDate, type Principal } from '#domain';
 import { Caller, Reads } from '../access/access.decorators.js';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
@@ -108,17 +108,19 @@ export class CoverageController {
   @Reads('revisions')
   @Get('revisions')
   async revisions(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
-    const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const at = instantParam(query['knownAt'], 'knownAt');
     if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
     const pageSize = intParam(query['pageSize'], 'pageSize', 200, 1, 1000);
-    const since = await positionKnownAt(this.access.db, at);
-    // A cursor holds the query it continues and the position the first page was answered at: every page explains the same difference.
+    // A cursor holds the query it continues and the position the first page was answered at: every page explains the same
+    // difference. Without asOf, the cursor's date goes on (today in China may have turned since the first page).
     const cursor = cursorParam(query['after'], 'revisions', ([area, date, from, after, until]) =>
-      isCursorId(area) && date === asOf && from === since.toString() && isCursorPosition(after) && isCursorPosition(until) && BigInt(after) <= BigInt(until)
-        ? { area, after: BigInt(after), until: BigInt(until) }
+      isCursorId(area) && isIsoDate(date) && isCursorPosition(from) && isCursorPosition(after) && isCursorPosition(until) && BigInt(after) <= BigInt(until)
+        ? { area, asOf: date, since: from, after: BigInt(after), until: BigInt(until) }
         : undefined,
     );
+    const asOf = dateParam(query['asOf'], 'asOf', cursor?.asOf ?? todayInChina());
+    const since = await positionKnownAt(this.access.db, at);
+    if (cursor && (cursor.asOf !== asOf || cursor.since !== since.toString())) throw new InvalidQuery('after must be the nextCursor of the page before, unchanged');
     const requested = positionParam(query['position']);
     const freshness = await this.fresh(cursor && cursor.until > requested ? cursor.until : requested);
     const areaId = await this.area(query['areaId'], caller);
