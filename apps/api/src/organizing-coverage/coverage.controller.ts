@@ -101,16 +101,19 @@ export class CoverageController {
    */
   @CoverageQuery(
     'What changed a figure since it was known at an instant',
-    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas of every page = `after` (as known when the first page was asked). A page looks at up to pageSize positions of the log (default 200): follow nextCursor (after=…) until it is null.',
+    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas of every page = `after` (as known when the first page was asked). A page looks at up to pageSize positions of the log where a count may change (default 1000, at most 5000): follow nextCursor (after=…) until it is null.',
     ['areaId', 'asOf', 'knownAt', 'pageSize', 'after', 'position'],
-    { knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' } },
+    {
+      knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' },
+      pageSize: { description: 'log positions where a count may change, per page (1–5000, default 1000)', schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+    },
   )
   @Reads('revisions')
   @Get('revisions')
   async revisions(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const at = instantParam(query['knownAt'], 'knownAt');
     if (at === undefined) throw new InvalidQuery('knownAt is required: the instant whose figure the revisions start from');
-    const pageSize = intParam(query['pageSize'], 'pageSize', 200, 1, 1000);
+    const pageSize = intParam(query['pageSize'], 'pageSize', 1000, 1, 5000);
     // A cursor holds the query it continues and the position the first page was answered at: every page explains the same
     // difference. Without asOf, the cursor's date goes on (today in China may have turned since the first page).
     const cursor = cursorParam(query['after'], 'revisions', ([area, date, from, after, until]) =>

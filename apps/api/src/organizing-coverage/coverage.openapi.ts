@@ -29,7 +29,7 @@ const PARAMS = {
 type Param = keyof typeof PARAMS;
 
 /** A coverage endpoint: what it answers and which query parameters it takes. */
-export function CoverageQuery(summary: string, description: string, params: readonly Param[], overrides: Partial<Record<Param, { required?: boolean; description?: string }>> = {}) {
+export function CoverageQuery(summary: string, description: string, params: readonly Param[], overrides: Partial<Record<Param, { required?: boolean; description?: string; schema?: object }>> = {}) {
   return applyDecorators(
     ApiOperation({ summary, description }),
     ...params.map((name) => {
