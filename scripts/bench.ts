@@ -18,23 +18,19 @@
  * Prints a table and writes the results as JSON (--out). Needs DATABASE_URL
  * (a server where it may create and drop databases) or the local default.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import postgres from 'postgres';
-import { requestTokens } from '#access';
-import { openPersonalData } from '#personal-data';
 import { KyselyEventStore } from '#event-store';
-import { operatorPrincipal } from '#domain';
-import { loadConfig, migrateToLatest, openDatabase, type Database } from '#persistence';
-import { createPolicies } from '#policies';
-import { ProjectionRunner, rebuildProjection } from '#projections';
+import { migrateToLatest, openDatabase, type Database } from '#persistence';
+import { rebuildProjection } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
-import { generateDistrict, syntheticCreditCode } from '#simulation';
+import { syntheticCreditCode } from '#simulation';
 import { measureCeilings, type Rate } from './bench/ceilings.js';
+import { ADMIN_URL, catchUpReadModels, log, round, runImport, settle, since, startApi, withDatabase, writeDistrict } from './bench/district.js';
 import { load, type HttpResult } from './bench/http-load.js';
 import { benchEmmett, type PeerAppend } from './bench/peer-emmett.js';
 import { benchOurAppends } from './bench/our-appends.js';
@@ -52,14 +48,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const KEY = 'bench-person-id-key-0123456789-abcdefghij';
-/** The master keys the bench's programs run with (two different secrets). */
-const BENCH_KEYS = { PERSON_ID_KEY: KEY, PERSONAL_DATA_KEY: 'bench-personal-data-key-9876543210-zyxwvu' };
-const ADMIN_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
 const rate = (events: number, seconds: number): Rate => ({ events, seconds: round(seconds), eventsPerSecond: Math.round(events / Math.max(seconds, 1e-9)) });
-const round = (x: number) => Math.round(x * 100) / 100;
-const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 interface SizeResult {
   readonly scale: number;
@@ -83,58 +72,6 @@ interface PeerResult {
   readonly emmett: { append: Rate & { p50Ms?: number; p99Ms?: number }; read: Rate; projection: Rate };
 }
 
-async function withDatabase<T>(name: string, work: (url: string) => Promise<T>): Promise<T> {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => undefined);
-    await admin.end({ timeout: 5 });
-  }
-}
-
-/** The CLI importer, as a user runs it (a separate process). */
-function runImport(file: string, url: string): Promise<{ seconds: number; peakMemoryMb: number; refused: number; recorded: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/cli/src/main.js'), 'import', file], {
-      env: { ...process.env, DATABASE_URL: url, ...BENCH_KEYS },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      const line = d.toString().trim();
-      if (line && !line.startsWith('store:')) log(`  import: ${line.split('\n').pop()}`);
-    });
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`import failed (${code}): ${out}`));
-      const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
-      resolve({
-        seconds: since(t0),
-        peakMemoryMb: Number(/peak memory ([\d.]+) MB/.exec(out)?.[1] ?? NaN),
-        refused: number('refused'),
-        recorded: number('recorded'),
-      });
-    });
-  });
-}
-
-async function writeDistrict(file: string, enterprises: number, workers: number, years: number): Promise<number> {
-  const out = createWriteStream(file);
-  let n = 0;
-  for (const c of generateDistrict({ enterprises, workers, years, seed: 7 })) {
-    if (!out.write(`${JSON.stringify(c)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-    n++;
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  return n;
-}
-
 const count = async (db: Database['db'], table: string) => Number((await sql.raw<{ n: string }>(`select count(*)::text as n from ${table}`).execute(db)).rows[0]?.n ?? 0);
 
 async function benchSize(scale: number, enterprises: number, workers: number, years: number, largest: boolean, dir: string): Promise<SizeResult> {
@@ -151,9 +88,8 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
       const events = await count(database.db, 'events');
 
       log(`${scale}×: read models catching up`);
-      const projections = [...ALL_PROJECTIONS, ...createPolicies(await openPersonalData(database.db, loadConfig(BENCH_KEYS)))];
       const t0 = process.hrtime.bigint();
-      await new ProjectionRunner(database.db, store, projections, { batchSize: 2000, foldFirstCatchUp: true }).catchUp();
+      await catchUpReadModels(database, store);
       const catchUp = rate(events, since(t0));
       await settle(url);
 
@@ -238,46 +174,6 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
       await database.close();
     }
   });
-}
-
-/** What autovacuum does in a running system: statistics for the planner, all-visible pages for index-only scans. */
-async function settle(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
-  try {
-    await sql.unsafe('vacuum analyze');
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
-let nextPort = 3900 + (process.pid % 50) * 2;
-
-/** `npm start`'s server on a bench database (projections left to the bench), answering once healthy. */
-async function startApi(url: string): Promise<{ base: { url: string; token: string }; stop: () => Promise<void> }> {
-  const port = nextPort++;
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps/api/src/main.js')], {
-    // One client making tens of thousands of requests: the per-token limit stays on (its cost is measured), out of reach.
-    env: { ...process.env, DATABASE_URL: url, ...BENCH_KEYS, PROJECTIONS: 'worker', PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '100000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode})`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (i > 300) throw new Error('the API did not become healthy');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  // A token, as an operator gets one (npm run cli -- token issue).
-  const issued = await requestTokens(loadConfig({ DATABASE_URL: url, ...BENCH_KEYS }), { action: 'issue', operator: 'bench', request: { role: 'admin', holder: 'bench' } }, operatorPrincipal('bench'));
-  if (!issued.ok) throw new Error(`no token for the bench: ${issued.message}`);
-  return {
-    base: { url: base, token: (issued.value as { token: string }).token },
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
 }
 
 /** The same appends (one per command and stream, from our log), read-back and simple projection, on ours and on Emmett. */
