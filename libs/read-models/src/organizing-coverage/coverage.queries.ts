@@ -213,7 +213,7 @@ export async function* enterpriseBatches(
   areaId: string,
   asOf: string,
   options: Omit<EnterpriseListOptions, 'limit' | 'offset' | 'after' | 'count'>,
-  batchSize = 2_000,
+  batchSize = 10_000,
 ): AsyncGenerator<EnterpriseListItem[]> {
   let after: EnterpriseKey | undefined;
   for (;;) {
