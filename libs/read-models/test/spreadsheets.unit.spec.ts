@@ -65,6 +65,13 @@ describe('spreadsheets written as streams', () => {
     expect(cellsOf(xlsx)[1]).toEqual([['A2', 'inlineStr', 'a\uFFFDb\uFFFDc']]);
   });
 
+  it('numbers the rows of large batches on, written a slice at a time', async () => {
+    const many = (from: number, n: number): Row[] => Array.from({ length: n }, (_, i) => [`E${from + i}`, from + i]);
+    const cells = cellsOf(await collect(xlsxChunks(headers, batches(many(0, 2_500), many(2_500, 1_001)), 's')));
+    expect(cells).toHaveLength(1 + 3_501);
+    cells.slice(1).forEach((row, i) => expect(row).toEqual([[`A${i + 2}`, 'inlineStr', `E${i}`], [`B${i + 2}`, 'n', String(i)]]));
+  });
+
   it('names columns past Z as a spreadsheet does', async () => {
     const wide = Array.from({ length: 30 }, (_, i) => i);
     const cells = cellsOf(await collect(xlsxChunks(wide.map(String), batches([wide]), 's')))[1]!;

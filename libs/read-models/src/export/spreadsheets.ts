@@ -102,6 +102,9 @@ function xlsxRow(row: Row, index: number, style = ''): string {
   return `<row r="${index}">${row.map((v, i) => xlsxCell(v, `${column(i)}${index}`, style)).join('')}</row>`;
 }
 
+/** Rows written to the zip at a time. */
+const XML_SLICE = 1_000;
+
 /** The rows one sheet can hold, the header included (Excel's limit). */
 export const XLSX_MAX_ROWS = 1_048_576;
 
@@ -156,8 +159,11 @@ export async function* xlsxChunks(headers: readonly string[], batches: AsyncIter
   let index = 1;
   for await (const rows of batches) {
     if (index + rows.length > XLSX_MAX_ROWS) throw new Error(`a sheet holds at most ${XLSX_MAX_ROWS} rows`);
-    body.push(strToU8(rows.map((row) => xlsxRow(row, ++index)).join('')));
-    yield* flush();
+    // A thousand rows of XML at a time: a batch's whole sheet text, encoded and compressed at once, would take several times its size.
+    for (let i = 0; i < rows.length; i += XML_SLICE) {
+      body.push(strToU8(rows.slice(i, i + XML_SLICE).map((row) => xlsxRow(row, ++index)).join('')));
+      yield* flush();
+    }
   }
   body.push(strToU8('</sheetData></worksheet>'), true);
   zip.end();
