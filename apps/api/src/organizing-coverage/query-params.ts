@@ -133,7 +133,7 @@ export function cursorParam<T>(value: unknown, list: string, read: (parts: reado
 
 /** A cursor part that is an id (a non-empty string of at most 200 characters). */
 export const isCursorId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
-/** A cursor part that is a count (a whole number, not negative). */
-export const isCursorCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A cursor part that is a count (a whole number, not negative, within the database's integer: a forged larger one would fail there). */
+export const isCursorCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 2_147_483_647;
 /** A cursor part that is a log position (digits). */
 export const isCursorPosition = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
