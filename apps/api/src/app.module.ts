@@ -17,6 +17,7 @@ import { AnchorWriter, readAnchorKey } from './audit/anchor-writer.js';
 import { ChainController } from './audit/chain.controller.js';
 import { Scope } from './access/scope.js';
 import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
+import { AreasController, CallerController } from './areas/areas.controller.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,8 @@ export class AppModule {
         TokensController,
         PersonalDataReadsController,
         ChainController,
+        CallerController,
+        AreasController,
       ],
       providers: [
         ReadAccess,

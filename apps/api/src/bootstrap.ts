@@ -13,6 +13,7 @@ import { setUpOpenApi } from './openapi/openapi.js';
 import { refuseWhileStopping } from './shutdown.js';
 import { limitRequestTime } from './errors/request-time.js';
 import { refuseWhenSaturated } from './errors/saturation.js';
+import { serveDashboard } from './dashboard/serve-dashboard.js';
 
 /**
  * The largest request body: 10,000 commands of an array (MAX_COMMANDS_PER_REQUEST)
@@ -63,6 +64,7 @@ export async function createApi(config: EngineConfig): Promise<NestFastifyApplic
   // Signals are handled by main.ts (stopGracefully); tests close the application themselves.
   refuseWhileStopping(app);
   setUpOpenApi(app);
+  await serveDashboard(app);
   await app.init();
   if (config.databaseUrl === undefined) await openAdminChannel(app, config.dataDir, registry);
   return app;

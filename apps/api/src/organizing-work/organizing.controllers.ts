@@ -2,7 +2,7 @@ import { Controller, Get, HttpException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { Principal } from '#domain';
 import { Caller, Reads } from '../access/access.decorators.js';
-import { campaignProgress, ceremonyCompliance, outreachFunnel, targetGap } from '#read-models';
+import { campaignProgress, campaignsIn, ceremonyCompliance, outreachFunnel, targetGap } from '#read-models';
 import { bandParam, dateParam, intParam, InvalidQuery, positionParam, todayInChina } from '../organizing-coverage/query-params.js';
 import { ReadAccess } from '../organizing-coverage/read-access.js';
 
@@ -14,6 +14,17 @@ const positionQuery = ApiQuery({ name: 'position', required: false, description:
 @Controller('campaigns')
 export class CampaignProgressController {
   constructor(private readonly access: ReadAccess) {}
+
+  @Reads('figures')
+  @Get()
+  @ApiOperation({ summary: 'The joining drives launched in an area or below it, the latest first: id, name, area, target, dates' })
+  @areaQuery
+  @positionQuery
+  async list(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
+    const freshness = await this.access.fresh(positionParam(query['position']));
+    const areaId = await this.access.area(query['areaId'], caller);
+    return { areaId, campaigns: await campaignsIn(this.access.db, areaId), freshness };
+  }
 
   @Reads('figures')
   @Get(':campaignId/progress')

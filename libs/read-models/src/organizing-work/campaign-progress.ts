@@ -178,3 +178,24 @@ function weekStart(week: string): string {
   const week1 = new Date(`${isoWeek(`${year}-01-04`).startsOn}T00:00:00Z`);
   return new Date(week1.getTime() + (n - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** A campaign as listed: what a drive is, not yet how it is doing. */
+export interface CampaignListItem {
+  campaignId: string;
+  name: string;
+  areaId: string;
+  targetJoins: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+/** The campaigns launched in an area or anywhere below it, the latest first. */
+export async function campaignsIn(db: Kysely<DB>, areaId: string): Promise<CampaignListItem[]> {
+  const { rows } = await sql<CampaignListItem>`
+    select c.campaign_id as "campaignId", c.name, c.area_id as "areaId", c.target_joins as "targetJoins",
+           c.starts_on::text as "startsOn", c.ends_on::text as "endsOn"
+    from rm_campaigns c join rm_area_ancestors a on a.area_id = c.area_id
+    where a.ancestor_id = ${areaId}
+    order by c.starts_on desc, c.campaign_id`.execute(db);
+  return rows;
+}
