@@ -27,7 +27,8 @@ const ASSET = /^\/(assets\/[\w.-]+|favicon\.svg|robots\.txt)$/;
 export async function serveDashboard(app: NestFastifyApplication, root = dashboardDir()): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const built = existsSync(join(root, 'index.html'));
-  if (built) await app.register(fastifyStatic as never, { root, serve: false } as never);
+  // Cache headers are set here, per kind of file (the page must be revalidated, hashed assets never).
+  if (built) await app.register(fastifyStatic as never, { root, serve: false, cacheControl: false } as never);
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     if (path === '/api' || path.startsWith('/api/')) {

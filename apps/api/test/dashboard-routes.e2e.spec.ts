@@ -1,0 +1,94 @@
+import { startTestApi, type TestApi } from './support/api-client.js';
+
+/**
+ * What the dashboard needs of the server besides the figures: its page at
+ * every address outside /api, its assets, who the caller is, the area tree
+ * as the caller may see it, and the campaigns of an area.
+ */
+const SETUP = [
+  { type: 'DefineArea', areaId: 'LG', kind: 'district', name: '龙岗区' },
+  { type: 'DefineArea', areaId: 'BJ', kind: 'subdistrict', name: '布吉街道', parentId: 'LG' },
+  { type: 'DefineArea', areaId: 'NK', kind: 'community', name: '南坑社区', parentId: 'BJ' },
+  { type: 'DefineArea', areaId: 'HG', kind: 'subdistrict', name: '横岗街道', parentId: 'LG' },
+  { type: 'LaunchCampaign', campaignId: 'C-BJ', name: '布吉快递员入会', areaId: 'BJ', targetJoins: 100, startsOn: '2026-03-01', endsOn: '2026-06-30', targetOccupations: ['快递员'] },
+  { type: 'LaunchCampaign', campaignId: 'C-HG', name: '横岗骑手入会', areaId: 'HG', targetJoins: 50, startsOn: '2026-04-01', endsOn: '2026-09-30', targetOccupations: ['外卖骑手'] },
+];
+
+describe('the dashboard and what it asks of the API', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('pglite');
+    const { body } = await api.post('/api/commands', SETUP);
+    expect(body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
+  });
+  afterAll(() => api?.close());
+
+  const raw = (path: string) => fetch(`${api.url}${path}`);
+
+  it('serves its page at / and at every view address outside /api, without a token, with a strict content security policy', async () => {
+    for (const path of ['/', '/coverage?area=LG&asOf=2026-01-01', '/campaigns/C-BJ', '/audit/history?kind=enterprise&id=x']) {
+      const response = await raw(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await response.text()).toContain('<div id="root"></div>');
+    }
+  });
+
+  it('serves the built assets by name, and answers a missing or escaping one 404, never a file outside the build', async () => {
+    const page = await (await raw('/')).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const asset = await raw(script!);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await raw('/assets/nothing-here.js')).status).toBe(404);
+    for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/..%2fpackage.json']) {
+      const response = await raw(path);
+      expect(await response.text()).not.toContain('"union-coverage-engine"');
+    }
+  });
+
+  it('keeps unknown /api addresses a coded 404 in JSON, and every /api route behind its token', async () => {
+    const unknown = await raw('/api/no-such-route');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'NOT_FOUND' });
+    expect((await raw('/api/access/me')).status).toBe(401);
+    expect((await raw('/api/areas')).status).toBe(401);
+  });
+
+  it('tells the caller its role, area and reads (never its token)', async () => {
+    const viewer = await api.issue('viewer', 'BJ', 'a viewer');
+    const { status, body } = await api.get('/api/access/me', viewer);
+    expect(status).toBe(200);
+    expect(body).toEqual({ role: 'viewer', areaId: 'BJ', holder: 'a viewer', reads: ['figures'] });
+    expect(JSON.stringify(body)).not.toContain(viewer);
+  });
+
+  it('gives the area tree as the caller may see it: an admin starts at the top, a subdistrict token at its own area', async () => {
+    expect((await api.get('/api/areas')).body).toMatchObject({ area: null, path: [], children: [{ areaId: 'LG', name: '龙岗区', kind: 'district', parentId: null }] });
+    const bj = await api.issue('federation', 'BJ');
+    expect((await api.get('/api/areas', bj)).body).toMatchObject({ area: null, children: [{ areaId: 'BJ' }] });
+    const nk = (await api.get('/api/areas?areaId=NK', bj)).body;
+    expect(nk.path.map((a: { areaId: string }) => a.areaId)).toEqual(['BJ', 'NK']);
+    expect(nk.children).toEqual([]);
+    expect((await api.get('/api/areas?areaId=LG')).body.children.map((a: { areaId: string }) => a.areaId)).toEqual(['BJ', 'HG']);
+    const refused = await api.get('/api/areas?areaId=LG', bj);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('FORBIDDEN');
+    expect((await api.get('/api/areas?areaId=NOWHERE')).status).toBe(404);
+  });
+
+  it("lists an area's campaigns, the latest first, within the caller's area", async () => {
+    const all = await api.get('/api/campaigns?areaId=LG');
+    expect(all.status).toBe(200);
+    expect(all.body.campaigns).toEqual([
+      { campaignId: 'C-HG', name: '横岗骑手入会', areaId: 'HG', targetJoins: 50, startsOn: '2026-04-01', endsOn: '2026-09-30' },
+      { campaignId: 'C-BJ', name: '布吉快递员入会', areaId: 'BJ', targetJoins: 100, startsOn: '2026-03-01', endsOn: '2026-06-30' },
+    ]);
+    const bj = await api.issue('campaign', 'BJ');
+    expect((await api.get('/api/campaigns?areaId=BJ', bj)).body.campaigns.map((c: { campaignId: string }) => c.campaignId)).toEqual(['C-BJ']);
+    expect((await api.get('/api/campaigns?areaId=HG', bj)).status).toBe(403);
+    expect((await api.get('/api/campaigns')).status).toBe(400);
+  });
+});
