@@ -77,6 +77,20 @@ module.exports = {
       to: { path: '^(libs|apps)/', pathNot: ['^libs/persistence/src/migrations/'] },
     },
     {
+      name: 'dashboard-knows-only-the-api',
+      severity: 'error',
+      comment: "The dashboard (apps/web/src) knows the engine only through its HTTP API: it imports nothing of the libs, the API or the CLI.",
+      from: { path: '^apps/web/src/' },
+      to: { path: '^(libs|apps/(api|cli)|scripts)/' },
+    },
+    {
+      name: 'nothing-imports-the-dashboard',
+      severity: 'error',
+      comment: 'The dashboard is a browser bundle: server code and tests reach it over HTTP, never by import.',
+      from: { pathNot: ['^apps/web/src/'] },
+      to: { path: '^apps/web/src/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},
@@ -92,7 +106,7 @@ module.exports = {
       // The libs' public entries are package.json "imports" (#domain…), resolved to their sources.
       conditionNames: ['source', 'import', 'require', 'node', 'default'],
       exportsFields: ['exports'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
       mainFields: ['module', 'main', 'types'],
     },
   },

@@ -1,14 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import type { Read } from './api/types.js';
-import { setLanguage } from './i18n/index.js';
-import { AuditPage } from './pages/audit/AuditPage.js';
-import { CampaignsPage } from './pages/campaigns/CampaignsPage.js';
-import { CoveragePage } from './pages/coverage/CoveragePage.js';
-import { MembersPage } from './pages/members/MembersPage.js';
-import { WorkListPage } from './pages/work/WorkListPage.js';
-import { LoginPage } from './session/LoginPage.js';
-import { useSession } from './session/session.js';
+import type { Read } from './api/types';
+import { setLanguage } from './i18n/index';
+import { AuditPage } from './pages/audit/AuditPage';
+import { CampaignsPage } from './pages/campaigns/CampaignsPage';
+import { CoveragePage } from './pages/coverage/CoveragePage';
+import { MembersPage } from './pages/members/MembersPage';
+import { WorkListPage } from './pages/work/WorkListPage';
+import { LoginPage } from './session/LoginPage';
+import { useSession } from './session/session';
 
 /** The pages, and the read each needs (docs/access.md): a role sees only the pages it may read. */
 const PAGES: ReadonlyArray<{ path: string; label: string; read: Read }> = [
@@ -42,7 +42,7 @@ export function App() {
           </nav>
         ) : null}
         <span className="session">
-          <button type="button" className="link" lang={other} aria-label={t('language.label')} onClick={() => setLanguage(other)}>
+          <button type="button" className="link" lang={other} title={t('language.label')} onClick={() => setLanguage(other)}>
             {t('language')}
           </button>
           {me ? (

@@ -2,11 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Router } from 'wouter';
-import './i18n/index.js';
+import './i18n/index';
 import './styles.css';
-import { ApiError } from './api/client.js';
-import { App } from './app.js';
-import { SessionProvider } from './session/session.js';
+import { ApiError } from './api/client';
+import { App } from './app';
+import { SessionProvider } from './session/session';
 
 const queries = new QueryClient({
   defaultOptions: {

@@ -1,13 +1,14 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { common } from './common.js';
+import { common } from './common';
 
 /**
  * Chinese first (zh-CN), English on the switch; the choice is kept in this
  * browser. Each page registers its own messages (registerMessages) in its
  * own folder, under its own namespace.
  */
-export type Messages = { zh: Record<string, string>; en: Record<string, string> };
+import type { Messages } from './messages';
+export type { Messages } from './messages';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

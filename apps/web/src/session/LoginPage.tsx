@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNotice } from '../ui/ErrorNotice.js';
-import { useSession } from './session.js';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { useSession } from './session';
 
 export function LoginPage() {
   const { t } = useTranslation();

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { getWith, useToken } from '../api/client.js';
-import type { Me, Read } from '../api/types.js';
+import { getWith, useToken } from '../api/client';
+import type { Me, Read } from '../api/types';
 
 /**
  * The session: the token the user logged in with, kept in this tab's

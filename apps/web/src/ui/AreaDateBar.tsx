@@ -2,10 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { get } from '../api/client.js';
-import type { Areas } from '../api/types.js';
-import { todayInChina } from './format.js';
-import { href, useQueryParams } from './url.js';
+import { get } from '../api/client';
+import type { Areas } from '../api/types';
+import { todayInChina } from './format';
+import { href, useQueryParams } from './url';
 
 /** The areas the caller may start from (its own; for an admin, the top-level areas). */
 export function useRootAreas() {

@@ -1,8 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChartOption } from './echarts.js';
+import type { ChartOption } from './echarts';
 
-const EChart = lazy(() => import('./echarts.js'));
+const EChart = lazy(() => import('./echarts'));
 
 /**
  * A chart (Apache ECharts, loaded with the first page that draws one). The

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client.js';
+import { ApiError } from '../api/client';
 
 /** An error as the API words it: its code and its message (never rephrased, so a cadre can quote it to support). */
 export function ErrorNotice({ error }: { error: unknown }) {

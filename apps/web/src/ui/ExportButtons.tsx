@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { download } from '../api/client.js';
-import { ErrorNotice } from './ErrorNotice.js';
+import { download } from '../api/client';
+import { ErrorNotice } from './ErrorNotice';
 
 type Params = Record<string, string | number | null | undefined>;
 
