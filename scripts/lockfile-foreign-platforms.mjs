@@ -22,7 +22,11 @@ const CPU = [
   ['ppc64', 'ppc64'], ['s390x', 's390x'], ['riscv64', 'riscv64'], ['loong64', 'loong64'], ['wasm32', 'wasm32'],
 ];
 
+/** Optional native packages whose names do not say their platform (Vite's, for Windows). */
+const KNOWN = { 'napi-windows-process-start-time': { os: ['win32'] } };
+
 function platformOf(name) {
+  if (KNOWN[name]) return KNOWN[name];
   const base = name.split('/').pop();
   const os = OS.find((o) => base.includes(`-${o}-`) || base.endsWith(`-${o}`));
   const cpu = CPU.find(([needle]) => base.includes(needle))?.[1];
