@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface Column<T> {
@@ -13,10 +13,12 @@ export interface Column<T> {
 /** A plain, accessible table: a caption, column headers, one row per item. */
 export function DataTable<T>({ caption, columns, rows, rowKey, testId }: { caption: ReactNode; columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T) => string; testId?: string }) {
   const { t } = useTranslation();
+  const captionId = useId();
+  // A wide table scrolls sideways on a phone: the scrolling region takes the keyboard focus (arrow keys), named by the caption.
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-labelledby={captionId} tabIndex={0}>
       <table data-testid={testId}>
-        <caption>{caption}</caption>
+        <caption id={captionId}>{caption}</caption>
         <thead>
           <tr>
             {columns.map((c) => (
