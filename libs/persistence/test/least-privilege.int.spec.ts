@@ -9,6 +9,7 @@ import { compareWithReplay, ProjectionRunner, rebuildProjection } from '#project
 import { ALL_PROJECTIONS } from '#read-models';
 import { generateDistrict } from '#simulation';
 import { describePostgres } from '../../../test/support/databases.js';
+import { migrations } from '../src/migrations/index.js';
 import { testDeps } from '../../../test/support/engine-deps.js';
 
 /**
@@ -155,11 +156,16 @@ describePostgres('a log the application cannot rewrite', () => {
 
   it('starts alone on a current schema, and names MIGRATION_DATABASE_URL when migrations are left to run', async () => {
     expect(await migrateToLatest(app.db)).toMatchObject({ applied: [] });
-    await sql`delete from schema_migrations where name = '1765100000000-least-privilege'`.execute(owner.db);
+    // The latest migration undone (its down, as the owner) and forgotten: left to run.
+    const latest = Object.keys(migrations).sort().at(-1)!;
+    await migrations[latest]!.down!(owner.db);
+    await sql`delete from schema_migrations where name = ${latest}`.execute(owner.db);
     await expect(migrateToLatest(app.db)).rejects.toThrow(
-      new RegExp(`1 migration to run \\(1765100000000-least-privilege\\), and the role "${role}" does not own it: .*MIGRATION_DATABASE_URL`),
+      new RegExp(`1 migration to run \\(${latest}\\), and the role "${role}" does not own it: .*MIGRATION_DATABASE_URL`),
     );
-    expect(await migrateDatabase(app, ownerUrl)).toMatchObject({ applied: ['1765100000000-least-privilege'], grantedTo: role });
+    expect(await migrateDatabase(app, ownerUrl)).toMatchObject({ applied: [latest], grantedTo: role });
+    // Run again over the read models the projections built above, it leaves them as a replay of the log has them.
+    for (const projection of ALL_PROJECTIONS) expect(await compareWithReplay(app.db, projection)).toMatchObject({ identical: true });
     await store.append('note-2', [anEvent()], 0);
     expect(await verifyChain(app.db)).toMatchObject({ ok: true });
   });

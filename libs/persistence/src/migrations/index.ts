@@ -14,6 +14,7 @@ import * as membershipPolicies from './1764300000000-membership-policies.js';
 import * as projectionFailures from './1764900000000-projection-failures.js';
 import * as personalDataKeys from './1765000000000-personal-data-keys.js';
 import * as leastPrivilege from './1765100000000-least-privilege.js';
+import * as staffRollup from './1765200000000-staff-rollup.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '1764900000000-projection-failures': projectionFailures,
   '1765000000000-personal-data-keys': personalDataKeys,
   '1765100000000-least-privilege': leastPrivilege,
+  '1765200000000-staff-rollup': staffRollup,
 };

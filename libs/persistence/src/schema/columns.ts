@@ -165,6 +165,22 @@ export const COLUMNS = {
     retained_reason: 'text not null',
     delta: 'integer not null',
   },
+  rm_staff_daily: {
+    area_id: 'text not null',
+    day: 'date not null',
+    band: 'text not null',
+    status: 'text not null',
+    new_form: 'boolean not null',
+    delta: 'bigint not null',
+  },
+  rm_staff_monthly: {
+    area_id: 'text not null',
+    month: 'date not null',
+    band: 'text not null',
+    status: 'text not null',
+    new_form: 'boolean not null',
+    delta: 'bigint not null',
+  },
   rm_campaigns: {
     campaign_id: 'text not null',
     name: 'text not null',

@@ -19,7 +19,7 @@ export const STILL_KNOWN = '9223372036854775807';
  * (open-ended: 9999-12-31) with their recorded axis [recorded_from,
  * recorded_to) in log positions; and the daily and monthly roll-ups of the
  * current figures (per area and each ancestor: the change on each day, or
- * month, of the count by key).
+ * month, of the count by key — and of the headcount, for the staff).
  */
 export const COVERAGE_TABLES_DDL: readonly string[] = [
   `create table rm_areas (
@@ -75,6 +75,16 @@ export const COVERAGE_TABLES_DDL: readonly string[] = [
      area_id text not null, month date not null, union_kind text not null, new_form boolean not null, retained_reason text not null,
      delta integer not null,
      primary key (area_id, month, union_kind, new_form, retained_reason))`,
+  // Headcounts of the active enterprises (the staff of the membership rate): +headcount on a period's first day, −headcount after it.
+  `create table rm_staff_daily (
+     area_id text not null, day date not null, band text not null, status text not null, new_form boolean not null,
+     delta bigint not null,
+     primary key (area_id, day, band, status, new_form))`,
+  `create index rm_staff_daily_covering on rm_staff_daily (area_id, day) include (band, status, new_form, delta)`,
+  `create table rm_staff_monthly (
+     area_id text not null, month date not null, band text not null, status text not null, new_form boolean not null,
+     delta bigint not null,
+     primary key (area_id, month, band, status, new_form))`,
 ];
 
 /**

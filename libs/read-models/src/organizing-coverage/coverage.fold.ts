@@ -13,7 +13,7 @@ import {
   type StreamEvent,
   type UnionRow,
 } from './coverage-rows.js';
-import { COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
+import { COVERAGE_DAILY, DailyDeltas, STAFF_DAILY } from './daily-rollup.js';
 import { MEMBER_DAILY, memberSegments, type LocationRow, type MemberRow } from './member-rollup.js';
 
 const PAGE = 10_000;
@@ -115,6 +115,7 @@ export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (ev
   // Summed per area while folding, spread to the ancestors once at the end.
   const ownArea = new Map([...ancestors.keys()].map((area) => [area, [area]]));
   const coverageDaily = new DailyDeltas(ownArea);
+  const staffDaily = new DailyDeltas(ownArea);
   const memberDaily = new DailyDeltas(ownArea);
   const located = new Map<string, LocationRow[]>();
   const isStanding = (row: { recorded_to: string }) => row.recorded_to === STILL_KNOWN;
@@ -127,6 +128,7 @@ export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (ev
     await out.addAll('rm_enterprise_federations', rows.federations);
     for (const p of rows.periods.filter(isStanding)) {
       coverageDaily.add(p.area_id, p.valid_from, p.valid_to, 1, coverageKey(p));
+      staffDaily.add(p.area_id, p.valid_from, p.valid_to, p.headcount, coverageKey(p));
     }
     const standing: LocationRow[] = rows.locations.filter(isStanding);
     if (standing.length) located.set(standing[0]!.credit_code, standing);
@@ -143,7 +145,7 @@ export async function foldCoverage(db: Kysely<DB>, upTo: bigint, onProgress: (ev
     if (events % PAGE < stream.events.length) onProgress(events);
   }
 
-  for (const [deltas, table] of [[coverageDaily, COVERAGE_DAILY], [memberDaily, MEMBER_DAILY]] as const) {
+  for (const [deltas, table] of [[coverageDaily, COVERAGE_DAILY], [staffDaily, STAFF_DAILY], [memberDaily, MEMBER_DAILY]] as const) {
     const spread = deltas.spreadTo(ancestorIds);
     await out.addAll(table.name, spread.rows(table));
     await out.addAll(table.monthly, spread.monthlyRows(table));

@@ -16,7 +16,7 @@ import {
   type EnterpriseRow,
   type StreamEvent,
 } from './coverage-rows.js';
-import { ancestorsOf, COVERAGE_DAILY, DailyDeltas } from './daily-rollup.js';
+import { ancestorsOf, COVERAGE_DAILY, DailyDeltas, STAFF_DAILY } from './daily-rollup.js';
 import { applyMemberRollup, type LocationRow, type MemberRow } from './member-rollup.js';
 
 const ENTERPRISE_PREFIX = 'enterprise-';
@@ -37,6 +37,8 @@ export const COVERAGE_TABLES = [
   'rm_member_daily',
   'rm_coverage_monthly',
   'rm_member_monthly',
+  'rm_staff_daily',
+  'rm_staff_monthly',
 ] as const satisfies readonly TableName[];
 
 type RecomputedTable = 'rm_enterprises' | 'rm_enterprise_periods' | 'rm_enterprise_locations' | 'rm_membership_periods';
@@ -139,7 +141,7 @@ async function recomputeEnterprises(db: Kysely<DB>, codes: string[], upTo: bigin
   }
 
   const { rows: standing } = await sql<RollupRow>`
-    select valid_from::text as valid_from, valid_to::text as valid_to, area_id, band, status, new_form
+    select valid_from::text as valid_from, valid_to::text as valid_to, area_id, headcount, band, status, new_form
     from rm_enterprise_periods where credit_code = any(${codes}::text[]) and recorded_to = ${sql.raw(STILL_KNOWN)}`.execute(db);
   const { rows: locatedBefore } = await sql<LocationRow>`
     select credit_code, valid_from::text as valid_from, valid_to::text as valid_to, area_id
@@ -191,22 +193,28 @@ async function moveMembersWithTheirUnions(db: Kysely<DB>, before: readonly Locat
   ]);
 }
 
-/** An enterprise period as the roll-up counts it. */
-type RollupRow = Pick<EnterprisePeriodRow, 'valid_from' | 'valid_to' | 'area_id' | 'band' | 'status' | 'new_form'>;
+/** An enterprise period as the roll-ups count it. */
+type RollupRow = Pick<EnterprisePeriodRow, 'valid_from' | 'valid_to' | 'area_id' | 'headcount' | 'band' | 'status' | 'new_form'>;
 
 /**
- * Moves the daily roll-up from the periods that stood to the ones that stand
- * now: −1/+1 for each period that went, +1/−1 for each that came, on its
- * first day and the day after it, for its area and every ancestor.
+ * Moves the daily roll-ups from the periods that stood to the ones that
+ * stand now: −1/+1 for each period that went, +1/−1 for each that came, on
+ * its first day and the day after it, for its area and every ancestor — and
+ * likewise ∓headcount/±headcount in the staff roll-up.
  */
 async function rollUp(db: Kysely<DB>, before: readonly RollupRow[], after: readonly RollupRow[]): Promise<void> {
   const areas = [...before, ...after].map((r) => r.area_id);
   if (areas.length === 0) return;
-  const deltas = new DailyDeltas(await ancestorsOf(db, areas));
+  const ancestors = await ancestorsOf(db, areas);
+  const [enterprises, staff] = [new DailyDeltas(ancestors), new DailyDeltas(ancestors)];
   for (const [rows, sign] of [[before, -1], [after, 1]] as const) {
-    for (const r of rows) deltas.add(r.area_id, r.valid_from, r.valid_to, sign, coverageKey(r));
+    for (const r of rows) {
+      enterprises.add(r.area_id, r.valid_from, r.valid_to, sign, coverageKey(r));
+      staff.add(r.area_id, r.valid_from, r.valid_to, sign * r.headcount, coverageKey(r));
+    }
   }
-  await deltas.write(db, COVERAGE_DAILY);
+  await enterprises.write(db, COVERAGE_DAILY);
+  await staff.write(db, STAFF_DAILY);
 }
 
 /** Recomputes members' membership periods (see memberRows) and moves the roll-up from what stood to what stands. */

@@ -18,14 +18,34 @@ export async function ancestorsOf(db: Kysely<DB>, areas: readonly string[]): Pro
 
 /** A daily roll-up table: (area_id, day, three key columns) → delta; and its monthly buckets: (area_id, month, …) → the month's deltas summed. */
 export interface RollupTable {
-  readonly name: 'rm_coverage_daily' | 'rm_member_daily';
-  readonly monthly: 'rm_coverage_monthly' | 'rm_member_monthly';
+  readonly name: 'rm_coverage_daily' | 'rm_member_daily' | 'rm_staff_daily';
+  readonly monthly: 'rm_coverage_monthly' | 'rm_member_monthly' | 'rm_staff_monthly';
   /** The three key columns after area and day, with the SQL type each is written as. */
   readonly keys: readonly [readonly [string, string], readonly [string, string], readonly [string, string]];
+  /** The SQL type of `delta`: a count, or a sum of headcounts. */
+  readonly delta: 'integer' | 'bigint';
 }
 
 /** The enterprise figures' roll-up: active enterprises by band, status and new-form flag. */
-export const COVERAGE_DAILY: RollupTable = { name: 'rm_coverage_daily', monthly: 'rm_coverage_monthly', keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']] };
+export const COVERAGE_DAILY: RollupTable = {
+  name: 'rm_coverage_daily',
+  monthly: 'rm_coverage_monthly',
+  keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']],
+  delta: 'integer',
+};
+
+/**
+ * The staff roll-up: the headcounts of the active enterprises, by the same
+ * keys as COVERAGE_DAILY (a period counts +headcount from its first day,
+ * −headcount from the day after it). Summed up to a date: the coverage
+ * answer's `staff`.
+ */
+export const STAFF_DAILY: RollupTable = {
+  name: 'rm_staff_daily',
+  monthly: 'rm_staff_monthly',
+  keys: [['band', 'text'], ['status', 'text'], ['new_form', 'boolean']],
+  delta: 'bigint',
+};
 
 /**
  * A roll-up's changes in an area (an id, or a column of the enclosing query)
@@ -129,7 +149,7 @@ async function increment(db: Kysely<DB>, name: string, period: 'day' | 'month', 
     await sql`
       insert into ${sql.raw(name)} as r (area_id, ${at}, ${a}, ${b}, ${c}, delta)
       select * from unnest(${part.map((x) => x[0])}::text[], ${part.map((x) => x[1])}::date[], ${part.map((x) => x[2])}::text[]::${ta}[],
-                           ${part.map((x) => x[3])}::text[]::${tb}[], ${part.map((x) => x[4])}::text[]::${tc}[], ${part.map((x) => x[5])}::int[])
+                           ${part.map((x) => x[3])}::text[]::${tb}[], ${part.map((x) => x[4])}::text[]::${tc}[], ${part.map((x) => String(x[5]))}::text[]::${sql.raw(table.delta)}[])
       on conflict (area_id, ${at}, ${a}, ${b}, ${c}) do update set delta = r.delta + excluded.delta`.execute(db);
     await sql`
       delete from ${sql.raw(name)} r

@@ -77,7 +77,7 @@ export function memberSegments(
   for (const m of rows) {
     const u = unionOf(m.union_id);
     if (!u) continue;
-    const key: [string, string, string] = [u.kind, String(m.new_form), m.retained ? (m.retained_reason ?? '') : '-'];
+    const key: [string, string, string] = [u.kind, String(m.new_form), m.retained ? (m.retained_reason ?? '') : NOT_RETAINED];
     if (u.kind === 'federation') {
       if (u.area_id) segments.push({ area: u.area_id, from: m.valid_from, to: m.valid_to, key, sign });
       continue;
@@ -91,7 +91,15 @@ export function memberSegments(
   return segments;
 }
 
-export const MEMBER_DAILY: RollupTable = { name: 'rm_member_daily', monthly: 'rm_member_monthly', keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']] };
+/** The member roll-up's `retained_reason` of a membership that is not retained (a retained one has its reason, '' when none was given). */
+export const NOT_RETAINED = '-';
+
+export const MEMBER_DAILY: RollupTable = {
+  name: 'rm_member_daily',
+  monthly: 'rm_member_monthly',
+  keys: [['union_kind', 'text'], ['new_form', 'boolean'], ['retained_reason', 'text']],
+  delta: 'integer',
+};
 
 /** The memberships held at the end of a date in unions located in an area, from the roll-up: by kind, new-form flag and retention. */
 export async function memberCountsFromRollup(db: Kysely<DB>, areaId: string, asOf: string) {
