@@ -35,11 +35,16 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
   const enterprises = new Map<string, EnterpriseState>();
   const unions = new Map<string, UnionState>();
   const members = new Map<string, { state: MemberState; newForm: boolean }>();
+  /** Every headcount recorded for an enterprise, in log order, with its date: read from the events, not the fold. */
+  const headcounts = new Map<string, Array<{ on: string; headcount: number }>>();
   for (const e of log) {
     const d = e.data as any;
     if (e.type === 'AreaDefined') parent.set(d.areaId, d.parentId);
     else if (e.streamId.startsWith('enterprise-')) {
       enterprises.set(e.streamId, evolveEnterprise(enterprises.get(e.streamId) ?? initialEnterpriseState, e as unknown as EnterpriseEvent));
+      if (e.type === 'EnterpriseRegistered' || e.type === 'HeadcountReported') {
+        headcounts.set(e.streamId, [...(headcounts.get(e.streamId) ?? []), { on: d.occurredOn, headcount: d.headcount }]);
+      }
     } else if (e.streamId.startsWith('union-')) {
       unions.set(d.unionId, evolveUnion(unions.get(d.unionId) ?? initialUnionState, e as unknown as UnionEvent));
     } else if (e.streamId.startsWith('member-')) {
@@ -65,6 +70,7 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
   const figures = (): Figures => ({ active: 0, independent: 0, federationCovered: 0, organized: 0, rate: null });
   const bands = { '100+': figures(), '25-99': figures(), '<25': figures() };
   const newForm = figures();
+  let staff = 0;
   for (const e of enterprises.values()) {
     if (e.status !== 'registered') continue;
     const counted = countedOn(e, date, dissolvedOn); // null: not active on the date
@@ -75,6 +81,11 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     const unionStreamsSayIndependent = [...unions.values()].some((u) => u.kind === 'enterprise' && u.creditCode === e.creditCode && exists(u));
     if (independent !== unionStreamsSayIndependent) throw new Error(`${e.creditCode} on ${date}: own-union spells and union streams disagree`);
     if (covered && !exists(unions.get(counted.federationId!))) throw new Error(`${e.creditCode} on ${date}: covered by ${counted.federationId}, which does not exist`);
+    // The staff: the latest headcount dated on or before the date (of two on one day, the one recorded last), of every active enterprise in the area.
+    let latest: { on: string; headcount: number } | undefined;
+    for (const h of headcounts.get(`enterprise-${e.creditCode}`) ?? []) if (h.on <= date && (!latest || h.on >= latest.on)) latest = h;
+    if (latest?.headcount !== counted.headcount) throw new Error(`${e.creditCode} on ${date}: headcount ${counted.headcount}, the events say ${latest?.headcount}`);
+    staff += latest.headcount;
     for (const f of e.newForm ? [bands[band], newForm] : [bands[band]]) {
       f.active++;
       if (independent) f.independent++;
@@ -88,6 +99,7 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
 
   let total = 0;
   let newFormMembers = 0;
+  let notRetained = 0;
   const byUnionKind = { enterprise: { total: 0, newForm: 0 }, federation: { total: 0, newForm: 0 } };
   const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
   const byArea = new Map<string, { total: number; newForm: number }>();
@@ -106,6 +118,7 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     if (!within(where)) continue;
     total++;
     if (nf) newFormMembers++;
+    if (!held.retained) notRetained++;
     const sub = byArea.get(childOnPath(where!)) ?? { total: 0, newForm: 0 };
     byArea.set(childOnPath(where!), sub);
     if (held.retained) retained.byReason[held.retainedReason!] = (retained.byReason[held.retainedReason!] ?? 0) + 1;
@@ -119,7 +132,8 @@ export function bruteForceCoverage(log: readonly RecordedEvent[], areaId: string
     retained,
     byArea: [...byArea.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, counts]) => ({ areaId: id, ...counts })),
   };
-  return { areaId, asOf: date, bands, newForm, members: { total, newForm: newFormMembers } };
+  // The membership rate (入会率): memberships held and not retained ÷ staff.
+  return { areaId, asOf: date, bands, newForm, staff, members: { total, newForm: newFormMembers, rate: staff === 0 ? null : notRetained / staff } };
 }
 
 let lastBreakdown: { byUnionKind: MembershipBreakdown['byUnionKind']; retained: MembershipBreakdown['retained']; byArea: Array<{ areaId: string; total: number; newForm: number }> } | undefined;

@@ -10,7 +10,10 @@ import {
   describePostgres,
   type TestDatabase,
 } from '../../../test/support/databases.js';
-import { coverageAnswerNow, membershipBreakdown, coverageAsOf, coverageDifference, coverageProjection, coverageRevisions, emptyDelta, type CoverageDelta } from '../src/index.js';
+import {
+  coverageAnswerNow, coverageMembers, membershipBreakdown, coverageAsOf, coverageDifference, coverageProjection, coverageRevisions, emptyDelta, enterpriseFiguresAsOf,
+  type CoverageDelta,
+} from '../src/index.js';
 import { bruteForceBreakdown, bruteForceCoverage } from './brute-force.js';
 import { testDeps } from '../../../test/support/engine-deps.js';
 
@@ -104,8 +107,10 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
             const coverage = await coverageAsOf(database.db, areaId, date);
             expect(coverage).toEqual(bruteForceCoverage(log, areaId, date));
             const breakdown = await membershipBreakdown(database.db, areaId, date);
-            // The API's one-statement answer says the same.
-            expect(await coverageAnswerNow(database.db, areaId, date)).toEqual({ bands: coverage.bands, newForm: coverage.newForm, members: breakdown });
+            // The API's one-statement answer says the same (staff and the membership rate included).
+            expect(await coverageAnswerNow(database.db, areaId, date)).toEqual({
+              bands: coverage.bands, newForm: coverage.newForm, staff: coverage.staff, members: { ...coverage.members, ...breakdown },
+            });
             expect({ ...breakdown, byArea: breakdown.byArea.map(({ areaId: id, total, newForm }) => ({ areaId: id, total, newForm })) }).toEqual(
               bruteForceBreakdown(log, areaId, date),
             );
@@ -151,6 +156,12 @@ function coverageProperty(open: () => Promise<TestDatabase>, runs: number) {
               for (const areaId of ['LG', 'S1', 'P1']) {
                 const then = await coverageAsOf(database.db, areaId, date, { position: k });
                 expect(then).toEqual(bruteForceCoverage(known, areaId, date));
+                // The API's knownAt answer (the enterprise figures, and the members from their breakdown) says the same.
+                const figures = await enterpriseFiguresAsOf(database.db, areaId, date, { position: k });
+                const members = coverageMembers(await membershipBreakdown(database.db, areaId, date, { position: k }), figures.staff);
+                expect({ ...figures, members: { total: members.total, newForm: members.newForm, rate: members.rate } }).toEqual({
+                  bands: then.bands, newForm: then.newForm, staff: then.staff, members: then.members,
+                });
                 const explained = await coverageRevisions(database.db, areaId, date, k, head);
                 expect(explained.before).toEqual(then);
                 expect(explained.after).toEqual(bruteForceCoverage(log, areaId, date));
@@ -200,6 +211,7 @@ function addInto(sum: CoverageDelta, d: CoverageDelta): void {
     for (const k of Object.keys(sum.bands[band]) as Array<keyof CoverageDelta['newForm']>) sum.bands[band][k] += d.bands[band][k];
   }
   for (const k of Object.keys(sum.newForm) as Array<keyof CoverageDelta['newForm']>) sum.newForm[k] += d.newForm[k];
+  sum.staff += d.staff;
   sum.members.total += d.members.total;
   sum.members.newForm += d.members.newForm;
 }

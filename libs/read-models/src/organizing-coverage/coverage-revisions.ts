@@ -3,11 +3,12 @@ import type { DB, TextRow } from '#persistence';
 import { coverageAsOf, type Coverage } from './coverage.queries.js';
 import { BANDS, type Band, type CoverageStatus } from '#domain';
 
-/** How one enterprise counts in a figure (null: it does not count there). */
+/** How one enterprise counts in a figure (null: it does not count there); its headcount counts in the staff. */
 export interface EnterpriseCount {
   readonly band: Band;
   readonly status: CoverageStatus;
   readonly newForm: boolean;
+  readonly headcount: number;
 }
 
 /** How one member counts in a figure (null: not counted there). */
@@ -26,10 +27,16 @@ export interface Counts {
   organized: number;
 }
 
-/** A change of every count of the coverage answer (rates are not additive: see before/after). */
+/**
+ * A change of every count of the coverage answer (rates are not additive:
+ * see before/after). The membership rate's numerator — memberships held and
+ * not retained — is not a count of the answer: a membership retained or
+ * resumed changes `members.rate` in before/after without a revision.
+ */
 export interface CoverageDelta {
   bands: Record<Band, Counts>;
   newForm: Counts;
+  staff: number;
   members: { total: number; newForm: number };
 }
 
@@ -78,11 +85,13 @@ const counts = (): Counts => ({ active: 0, independent: 0, federationCovered: 0,
 export const emptyDelta = (): CoverageDelta => ({
   bands: Object.fromEntries(BANDS.map((b) => [b, counts()])) as Record<Band, Counts>,
   newForm: counts(),
+  staff: 0,
   members: { total: 0, newForm: 0 },
 });
 
 function addEnterprise(delta: CoverageDelta, c: EnterpriseCount | null, sign: 1 | -1): void {
   if (!c) return;
+  delta.staff += sign * c.headcount;
   for (const f of c.newForm ? [delta.bands[c.band], delta.newForm] : [delta.bands[c.band]]) {
     f.active += sign;
     if (c.status === 'independent') f.independent += sign;
@@ -105,6 +114,7 @@ export function coverageDifference(before: Coverage, after: Coverage): CoverageD
   };
   for (const band of BANDS) sub(d.bands[band], after.bands[band], before.bands[band]);
   sub(d.newForm, after.newForm, before.newForm);
+  d.staff = after.staff - before.staff;
   d.members.total = after.members.total - before.members.total;
   d.members.newForm = after.members.newForm - before.members.newForm;
   return d;
@@ -146,7 +156,7 @@ export async function coverageRevisions(
   for (const [creditCode, points] of groupBy(await enterpriseCounts(db, areaId, asOf, from, to), (r) => r.code)) {
     let previous: EnterpriseCount | null = null;
     for (const p of points) {
-      const count: EnterpriseCount | null = p.band ? { band: p.band, status: p.status!, newForm: p.new_form! } : null;
+      const count: EnterpriseCount | null = p.band ? { band: p.band, status: p.status!, newForm: p.new_form!, headcount: p.headcount! } : null;
       if (p.q !== from.toString() && !same(previous, count)) note(p.q, { kind: 'enterprise', creditCode, before: previous, after: count });
       previous = count;
     }
@@ -297,17 +307,17 @@ async function lastCandidate(db: Kysely<DB>, areaId: string, asOf: string, since
  */
 async function enterpriseCounts(db: Kysely<DB>, areaId: string, asOf: string, since: bigint, until: bigint) {
   const s = since.toString();
-  const { rows } = await sql<{ code: string; q: string; band: Band | null; status: CoverageStatus | null; new_form: boolean | null }>`
+  const { rows } = await sql<{ code: string; q: string; band: Band | null; status: CoverageStatus | null; new_form: boolean | null; headcount: number | null }>`
     with changed as (${enterpriseChanges(areaId, asOf, s, until.toString())}),
     points as (
       select key, q from changed
       union
       select distinct key, ${s}::bigint from changed
     )
-    select pt.key as code, pt.q::text as q, c.band, c.status, c.new_form
+    select pt.key as code, pt.q::text as q, c.band, c.status, c.new_form, c.headcount
     from points pt
     left join lateral (
-      select p.band, p.status, p.new_form
+      select p.band, p.status, p.new_form, p.headcount
       from rm_enterprise_periods p
       join rm_area_ancestors a on a.area_id = p.area_id and a.ancestor_id = ${areaId}
       where p.credit_code = pt.key and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN, type DB } from '#persistence';
-import { COVERAGE_DAILY, rollupUpTo } from './daily-rollup.js';
-import { memberCountsFromRollup } from './member-rollup.js';
+import { COVERAGE_DAILY, rollupUpTo, STAFF_DAILY } from './daily-rollup.js';
+import { memberCountsFromRollup, NOT_RETAINED } from './member-rollup.js';
 import { BANDS, type Band, type CoverageStatus } from '#domain';
 
 /**
@@ -49,8 +49,17 @@ export interface Coverage {
   asOf: string;
   bands: Record<Band, Figures>;
   newForm: Figures;
-  members: { total: number; newForm: number };
+  /** The sum of the latest headcounts of the active enterprises (the membership rate's denominator). */
+  staff: number;
+  /** `rate`: the membership rate (入会率), memberships held and not retained ÷ staff (null when staff is 0). */
+  members: { total: number; newForm: number; rate: number | null };
 }
+
+/** The enterprise figures of a coverage answer: by band, new-form enterprises, and the staff of the active ones. */
+export type EnterpriseFigures = Pick<Coverage, 'bands' | 'newForm' | 'staff'>;
+
+/** The membership rate (入会率): memberships held and not retained (保留会籍) ÷ staff; null when staff is 0. */
+export const membershipRate = (notRetained: number, staff: number): number | null => (staff === 0 ? null : notRetained / staff);
 
 const empty = (): Figures => ({ active: 0, independent: 0, federationCovered: 0, organized: 0, rate: null });
 
@@ -72,25 +81,30 @@ export async function areaExists(db: Kysely<DB>, areaId: string, knowledge?: Kno
  * the membership periods.
  */
 export async function coverageAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage> {
-  const [{ bands, newForm }, members] = await Promise.all([enterpriseFiguresAsOf(db, areaId, asOf, knowledge), memberTotalsAsOf(db, areaId, asOf, knowledge)]);
-  return { areaId, asOf, bands, newForm, members };
+  const [{ bands, newForm, staff }, held] = await Promise.all([enterpriseFiguresAsOf(db, areaId, asOf, knowledge), memberTotalsAsOf(db, areaId, asOf, knowledge)]);
+  const members = { total: held.total, newForm: held.newForm, rate: membershipRate(held.notRetained, staff) };
+  return { areaId, asOf, bands, newForm, staff, members };
 }
 
-/** The enterprise figures of a coverage answer: by band, and new-form enterprises. */
-export async function enterpriseFiguresAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Pick<Coverage, 'bands' | 'newForm'>> {
-  // What is known now comes from the daily roll-up (one index range); what was known then, from the periods.
+/** The enterprise figures of a coverage answer: by band, new-form enterprises, and the staff of the active ones. */
+export async function enterpriseFiguresAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<EnterpriseFigures> {
+  // What is known now comes from the daily roll-ups (one index range each); what was known then, from the periods.
+  // Staff (a sum of headcounts, bigint) is read as text: postgres.js returns a bigint as a string, PGlite as a number.
   const { rows } =
     knowledge === undefined
-      ? await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
-          select band, status, new_form, sum(delta)::int as n from (${rollupUpTo(COVERAGE_DAILY, areaId, asOf)}) r
-          group by band, status, new_form having sum(delta) <> 0`.execute(db)
-      : await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number }>`
-          select p.band, p.status, p.new_form, count(*)::int as n
+      ? await sql<{ band: Band | null; status: CoverageStatus | null; new_form: boolean | null; n: number; staff: string }>`
+          select band, status, new_form, sum(delta)::int as n, '0' as staff from (${rollupUpTo(COVERAGE_DAILY, areaId, asOf)}) r
+          group by band, status, new_form having sum(delta) <> 0
+          union all
+          select null, null, null, 0, coalesce(sum(delta), 0)::bigint::text from (${rollupUpTo(STAFF_DAILY, areaId, asOf)}) s`.execute(db)
+      : await sql<{ band: Band; status: CoverageStatus; new_form: boolean; n: number; staff: string }>`
+          select p.band, p.status, p.new_form, count(*)::int as n, sum(p.headcount::bigint)::text as staff
           from rm_area_ancestors a
           join rm_enterprise_periods p on p.area_id = a.area_id
           where a.ancestor_id = ${areaId} and p.valid_from <= ${asOf}::date and p.valid_to > ${asOf}::date and ${knownRows('p', knowledge)}
           group by p.band, p.status, p.new_form`.execute(db);
-  return enterpriseFiguresFrom(rows);
+  const counts = rows.flatMap((r) => (r.band === null ? [] : [{ band: r.band, status: r.status!, new_form: r.new_form!, n: r.n }]));
+  return { ...enterpriseFiguresFrom(counts), staff: rows.reduce((sum, r) => sum + Number(r.staff), 0) };
 }
 
 /** The enterprise figures from counts of active enterprises by band, status and new-form flag. */
@@ -110,17 +124,18 @@ export function enterpriseFiguresFrom(rows: ReadonlyArray<{ band: Band; status: 
   return { bands, newForm };
 }
 
-/** The memberships held at the end of a date in unions located in the area: all, and new-form. */
-async function memberTotalsAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<Coverage['members']> {
+/** The memberships held at the end of a date in unions located in the area: all, new-form, and not retained (the membership rate's numerator). */
+async function memberTotalsAsOf(db: Kysely<DB>, areaId: string, asOf: string, knowledge?: Knowledge): Promise<{ total: number; newForm: number; notRetained: number }> {
   if (knowledge === undefined) {
     const counts = await memberCountsFromRollup(db, areaId, asOf);
-    return { total: counts.reduce((n, r) => n + r.n, 0), newForm: counts.reduce((n, r) => n + (r.new_form ? r.n : 0), 0) };
+    const sum = (counted: (r: (typeof counts)[number]) => boolean) => counts.reduce((n, r) => n + (counted(r) ? r.n : 0), 0);
+    return { total: sum(() => true), newForm: sum((r) => r.new_form), notRetained: sum((r) => r.retained_reason === NOT_RETAINED) };
   }
-  const members = await sql<{ total: number; new_form: number }>`
-    select count(*)::int as total, count(*) filter (where h.new_form)::int as new_form
+  const members = await sql<{ total: number; new_form: number; not_retained: number }>`
+    select count(*)::int as total, count(*) filter (where h.new_form)::int as new_form, count(*) filter (where not h.retained)::int as not_retained
     from (${membershipsHeldIn(areaId, asOf, knowledge)}) h`.execute(db);
   const m = members.rows[0];
-  return { total: m?.total ?? 0, newForm: m?.new_form ?? 0 };
+  return { total: m?.total ?? 0, newForm: m?.new_form ?? 0, notRetained: m?.not_retained ?? 0 };
 }
 
 /** The memberships held at the end of a date in unions located in an area (as the contract's members.total counts them). */

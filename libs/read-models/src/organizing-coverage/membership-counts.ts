@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '#persistence';
 import { membershipsHeldIn, type Knowledge } from './coverage.queries.js';
 import { rollupUpTo } from './daily-rollup.js';
-import { MEMBER_DAILY, memberCountsFromRollup } from './member-rollup.js';
+import { MEMBER_DAILY, memberCountsFromRollup, NOT_RETAINED } from './member-rollup.js';
 
 export interface MemberCounts {
   total: number;
@@ -96,7 +96,7 @@ export async function breakdownFrom(
   const retained = { total: 0, newForm: 0, byReason: {} as Record<string, number> };
   const all = { total: 0, newForm: 0 };
   for (const r of own) {
-    const isRetained = r.retained_reason !== '-';
+    const isRetained = r.retained_reason !== NOT_RETAINED;
     if (isRetained) retained.byReason[r.retained_reason] = (retained.byReason[r.retained_reason] ?? 0) + r.n;
     for (const counts of [byUnionKind[r.union_kind], all, ...(isRetained ? [retained] : [])]) {
       counts.total += r.n;
