@@ -51,7 +51,10 @@ function auditSuite(backend: 'pglite' | 'postgres') {
 
   const log = async () => new KyselyEventStore(api.app.get<Database>(DATABASE).db).readAll();
   /** The contract's fields (without freshness, knownAt and the members' breakdowns). */
-  const withoutFreshness = ({ freshness: _f, knownAt: _k, ...rest }: any) => ({ ...rest, members: { total: rest.members.total, newForm: rest.members.newForm } });
+  const withoutFreshness = ({ freshness: _f, knownAt: _k, ...rest }: any) => ({
+    ...rest,
+    members: { total: rest.members.total, newForm: rest.members.newForm, rate: rest.members.rate },
+  });
 
   it("shows the chain's head, the last event's position and hash, to write down as an anchor", async () => {
     const { status, body } = await api.get('/api/chain');
@@ -87,11 +90,13 @@ function auditSuite(backend: 'pglite' | 'postgres') {
     expect(reported.bands['25-99']).toMatchObject({ active: 1, federationCovered: 1 });
     expect(reported.bands['<25'].active).toBe(0);
     expect(reported.members.total).toBe(1);
+    expect([reported.staff, reported.members.rate]).toEqual([210, 1 / 210]); // 甲 120 + 乙 90
     const corrected = (await api.get('/api/coverage?areaId=BJ&asOf=2022-12-31')).body;
     expect(corrected.bands['100+']).toMatchObject({ active: 2, independent: 1, federationCovered: 1 });
     expect(corrected.bands['25-99']).toMatchObject({ active: 1, federationCovered: 0 });
     expect(corrected.bands['<25'].active).toBe(1);
     expect(corrected.members.total).toBe(2);
+    expect([corrected.staff, corrected.members.rate]).toEqual([295, 2 / 295]); // 甲 120, 乙 130, 丙 15 (moved in), 丁 30 (registered late)
   });
 
   it('lists the recorded events that changed the figure since, which add up to exactly the difference', async () => {
@@ -104,18 +109,26 @@ function auditSuite(backend: 'pglite' | 'postgres') {
     }
     const [grew, moved, registered, joined] = body.revisions;
     expect(grew.changes).toEqual([
-      { kind: 'enterprise', creditCode: code(2), before: { band: '25-99', status: 'federationCovered', newForm: false }, after: { band: '100+', status: 'federationCovered', newForm: false } },
+      {
+        kind: 'enterprise', creditCode: code(2),
+        before: { band: '25-99', status: 'federationCovered', newForm: false, headcount: 90 },
+        after: { band: '100+', status: 'federationCovered', newForm: false, headcount: 130 },
+      },
     ]);
+    expect(grew.delta.staff).toBe(40);
     expect(grew.delta.bands['100+']).toEqual({ active: 1, independent: 0, federationCovered: 1, organized: 1 });
     expect(grew.delta.bands['25-99']).toEqual({ active: -1, independent: 0, federationCovered: -1, organized: -1 });
-    expect(moved.changes).toEqual([{ kind: 'enterprise', creditCode: code(3), before: null, after: { band: '<25', status: 'unorganized', newForm: false } }]);
+    expect(moved.changes).toEqual([{ kind: 'enterprise', creditCode: code(3), before: null, after: { band: '<25', status: 'unorganized', newForm: false, headcount: 15 } }]);
     expect(registered.occurredOn).toBe('2022-05-01');
+    expect([moved.delta.staff, registered.delta.staff, joined.delta.staff]).toEqual([15, 30, 0]);
     expect(joined.changes).toEqual([{ kind: 'member', memberId: 'M2', before: null, after: { newForm: false } }]);
 
     expect(withoutFreshness(body.before)).toEqual(withoutFreshness((await api.get(`/api/coverage?areaId=BJ&asOf=2022-12-31&knownAt=${encodeURIComponent(reportedAt)}`)).body));
     expect(withoutFreshness(body.after)).toEqual(withoutFreshness((await api.get('/api/coverage?areaId=BJ&asOf=2022-12-31')).body));
     expect(body.difference.bands['<25'].active).toBe(1);
     expect(body.difference.members.total).toBe(1);
+    expect(body.difference.staff).toBe(85);
+    expect([body.before.members.rate, body.after.members.rate]).toEqual([1 / 210, 2 / 295]);
 
     // The district's revisions leave out the relocation (it stayed in LG) but keep the others.
     const lg = (await api.get(`/api/coverage/revisions?areaId=LG&asOf=2022-12-31&knownAt=${encodeURIComponent(reportedAt)}`)).body;

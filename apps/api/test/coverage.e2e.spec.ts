@@ -62,9 +62,13 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
       asOf: '2021-06-30',
       bands: { '100+': f(3, 1, 0), '25-99': f(2, 1, 1), '<25': f(2, 0, 2) },
       newForm: f(2, 0, 2),
+      // The active enterprises' latest headcounts: A 500 + B 150 + C 100 + D 40 + E 25 + F 10 + G 24 (H closed).
+      staff: 849,
       members: {
         total: 3,
         newForm: 1,
+        // The membership rate (入会率): the three memberships, none retained, ÷ staff.
+        rate: 3 / 849,
         // Breakdowns beyond the contract's fields: by kind of union, and by the area's direct sub-areas.
         byUnionKind: { enterprise: { total: 2, newForm: 0 }, federation: { total: 1, newForm: 1 } },
         retained: { total: 0, newForm: 0, byReason: {} },
@@ -79,15 +83,20 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(bj.bands).toEqual({ '100+': f(2, 1, 0), '25-99': f(2, 1, 1), '<25': f(2, 0, 2) });
     const nk = (await api.get('/api/coverage?areaId=NK&asOf=2021-06-30')).body;
     expect(nk.bands).toEqual({ '100+': f(2, 1, 0), '25-99': f(1, 0, 1), '<25': f(2, 0, 2) });
+    expect([bj.staff, nk.staff]).toEqual([749, 724]); // BJ: NK's 724 (A, B, D, F, G) and E's 25
     const hg = (await api.get('/api/coverage?areaId=HG&asOf=2021-06-30')).body;
     expect(hg.bands['100+']).toEqual(f(1, 0, 0));
-    expect(hg.members).toMatchObject({ total: 0, newForm: 0, byArea: [] });
+    expect(hg.staff).toBe(100);
+    expect(hg.members).toMatchObject({ total: 0, newForm: 0, rate: 0, byArea: [] });
   });
 
   it('answers as of any date: before the foundings, and while the closed enterprise was open', async () => {
     const early = (await api.get('/api/coverage?areaId=LG&asOf=2020-01-15')).body;
     expect(early.bands).toEqual({ '100+': f(3, 0, 0), '25-99': f(2, 0, 0), '<25': f(3, 0, 0) });
-    expect(early.members).toMatchObject({ total: 0, newForm: 0 });
+    expect(early.staff).toBe(852); // H's 3 too: not closed yet
+    expect(early.members).toMatchObject({ total: 0, newForm: 0, rate: 0 });
+    const before = (await api.get('/api/coverage?areaId=LG&asOf=2019-12-31')).body;
+    expect([before.staff, before.members.rate]).toEqual([0, null]); // no staff yet: no membership rate
     const autumn = (await api.get('/api/coverage?areaId=LG&asOf=2020-10-01')).body;
     expect(autumn.bands['<25']).toEqual(f(3, 0, 2));
     expect(autumn.members).toMatchObject({ total: 4, newForm: 1 });
@@ -99,6 +108,7 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     const after = (await api.get('/api/coverage?areaId=HG&asOf=2020-06-01')).body;
     expect([before.bands['100+'].active, before.bands['25-99'].active]).toEqual([1, 0]);
     expect([after.bands['100+'].active, after.bands['25-99'].active]).toEqual([0, 1]);
+    expect([before.staff, after.staff]).toEqual([100, 90]);
   });
 
   it('lists the enterprises behind a figure, largest first, paginated', async () => {
@@ -194,7 +204,13 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(status).toBe(200);
     expect(body.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30', '2020-05-31', '2020-06-15']);
     const march = (await api.get('/api/coverage?areaId=LG&asOf=2020-03-31')).body;
-    expect(body.points[2]).toEqual({ asOf: '2020-03-31', bands: march.bands, newForm: march.newForm, members: { total: march.members.total, newForm: march.members.newForm } });
+    expect(body.points[2]).toEqual({
+      asOf: '2020-03-31', bands: march.bands, newForm: march.newForm, staff: march.staff,
+      members: { total: march.members.total, newForm: march.members.newForm, rate: march.members.rate },
+    });
+    // Every enterprise active (C's late 90 counts from June on), M1 and M2 joined in March.
+    expect([body.points[2].staff, body.points[2].members]).toEqual([852, { total: 2, newForm: 0, rate: 2 / 852 }]);
+    expect(body.points[5].staff).toBe(842);
     const quarters = (await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=quarter')).body;
     expect(quarters.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2020-03-31', '2020-06-30', '2020-09-30', '2020-12-31']);
     expect((await api.get('/api/coverage/series?areaId=LG&from=2020-01-01&to=2020-12-31&step=week')).status).toBe(400);
@@ -208,6 +224,13 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('区域 Area,截至 As of,企业规模 Size band,在册企业数 Active,单独建会 Independent,工联会覆盖 Federation-covered,已建会 Organized,建会率 Rate');
     expect(lines[1]).toBe('LG,2021-06-30,百人以上 100+,2,1,0,1,0.5');
+    // Then one figure a row: members, new-form members, staff (C's late 90: 839) and the membership rate, 3 ÷ 839.
+    expect(lines.slice(5)).toEqual([
+      'LG,2021-06-30,会员 Members,3,,,,',
+      'LG,2021-06-30,新就业形态会员 New-form members,1,,,,',
+      'LG,2021-06-30,职工人数 Staff,839,,,,',
+      'LG,2021-06-30,入会率 Membership rate,0.0036,,,,',
+    ]);
     const list = await (await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&status=unorganized`, { headers: { authorization: `Bearer ${api.adminToken}` } })).text();
     expect(list.trim().split('\r\n')).toHaveLength(3);
     const xlsx = await fetch(`${api.url}/api/coverage/enterprises/export?areaId=LG&asOf=2021-06-30&format=xlsx`, { headers: { authorization: `Bearer ${api.adminToken}` } });
@@ -239,6 +262,25 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
     expect(sheet).not.toMatch(/<f[ >]/);
     const texts = [...sheet.matchAll(/<c r="B\d+"[^>]* t="inlineStr"><is><t xml:space="preserve">([^<]*)<\/t>/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
     expect(texts.slice(1).sort()).toEqual([...names].sort());
+  });
+
+  it('counts in the membership rate the memberships held and not retained, now and as known at an instant', async () => {
+    const knownAt = encodeURIComponent(new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const retained = await api.post('/api/commands', { type: 'RetainMembership', memberId: 'M1', reason: 'retired', occurredOn: '2021-05-01' });
+    expect(retained.status).toBe(200);
+    const now = (await api.get('/api/coverage?areaId=LG&asOf=2021-06-30')).body;
+    expect(now.staff).toBe(839);
+    expect(now.members).toMatchObject({ total: 3, rate: 2 / 839, retained: { total: 1, newForm: 0, byReason: { retired: 1 } } });
+    expect((await api.get('/api/coverage?areaId=LG&asOf=2021-04-30')).body.members.rate).toBe(3 / 839);
+    const then = (await api.get(`/api/coverage?areaId=LG&asOf=2021-06-30&knownAt=${knownAt}`)).body;
+    expect([then.staff, then.members.rate]).toEqual([839, 3 / 839]);
+    const known = (await api.get(`/api/coverage?areaId=LG&asOf=2021-06-30&knownAt=${encodeURIComponent(new Date().toISOString())}`)).body;
+    expect({ ...known, knownAt: undefined, freshness: undefined }).toEqual({ ...now, knownAt: undefined, freshness: undefined });
+    // The revisions: before and after carry the rates; a retention changes no count, so it is no revision.
+    const revisions = (await api.get(`/api/coverage/revisions?areaId=LG&asOf=2021-06-30&knownAt=${knownAt}`)).body;
+    expect([revisions.before.members.rate, revisions.after.members.rate, revisions.revisions]).toEqual([3 / 839, 2 / 839, []]);
+    expect(revisions.difference).toMatchObject({ staff: 0, members: { total: 0, newForm: 0 } });
   });
 
   it('refuses at once a position the log has not reached, instead of waiting for it', async () => {

@@ -1,5 +1,5 @@
 import { strFromU8, unzipSync } from 'fflate';
-import { csvChunks, xlsxChunks, type Row } from '../src/index.js';
+import { coverageTable, csvChunks, xlsxChunks, type Coverage, type Row } from '../src/index.js';
 
 /** Rows in batches, as an export reads them from the database. */
 async function* batches(...list: Row[][]): AsyncGenerator<Row[]> {
@@ -76,5 +76,26 @@ describe('spreadsheets written as streams', () => {
     const wide = Array.from({ length: 30 }, (_, i) => i);
     const cells = cellsOf(await collect(xlsxChunks(wide.map(String), batches([wide]), 's')))[1]!;
     expect(cells.map(([ref]) => ref).slice(24, 30)).toEqual(['Y2', 'Z2', 'AA2', 'AB2', 'AC2', 'AD2']);
+  });
+
+  it('writes the coverage table: the bands, then the members, the staff and the membership rate (empty without staff)', () => {
+    const figures = (active: number, organized: number) => ({ active, independent: organized, federationCovered: 0, organized, rate: active ? organized / active : null });
+    const coverage = (staff: number, rate: number | null): Coverage => ({
+      areaId: 'LG', asOf: '2021-06-30',
+      bands: { '100+': figures(3, 1), '25-99': figures(0, 0), '<25': figures(2, 2) },
+      newForm: figures(1, 1), staff, members: { total: 5, newForm: 2, rate },
+    });
+    const table = coverageTable(coverage(1_234, 4 / 1_234));
+    expect(table.rows.map((r) => r.slice(2))).toEqual([
+      ['百人以上 100+', 3, 1, 0, 1, 0.3333],
+      ['25至99人 25-99', 0, 0, 0, 0, null],
+      ['25人以下 <25', 2, 2, 0, 2, 1],
+      ['新业态企业 New-form', 1, 1, 0, 1, 1],
+      ['会员 Members', 5, null, null, null, null],
+      ['新就业形态会员 New-form members', 2, null, null, null, null],
+      ['职工人数 Staff', 1_234, null, null, null, null],
+      ['入会率 Membership rate', 0.0032, null, null, null, null],
+    ]);
+    expect(coverageTable(coverage(0, null)).rows.at(-1)).toEqual(['LG', '2021-06-30', '入会率 Membership rate', null, null, null, null, null]);
   });
 });

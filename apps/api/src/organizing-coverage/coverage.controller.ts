@@ -4,7 +4,7 @@ import { Caller, Reads } from '../access/access.decorators.js';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import {
-  coverageAnswerNow, coverageAsOf, coverageRevisions, coverageTable, csvChunks, ENTERPRISE_HEADERS, enterpriseBatches, enterpriseFiguresAsOf, enterpriseRow,
+  coverageAnswerNow, coverageAsOf, coverageMembers, coverageRevisions, coverageTable, csvChunks, ENTERPRISE_HEADERS, enterpriseBatches, enterpriseFiguresAsOf, enterpriseRow,
   enterprisesAsOf, membershipBreakdown, membershipsByUnion, oneBatch, positionKnownAt, xlsxChunks, type EnterpriseKey, type Knowledge, type Row, type UnionKey,
 } from '#read-models';
 import {
@@ -12,7 +12,7 @@ import {
   statusParam, todayInChina,
 } from './query-params.js';
 import { ReadAccess } from './read-access.js';
-import { CoverageQuery } from './coverage.openapi.js';
+import { COVERAGE_FIGURES, CoverageQuery } from './coverage.openapi.js';
 import { seriesDates, STEPS, type Step } from './series.js';
 
 /**
@@ -53,9 +53,22 @@ export class CoverageController {
   }
 
   @CoverageQuery(
-    'Dynamic founding rates by size band, as of a date',
-    'The coverage of an area (and everything below it) at the end of asOf, exactly as ../shared/CONTRACT.md defines it; with knownAt, as the engine knew it then.',
+    'Dynamic founding rates by size band, and the membership rate, as of a date',
+    'The coverage of an area (and everything below it) at the end of asOf, exactly as ../shared/CONTRACT.md defines it: the founding rates by size band and for new-form enterprises, ' +
+      'the staff of the active enterprises, the memberships and the membership rate (入会率: held and not retained ÷ staff); with knownAt, as the engine knew it then.',
     ['areaId', 'asOf', 'knownAt', 'position'],
+    {},
+    {
+      description: 'The figures, with freshness (and knownAt when asked)',
+      schema: {
+        ...COVERAGE_FIGURES,
+        properties: {
+          ...COVERAGE_FIGURES.properties,
+          knownAt: { type: 'object', properties: { at: { type: 'string' }, position: { type: 'string' } } },
+          freshness: { type: 'object', properties: { position: { type: 'string' }, caughtUp: { type: 'boolean' } } },
+        },
+      },
+    },
   )
   @Reads('figures')
   @Get()
@@ -63,19 +76,19 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { knowledge, knownAt, freshness } = await this.knowledge(query);
     const areaId = await this.area(query['areaId'], caller, knowledge);
-    const [{ bands, newForm }, breakdown] =
+    const { bands, newForm, staff, members } =
       knowledge === undefined
-        ? await coverageAnswerNow(this.access.db, areaId, asOf).then((a) => [a, a.members] as const)
-        : await Promise.all([enterpriseFiguresAsOf(this.access.db, areaId, asOf, knowledge), membershipBreakdown(this.access.db, areaId, asOf, knowledge)]);
-    // Every membership is held in a union of one kind or the other: the totals are the sums by kind.
-    const { enterprise, federation } = breakdown.byUnionKind;
-    const members = { total: enterprise.total + federation.total, newForm: enterprise.newForm + federation.newForm, ...breakdown };
-    return { areaId, asOf, bands, newForm, members, ...CoverageController.echo(knownAt), freshness };
+        ? await coverageAnswerNow(this.access.db, areaId, asOf)
+        : await Promise.all([enterpriseFiguresAsOf(this.access.db, areaId, asOf, knowledge), membershipBreakdown(this.access.db, areaId, asOf, knowledge)]).then(
+            ([figures, breakdown]) => ({ ...figures, members: coverageMembers(breakdown, figures.staff) }),
+          );
+    return { areaId, asOf, bands, newForm, staff, members, ...CoverageController.echo(knownAt), freshness };
   }
 
   @CoverageQuery(
     'Memberships per union located in the area, largest first',
-    'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), a page at a time: follow nextCursor (after=…) to the end.',
+    'The memberships held at the end of asOf in each union located in the area (an enterprise union where its enterprise is on that date, a federation in its area), a page at a time: follow nextCursor (after=…) to the end. ' +
+      'Also the area\'s totals, breakdowns and membership rate (rate: held and not retained ÷ the staff of the active enterprises, as GET /api/coverage answers it).',
     ['areaId', 'asOf', 'page', 'pageSize', 'after', 'knownAt', 'position'],
   )
   @Reads('enterprises')
@@ -101,7 +114,9 @@ export class CoverageController {
    */
   @CoverageQuery(
     'What changed a figure since it was known at an instant',
-    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises and members whose count it changed and the change of every count; `before` (as known at knownAt) + the deltas of every page = `after` (as known when the first page was asked). A page looks at up to pageSize positions of the log where a count may change (default 1000, at most 5000): follow nextCursor (after=…) until it is null.',
+    'The events recorded after knownAt that changed the coverage of the area as of asOf, each with the enterprises (band, status, new-form flag, headcount) and members whose count it changed and the change of every count, the staff included; `before` (as known at knownAt) + the deltas of every page = `after` (as known when the first page was asked). ' +
+      'Rates are not additive: they are in before and after only. A membership retained or resumed changes members.rate without a revision (its numerator is not a count of the answer). ' +
+      'A page looks at up to pageSize positions of the log where a count may change (default 1000, at most 5000): follow nextCursor (after=…) until it is null.',
     ['areaId', 'asOf', 'knownAt', 'pageSize', 'after', 'position'],
     {
       knownAt: { required: true, description: 'the instant the reported figure was taken (ISO 8601; without a zone: China time; a bare date: the end of that day in China)' },
@@ -157,7 +172,25 @@ export class CoverageController {
   }
 
   /** The figures at the end of each month, quarter or year between two dates, for trend charts. */
-  @CoverageQuery('The figures at the end of each month, quarter or year', 'One coverage answer per step between from and to, then `to` itself.', ['areaId', 'from', 'to', 'step', 'knownAt', 'position'])
+  @CoverageQuery(
+    'The figures at the end of each month, quarter or year',
+    'One coverage answer per step between from and to, then `to` itself: the founding rates, staff, members and membership rate (without the members\' breakdowns).',
+    ['areaId', 'from', 'to', 'step', 'knownAt', 'position'],
+    {},
+    {
+      description: 'The points of the series, in date order',
+      schema: {
+        type: 'object',
+        properties: {
+          areaId: { type: 'string' },
+          from: { type: 'string', format: 'date' },
+          to: { type: 'string', format: 'date' },
+          step: { type: 'string', enum: ['month', 'quarter', 'year'] },
+          points: { type: 'array', items: COVERAGE_FIGURES },
+        },
+      },
+    },
+  )
   @Reads('figures')
   @Get('series')
   async series(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
@@ -177,7 +210,11 @@ export class CoverageController {
   }
 
   /** The coverage table as a spreadsheet (format=csv|xlsx). */
-  @CoverageQuery('The coverage table as a spreadsheet', 'Chinese and English headers.', ['areaId', 'asOf', 'format', 'knownAt', 'position'])
+  @CoverageQuery(
+    'The coverage table as a spreadsheet',
+    'Chinese and English headers: a row per size band and for new-form enterprises, then the members, new-form members, staff (职工人数) and membership rate (入会率) rows.',
+    ['areaId', 'asOf', 'format', 'knownAt', 'position'],
+  )
   @Reads('figures')
   @Get('export')
   async exportCoverage(@Query() query: Record<string, unknown>, @Caller() caller: Principal, @Res() reply: FastifyReply) {

@@ -17,8 +17,16 @@ export interface Table {
 }
 
 const FIGURE_HEADERS = ['在册企业数 Active', '单独建会 Independent', '工联会覆盖 Federation-covered', '已建会 Organized', '建会率 Rate'];
-const figureCells = (f: Figures) => [f.active, f.independent, f.federationCovered, f.organized, f.rate === null ? null : Math.round(f.rate * 10000) / 10000];
+/** A rate as the table shows it: four decimals. */
+const rateCell = (rate: number | null) => (rate === null ? null : Math.round(rate * 10000) / 10000);
+const figureCells = (f: Figures) => [f.active, f.independent, f.federationCovered, f.organized, rateCell(f.rate)];
 
+/**
+ * The coverage table: a row per band and for new-form enterprises; then
+ * rows of one figure each, in the first figure column — the memberships,
+ * the staff of the active enterprises and the membership rate (入会率:
+ * memberships held and not retained ÷ staff, empty when there is no staff).
+ */
 export function coverageTable(c: Coverage): Table {
   return {
     headers: ['区域 Area', '截至 As of', '企业规模 Size band', ...FIGURE_HEADERS],
@@ -29,6 +37,8 @@ export function coverageTable(c: Coverage): Table {
       [c.areaId, c.asOf, '新业态企业 New-form', ...figureCells(c.newForm)],
       [c.areaId, c.asOf, '会员 Members', c.members.total, null, null, null, null],
       [c.areaId, c.asOf, '新就业形态会员 New-form members', c.members.newForm, null, null, null, null],
+      [c.areaId, c.asOf, '职工人数 Staff', c.staff, null, null, null, null],
+      [c.areaId, c.asOf, '入会率 Membership rate', rateCell(c.members.rate), null, null, null, null],
     ],
   };
 }
