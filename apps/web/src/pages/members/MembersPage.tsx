@@ -1,11 +1,40 @@
 import { useTranslation } from 'react-i18next';
+import { Route, Switch } from 'wouter';
+import { registerMessages } from '../../i18n/index.js';
+import { useSession } from '../../session/session.js';
+import { SubNav } from '../../ui/SubNav.js';
+import { useQueryParams } from '../../ui/url.js';
+import { MemberHistoryView } from './MemberHistoryView.js';
+import { messages } from './messages.js';
+import { UnionsView } from './UnionsView.js';
 
-/** To be built (issue 16). */
+registerMessages('members', messages);
+
+/**
+ * Members (nested under /members): memberships per union for an area and a
+ * date (the `enterprises` read), and a member's history by member id
+ * (/members/history, the `histories` read: the API decides what of the
+ * person a token may see).
+ */
 export function MembersPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('members');
+  const { may } = useSession();
+  const [params] = useQueryParams();
+  const scope = new URLSearchParams(Object.entries(params).filter(([k]) => k === 'area' || k === 'asOf')).toString();
+  const items = [
+    ...(may('enterprises') ? [{ path: '/', label: t('nav.unions'), href: scope ? `/?${scope}` : '/', testId: 'members-nav-unions' }] : []),
+    ...(may('histories') ? [{ path: '/history', label: t('nav.history'), testId: 'members-nav-history' }] : []),
+  ];
   return (
     <main id="main">
-      <h1>{t('nav.members')}</h1>
+      <h1>{t('title')}</h1>
+      <SubNav label={t('nav.label')} items={items} />
+      <Switch>
+        <Route path="/history">
+          <MemberHistoryView />
+        </Route>
+        <Route>{may('enterprises') ? <UnionsView /> : <MemberHistoryView />}</Route>
+      </Switch>
     </main>
   );
 }
