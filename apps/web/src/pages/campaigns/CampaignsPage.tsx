@@ -1,11 +1,33 @@
-import { useTranslation } from 'react-i18next';
+import { Route, Switch } from 'wouter';
+import { registerMessages } from '../../i18n/index';
+import { CampaignDetail } from './CampaignDetail';
+import { CampaignList } from './CampaignList';
+import { messages } from './messages';
+import './campaigns.css';
 
-/** To be built (issue 16). */
+registerMessages('campaigns', messages);
+
+/**
+ * Joining drives (issue 16, part 3), under /campaigns: the drives of an area
+ * and the ceremony rule per subdistrict (`?view=ceremonies`), and one drive's
+ * progress at /campaigns/:campaignId?asOf=….
+ */
 export function CampaignsPage() {
-  const { t } = useTranslation();
   return (
-    <main id="main">
-      <h1>{t('nav.campaigns')}</h1>
-    </main>
+    <Switch>
+      <Route path="/">
+        <CampaignList />
+      </Route>
+      <Route path="/:campaignId">{(params) => <CampaignDetail campaignId={decoded(params.campaignId)} />}</Route>
+    </Switch>
   );
+}
+
+/** The path's segment as the id it names (wouter has decoded the path with decodeURI already). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -34,7 +34,7 @@ export function WorkListPage() {
   const keep = { band: params['band'], gapBand: params['gapBand'], target: params['target'] };
   return (
     <Shell name={area.data?.area?.name}>
-      <AreaDateBar path="/work" areaId={areaId} asOf={asOf} extra={keep} />
+      <AreaDateBar path="~/work" areaId={areaId} asOf={asOf} extra={keep} />
       {may('figures') ? <FunnelSection areaId={areaId} asOf={asOf} /> : null}
       <EnterpriseList areaId={areaId} asOf={asOf} allowed={may('enterprises')} />
       <GapPlan areaId={areaId} asOf={asOf} />
