@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { useLocation, useSearch } from 'wouter';
+import { useLocation, useRouter, useSearch } from 'wouter';
 
 /**
  * A view's state lives in its URL (so it can be shared and bookmarked):
@@ -8,6 +8,7 @@ import { useLocation, useSearch } from 'wouter';
 export function useQueryParams(): [Record<string, string>, (patch: Record<string, string | number | null | undefined>, path?: string) => void] {
   const search = useSearch();
   const [location, navigate] = useLocation();
+  const { base } = useRouter();
   const params = Object.fromEntries(new URLSearchParams(search));
   const set = useCallback(
     (patch: Record<string, string | number | null | undefined>, path?: string) => {
@@ -17,9 +18,11 @@ export function useQueryParams(): [Record<string, string>, (patch: Record<string
         else next.set(k, String(v));
       }
       const q = next.toString();
-      navigate(`${path ?? location}${q ? `?${q}` : ''}`);
+      // At the root of a nested route (/work), its own address: /work?…, not /work/?….
+      const to = path ?? location;
+      navigate(`${to === '/' && base ? `~${base}` : to}${q ? `?${q}` : ''}`);
     },
-    [search, location, navigate],
+    [search, location, navigate, base],
   );
   return [params, set];
 }
