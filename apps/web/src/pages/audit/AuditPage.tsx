@@ -23,7 +23,7 @@ export function AuditPage() {
   const [params] = useQueryParams();
   const scope = new URLSearchParams(Object.entries(params).filter(([k]) => k === 'area' || k === 'asOf')).toString();
   const items = [
-    { path: '/', label: t('nav.compare'), href: scope ? `/?${scope}` : '/', testId: 'audit-nav-compare' },
+    { path: '/', label: t('nav.compare'), href: scope ? `~/audit?${scope}` : '~/audit', testId: 'audit-nav-compare' },
     { path: '/history', label: t('nav.history'), testId: 'audit-nav-history' },
     ...(may('access') ? [{ path: '/chain', label: t('nav.chain'), testId: 'audit-nav-chain' }] : []),
   ];

@@ -53,12 +53,12 @@ export function CompareView() {
 
 function KnownAtForm({ knownAt }: { knownAt: string }) {
   const { t } = useTranslation('audit');
-  const [, setParams] = useQueryParams();
+  const [params, setParams] = useQueryParams();
   const [value, setValue] = useState(knownAt);
   useEffect(() => setValue(knownAt), [knownAt]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setParams({ knownAt: value });
+    setParams({ ...params, knownAt: value }, '~/audit');
   };
   return (
     <form className="row known-at" onSubmit={submit}>

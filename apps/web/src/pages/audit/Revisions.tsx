@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
@@ -29,6 +30,12 @@ export function Revisions({ areaId, asOf, knownAt, pageSize }: { areaId: string;
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  // A page may hold no revision and still have a next one (positions that changed nothing): go on until one does, or the end.
+  const lastPage = pages.data?.pages[pages.data.pages.length - 1];
+  const { hasNextPage, isFetching, fetchNextPage } = pages;
+  useEffect(() => {
+    if (lastPage && lastPage.revisions.length === 0 && hasNextPage && !isFetching) void fetchNextPage();
+  }, [lastPage, hasNextPage, isFetching, fetchNextPage]);
   const first = pages.data?.pages[0];
   const revisions = pages.data?.pages.flatMap((p) => p.revisions) ?? [];
   const historyLink = (kind: 'enterprise' | 'member', id: string) =>
@@ -90,7 +97,9 @@ export function Revisions({ areaId, asOf, knownAt, pageSize }: { areaId: string;
       {pages.isLoading ? <Loading /> : null}
       {first ? (
         <>
-          {revisions.length === 0 && !pages.hasNextPage ? (
+          {revisions.length === 0 && pages.hasNextPage ? (
+            <Loading />
+          ) : revisions.length === 0 ? (
             <p data-testid="audit-no-revisions">{t('revisions.none')}</p>
           ) : (
             <DataTable testId="audit-revisions" caption={t('revisions.caption')} columns={columns} rows={revisions} rowKey={(r) => r.position} />

@@ -22,7 +22,7 @@ export function MembersPage() {
   const [params] = useQueryParams();
   const scope = new URLSearchParams(Object.entries(params).filter(([k]) => k === 'area' || k === 'asOf')).toString();
   const items = [
-    ...(may('enterprises') ? [{ path: '/', label: t('nav.unions'), href: scope ? `/?${scope}` : '/', testId: 'members-nav-unions' }] : []),
+    ...(may('enterprises') ? [{ path: '/', label: t('nav.unions'), href: scope ? `~/members?${scope}` : '~/members', testId: 'members-nav-unions' }] : []),
     ...(may('histories') ? [{ path: '/history', label: t('nav.history'), testId: 'members-nav-history' }] : []),
   ];
   return (

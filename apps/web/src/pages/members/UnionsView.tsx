@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { get } from '../../api/client.js';
 import { useSession } from '../../session/session.js';
-import { AreaDateBar, useArea, useAreaAndDate } from '../../ui/AreaDateBar.js';
+import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar.js';
 import { DataTable, type Column } from '../../ui/DataTable.js';
 import { EmptyStore } from '../../ui/EmptyStore.js';
 import { ErrorNotice } from '../../ui/ErrorNotice.js';
@@ -12,6 +12,7 @@ import { count, percent } from '../../ui/format.js';
 import { Loading } from '../../ui/Loading.js';
 import { href } from '../../ui/url.js';
 import type { MembersPage, UnionMembership } from './types.js';
+import './members.css';
 
 const PAGE_SIZE = 50;
 
@@ -24,7 +25,6 @@ const PAGE_SIZE = 50;
 export function UnionsView() {
   const { t } = useTranslation('members');
   const { areaId, asOf, empty, rootsError } = useAreaAndDate();
-  const area = useArea(areaId);
   const pages = useInfiniteQuery({
     queryKey: ['members', areaId, asOf],
     queryFn: ({ pageParam }) => get<MembersPage>('/api/coverage/members', { areaId, asOf, pageSize: PAGE_SIZE, after: pageParam }),
@@ -41,7 +41,6 @@ export function UnionsView() {
   return (
     <>
       <AreaDateBar path="~/members" areaId={areaId} asOf={asOf} />
-      {area.data?.area ? <p className="muted area-name">{area.data.area.name}</p> : null}
       {pages.error ? <ErrorNotice error={pages.error} /> : null}
       {pages.isLoading ? <Loading /> : null}
       {first ? (
@@ -73,7 +72,7 @@ export function UnionsView() {
 function Totals({ answer }: { answer: MembersPage }) {
   const { t } = useTranslation('members');
   return (
-    <section className="figures" aria-label={t('totals.label')}>
+    <section className="figures member-totals" aria-label={t('totals.label')}>
       <FigureCard testId="members-total" label={t('total')} value={count(answer.total)} />
       <FigureCard testId="members-newForm" label={t('newForm')} value={count(answer.newForm)} />
       {answer.rate !== undefined ? <FigureCard testId="members-rate" label={t('rate')} value={percent(answer.rate)} detail={t('rate.detail')} /> : null}
