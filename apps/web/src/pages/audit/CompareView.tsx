@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get } from '../../api/client.js';
+import { ApiError, get } from '../../api/client.js';
 import type { Coverage } from '../../api/types.js';
 import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar.js';
 import { DataTable, type Column } from '../../ui/DataTable.js';
@@ -43,6 +43,7 @@ export function CompareView() {
       <section aria-labelledby="compare-title">
         <h2 id="compare-title">{t('compare.title')}</h2>
         {then.error ? <ErrorNotice error={then.error} /> : null}
+        {then.error instanceof ApiError && then.error.code === 'UNKNOWN_AREA' ? <p className="hint">{t('then.unknownArea')}</p> : null}
         {now.error ? <ErrorNotice error={now.error} /> : null}
         {then.data && now.data ? <CompareTables then={then.data} now={now.data} /> : then.isLoading || now.isLoading ? <Loading /> : null}
       </section>
