@@ -16,7 +16,7 @@ const PAGES: ReadonlyArray<{ path: string; label: string; read: Read }> = [
   { path: '/work', label: 'nav.work', read: 'work' },
   { path: '/campaigns', label: 'nav.campaigns', read: 'figures' },
   { path: '/audit', label: 'nav.audit', read: 'revisions' },
-  { path: '/members', label: 'nav.members', read: 'enterprises' },
+  { path: '/members', label: 'nav.members', read: 'histories' },
 ];
 
 export function App() {
@@ -72,7 +72,7 @@ export function App() {
             {may('revisions') ? <AuditPage /> : <Redirect to="~/coverage" />}
           </Route>
           <Route path="/members" nest>
-            {may('enterprises') ? <MembersPage /> : <Redirect to="~/coverage" />}
+            {may('enterprises') || may('histories') ? <MembersPage /> : <Redirect to="~/coverage" />}
           </Route>
           <Route path="/">
             <Redirect to="/coverage" />

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { registerMessages } from '../i18n/index.js';
-import { ErrorNotice } from './ErrorNotice.js';
-import { useHistory, type EntityHistory, type EntityKind, type HistoryEntry } from './history.js';
-import { chinaTime } from './instant.js';
-import { Loading } from './Loading.js';
-import { timelineMessages } from './timeline-messages.js';
+import { registerMessages } from '../i18n/index';
+import { ErrorNotice } from './ErrorNotice';
+import { useHistory, type EntityHistory, type EntityKind, type HistoryEntry } from './history';
+import { chinaTime } from './instant';
+import { Loading } from './Loading';
+import { timelineMessages } from './timeline-messages';
 import './timeline.css';
 
 registerMessages('timeline', timelineMessages);

@@ -1,13 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Route, Switch } from 'wouter';
-import { registerMessages } from '../../i18n/index.js';
-import { useSession } from '../../session/session.js';
-import { SubNav } from '../../ui/SubNav.js';
-import { useQueryParams } from '../../ui/url.js';
-import { ChainView } from './ChainView.js';
-import { CompareView } from './CompareView.js';
-import { EntityHistoryView } from './EntityHistoryView.js';
-import { messages } from './messages.js';
+import { registerMessages } from '../../i18n/index';
+import { useSession } from '../../session/session';
+import { SubNav } from '../../ui/SubNav';
+import { useQueryParams } from '../../ui/url';
+import { ChainView } from './ChainView';
+import { CompareView } from './CompareView';
+import { EntityHistoryView } from './EntityHistoryView';
+import { messages } from './messages';
 import './audit.css';
 
 registerMessages('audit', messages);

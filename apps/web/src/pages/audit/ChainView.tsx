@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { get } from '../../api/client.js';
-import { ErrorNotice } from '../../ui/ErrorNotice.js';
-import { FigureCard } from '../../ui/FigureCard.js';
-import { chinaTime } from '../../ui/instant.js';
-import { Loading } from '../../ui/Loading.js';
-import type { Chain } from './types.js';
+import { get } from '../../api/client';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { FigureCard } from '../../ui/FigureCard';
+import { chinaTime } from '../../ui/instant';
+import { Loading } from '../../ui/Loading';
+import type { Chain } from './types';
 
 /** The hash chain for auditors (GET /api/chain, the `access` read): its head, the anchor to write down, and how to verify it. */
 export function ChainView() {

@@ -1,18 +1,18 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError, get } from '../../api/client.js';
-import type { Coverage } from '../../api/types.js';
-import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar.js';
-import { DataTable, type Column } from '../../ui/DataTable.js';
-import { EmptyStore } from '../../ui/EmptyStore.js';
-import { ErrorNotice } from '../../ui/ErrorNotice.js';
-import { count, percent } from '../../ui/format.js';
-import { chinaTime } from '../../ui/instant.js';
-import { Loading } from '../../ui/Loading.js';
-import { useQueryParams } from '../../ui/url.js';
-import { Revisions } from './Revisions.js';
-import type { CoverageKnown } from './types.js';
+import { ApiError, get } from '../../api/client';
+import type { Coverage } from '../../api/types';
+import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { EmptyStore } from '../../ui/EmptyStore';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { count, percent } from '../../ui/format';
+import { chinaTime } from '../../ui/instant';
+import { Loading } from '../../ui/Loading';
+import { useQueryParams } from '../../ui/url';
+import { Revisions } from './Revisions';
+import type { CoverageKnown } from './types';
 
 /** The instant a figure was reported, from the URL (default: the end of asOf, China time — what was known that day). */
 export function useKnownAt(asOf: string): string {

@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { todayInChina } from '../../ui/format.js';
-import { ENTITY_KINDS, type EntityKind } from '../../ui/history.js';
-import { looksPersonal } from '../../ui/instant.js';
-import { HistoryPanel } from '../../ui/Timeline.js';
-import { useQueryParams } from '../../ui/url.js';
+import { todayInChina } from '../../ui/format';
+import { ENTITY_KINDS, type EntityKind } from '../../ui/history';
+import { looksPersonal } from '../../ui/instant';
+import { HistoryPanel } from '../../ui/Timeline';
+import { useQueryParams } from '../../ui/url';
 
 /**
  * An entity's history (/audit/history?kind=…&id=…&asOf=…&knownAt=…): a form

@@ -2,17 +2,17 @@ import { useEffect } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { get } from '../../api/client.js';
-import { BANDS } from '../../api/types.js';
-import { useSession } from '../../session/session.js';
-import { DataTable, type Column } from '../../ui/DataTable.js';
-import { ErrorNotice } from '../../ui/ErrorNotice.js';
-import { count } from '../../ui/format.js';
-import { chinaTime } from '../../ui/instant.js';
-import { Loading } from '../../ui/Loading.js';
-import { useEventLabel } from '../../ui/Timeline.js';
-import { href } from '../../ui/url.js';
-import type { Counts, CoverageDelta, EnterpriseCount, Revision, RevisionsPage } from './types.js';
+import { get } from '../../api/client';
+import { BANDS } from '../../api/types';
+import { useSession } from '../../session/session';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { count } from '../../ui/format';
+import { chinaTime } from '../../ui/instant';
+import { Loading } from '../../ui/Loading';
+import { useEventLabel } from '../../ui/Timeline';
+import { href } from '../../ui/url';
+import type { Counts, CoverageDelta, EnterpriseCount, Revision, RevisionsPage } from './types';
 
 /**
  * The recorded events that changed the figure since it was reported, line by

@@ -1,4 +1,4 @@
-import type { Band, Coverage } from '../../api/types.js';
+import type { Band, Coverage } from '../../api/types';
 
 /** GET /api/coverage/revisions (libs/read-models/src/organizing-coverage/coverage-revisions.ts). */
 export interface Counts {

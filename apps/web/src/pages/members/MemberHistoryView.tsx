@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { todayInChina } from '../../ui/format.js';
-import { looksPersonal } from '../../ui/instant.js';
-import { HistoryPanel } from '../../ui/Timeline.js';
-import { useQueryParams } from '../../ui/url.js';
+import { todayInChina } from '../../ui/format';
+import { looksPersonal } from '../../ui/instant';
+import { HistoryPanel } from '../../ui/Timeline';
+import { useQueryParams } from '../../ui/url';
 
 /**
  * A member's history by member id (/members/history?memberId=…): a

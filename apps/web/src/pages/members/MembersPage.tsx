@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { Route, Switch } from 'wouter';
-import { registerMessages } from '../../i18n/index.js';
-import { useSession } from '../../session/session.js';
-import { SubNav } from '../../ui/SubNav.js';
-import { useQueryParams } from '../../ui/url.js';
-import { MemberHistoryView } from './MemberHistoryView.js';
-import { messages } from './messages.js';
-import { UnionsView } from './UnionsView.js';
+import { registerMessages } from '../../i18n/index';
+import { useSession } from '../../session/session';
+import { SubNav } from '../../ui/SubNav';
+import { useQueryParams } from '../../ui/url';
+import { MemberHistoryView } from './MemberHistoryView';
+import { messages } from './messages';
+import { UnionsView } from './UnionsView';
 
 registerMessages('members', messages);
 

@@ -1,17 +1,17 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { get } from '../../api/client.js';
-import { useSession } from '../../session/session.js';
-import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar.js';
-import { DataTable, type Column } from '../../ui/DataTable.js';
-import { EmptyStore } from '../../ui/EmptyStore.js';
-import { ErrorNotice } from '../../ui/ErrorNotice.js';
-import { FigureCard } from '../../ui/FigureCard.js';
-import { count, percent } from '../../ui/format.js';
-import { Loading } from '../../ui/Loading.js';
-import { href } from '../../ui/url.js';
-import type { MembersPage, UnionMembership } from './types.js';
+import { get } from '../../api/client';
+import { useSession } from '../../session/session';
+import { AreaDateBar, useAreaAndDate } from '../../ui/AreaDateBar';
+import { DataTable, type Column } from '../../ui/DataTable';
+import { EmptyStore } from '../../ui/EmptyStore';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { FigureCard } from '../../ui/FigureCard';
+import { count, percent } from '../../ui/format';
+import { Loading } from '../../ui/Loading';
+import { href } from '../../ui/url';
+import type { MembersPage, UnionMembership } from './types';
 import './members.css';
 
 const PAGE_SIZE = 50;
