@@ -58,8 +58,8 @@ export function Breakdowns({ p }: { p: CampaignProgress }) {
       xAxis: { type: 'category' as const, data: p.bySubdistrict.map(subName), axisLabel: { rotate: p.bySubdistrict.length > 6 ? 30 : 0 } },
       yAxis: { type: 'value' as const, minInterval: 1 },
       series: [
-        { name: t('joined'), type: 'bar' as const, data: p.bySubdistrict.map((s) => s.joined), itemStyle: { color: '#a31515' } },
-        { name: t('left'), type: 'bar' as const, data: p.bySubdistrict.map((s) => s.left), itemStyle: { color: '#8a8a8f' } },
+        { name: t('joined'), type: 'bar' as const, barMaxWidth: 48, data: p.bySubdistrict.map((s) => s.joined), itemStyle: { color: '#a31515' } },
+        { name: t('left'), type: 'bar' as const, barMaxWidth: 48, data: p.bySubdistrict.map((s) => s.left), itemStyle: { color: '#8a8a8f' } },
       ],
     }),
     [p, t],

@@ -23,7 +23,7 @@ export function FunnelSection({ areaId, asOf }: { areaId: string; asOf: string }
       grid: { left: 40, right: 16, top: 56, bottom: 60 },
       xAxis: { type: 'category' as const, data: rows.map((r) => r.name ?? t('noSubdistrict')), axisLabel: { rotate: rows.length > 6 ? 30 : 0 } },
       yAxis: { type: 'value' as const, minInterval: 1 },
-      series: STEPS.map((step) => ({ name: t(`step.${step}`), type: 'bar' as const, stack: 'steps', data: rows.map((r) => r[step]), itemStyle: { color: STEP_COLORS[step] } })),
+      series: STEPS.map((step) => ({ name: t(`step.${step}`), type: 'bar' as const, barMaxWidth: 48, stack: 'steps', data: rows.map((r) => r[step]), itemStyle: { color: STEP_COLORS[step] } })),
     }),
     [funnel.data, t],
   );

@@ -88,8 +88,8 @@ function GapAnswer({ gap }: { gap: Gap }) {
       xAxis: { type: 'category' as const, data: gap.subdistricts.map(subName), axisLabel: { rotate: gap.subdistricts.length > 6 ? 30 : 0 } },
       yAxis: { type: 'value' as const, minInterval: 1 },
       series: [
-        { name: t('gap.needed'), type: 'bar' as const, data: gap.subdistricts.map((s) => s.needed), itemStyle: { color: '#a31515' } },
-        { name: t('gap.unorganized'), type: 'bar' as const, data: gap.subdistricts.map((s) => s.unorganized), itemStyle: { color: '#c9c9cf' } },
+        { name: t('gap.needed'), type: 'bar' as const, barMaxWidth: 48, data: gap.subdistricts.map((s) => s.needed), itemStyle: { color: '#a31515' } },
+        { name: t('gap.unorganized'), type: 'bar' as const, barMaxWidth: 48, data: gap.subdistricts.map((s) => s.unorganized), itemStyle: { color: '#c9c9cf' } },
       ],
     }),
     [gap, t],
