@@ -5,7 +5,7 @@
  * data").
  *
  *   npm run demo -- [--url http://127.0.0.1:3000] [--token TOKEN]
- *                   [--enterprises 3000] [--workers 20000] [--years 4] [--seed 1]
+ *                   [--enterprises 2000] [--workers 12000] [--years 4] [--seed 1]
  *                   [--today YYYY-MM-DD] [--batch 5000]
  *
  * Over HTTP only. Without --token (or UCE_TOKEN), it gets an admin token as
@@ -46,8 +46,8 @@ const program = new Command()
   .description('load a generated district with joining drives, ceremonies and late corrections into the running engine (for the dashboard)')
   .option('--url <url>', 'the running engine', `http://127.0.0.1:${process.env['PORT']?.trim() || '3000'}`)
   .option('--token <token>', 'an admin token (default: env UCE_TOKEN, else one issued as `npm run cli -- token issue --role admin` does)')
-  .option('--enterprises <n>', 'enterprises', whole('--enterprises', 1, 1_000_000), 3000)
-  .option('--workers <n>', 'workers who join a union', whole('--workers', 0, 5_000_000), 20000)
+  .option('--enterprises <n>', 'enterprises', whole('--enterprises', 1, 1_000_000), 2000)
+  .option('--workers <n>', 'workers who join a union', whole('--workers', 0, 5_000_000), 12000)
   .option('--years <n>', 'years of history, ending today', whole('--years', 1, 30), 4)
   .option('--seed <n>', 'random seed (same seed, same district)', whole('--seed', 0, 2 ** 31), 1)
   .option('--today <date>', 'the day the history ends (default: that of the demo already in the store, else today in China)', isoDate)
@@ -100,13 +100,14 @@ function print(r: DemoReport, url: string, issuedToken: string | null): void {
   }
   out(`time:              ${r.seconds.toFixed(1)} s`);
   out();
-  out(`Open ${url}/ and sign in with the admin token${issuedToken ? ' below' : ' you gave'}.`);
-  out(`  coverage:              ${url}/coverage?area=${r.areaId}`);
-  out(`  a subdistrict:         ${url}/coverage?area=${r.exampleAreas[1]}`);
-  out(`  a community:           ${url}/coverage?area=${r.exampleAreas[2]}`);
-  out(`  drives:                ${r.campaignIds.join(', ')}`);
-  out(`  no ceremony this year: ${r.withoutCeremony.join(', ')}`);
-  if (r.knownAt) out(`  late corrections:      recorded after ${r.knownAt} (the audit page's "known at")`);
+  const year = r.today.slice(0, 4);
+  out(`Open ${url}/ and sign in with the admin token${issuedToken ? ' below' : ' you gave'}. The district is ${r.areaId}; for example:`);
+  out(`  coverage:          ${url}/coverage?area=${r.areaId}   (a subdistrict: ${r.exampleAreas[1]}, a community: ${r.exampleAreas[2]})`);
+  out(`  work list:         ${url}/work?area=${r.exampleAreas[1]}`);
+  out(`  drives:            ${url}/campaigns?area=${r.areaId}   (${r.campaignIds.join(', ')})`);
+  out(`  ceremonies ${year}:   ${url}/campaigns?area=${r.areaId}&view=ceremonies&year=${year}   (none held in ${r.withoutCeremony.join(', ')})`);
+  if (r.knownAt) out(`  late corrections:  ${url}/audit?area=${r.areaId}&knownAt=${r.knownAt}   (recorded after ${r.knownAt} China time)`);
+  out(`  members:           ${url}/members?area=${r.areaId}`);
   if (issuedToken) {
     out();
     out('admin token (shown only now: keep it secret):');

@@ -99,6 +99,15 @@ function demoSuite(backend: 'pglite' | 'postgres'): void {
     expect(again.knownAt).toBe(first.knownAt);
     expect(await api.eventCount()).toBe(before);
   }, 300_000);
+
+  it('reports a demo made with other options as refusals by code, without names or identity numbers', async () => {
+    const other = await loadDemo(client, { ...SIZE, seed: SIZE.seed + 1, today: TODAY, batchSize: 1000 });
+    expect(other.refused).toBeGreaterThan(0);
+    expect(other.refusedByCode['COMMAND_ID_CONFLICT']).toBeGreaterThan(0);
+    expect(other.firstRefusals).toHaveLength(10);
+    const shown = JSON.stringify(other.firstRefusals);
+    expect(shown).not.toMatch(/\d{17}[\dX]|会员\d/);
+  }, 300_000);
 }
 
 describe('npm run demo [PGlite]', () => demoSuite('pglite'));

@@ -51,7 +51,12 @@ export interface DemoReport {
   readonly refusedByCode: Record<string, number>;
   /** The first refusals (up to 10): commandId, type, code, message; never a name or an identity number. */
   readonly firstRefusals: Refusal[];
-  /** An instant after the load and before the late corrections: the audit page's knownAt. */
+  /**
+   * An instant after the load and before the late corrections, in China time
+   * to the second without a zone (as the API reads it, and as the audit
+   * page's field shows it): the audit page's knownAt. The load ends more than
+   * a second before the corrections begin, so the second is between them.
+   */
   readonly knownAt: string | null;
   readonly areaId: string;
   readonly exampleAreas: string[];
@@ -135,7 +140,7 @@ export async function loadDemo(client: EngineClient, options: DemoOptions, progr
     refused: tally.refused,
     refusedByCode: tally.byCode,
     firstRefusals: tally.first,
-    knownAt,
+    knownAt: knownAt === null ? null : chinaSecond(knownAt),
     areaId: DEMO_DISTRICT,
     exampleAreas: [DEMO_DISTRICT, subdistricts[2] ?? DEMO_DISTRICT, facts.subdistricts[2]?.communities[0]?.areaId ?? DEMO_DISTRICT],
     campaignIds,
@@ -210,6 +215,11 @@ async function caughtUp(client: EngineClient, position: bigint, seconds: number)
     if (Date.now() > until) throw new Error(`the read models had not caught up with position ${position} after ${seconds} s (HTTP ${answer.status} ${describe(answer.body)})`);
     await sleep(500);
   }
+}
+
+/** An instant as China's wall-clock time to the second (truncated), without a zone: 2026-12-01T02:41:54. */
+export function chinaSecond(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19);
 }
 
 /** Anything shaped like an identity number (whole or masked) is blanked: refusals are printed on a terminal. */
