@@ -70,9 +70,12 @@ export function EnterpriseList({ areaId, asOf, allowed }: { areaId: string; asOf
     setParams({ after: back, p: back ? pageNo - 1 : null });
   };
 
+  // Name, size and step first: on a phone the rest scrolls sideways.
   const columns: Column<EnterpriseItem>[] = [
+    { key: 'name', header: t('name'), cell: (e) => <span className="name-cell">{e.name}</span> },
+    { key: 'headcount', header: t('headcount'), numeric: true, cell: (e) => count(e.headcount) },
+    { key: 'step', header: t('step'), cell: (e) => <StepBadge step={steps.index.get(e.creditCode)?.step} /> },
     { key: 'creditCode', header: t('creditCode'), cell: (e) => <span className="code-text">{e.creditCode}</span> },
-    { key: 'name', header: t('name'), cell: (e) => e.name },
     {
       key: 'area',
       header: t('area'),
@@ -81,10 +84,8 @@ export function EnterpriseList({ areaId, asOf, allowed }: { areaId: string; asOf
         return sub ? `${sub} · ${e.areaId}` : e.areaId;
       },
     },
-    { key: 'headcount', header: t('headcount'), numeric: true, cell: (e) => count(e.headcount) },
     { key: 'band', header: t('band'), cell: (e) => t(`band.${e.band}`) },
     { key: 'newForm', header: t('newForm'), cell: (e) => (e.newForm ? t('yes') : t('no')) },
-    { key: 'step', header: t('step'), cell: (e) => <StepBadge step={steps.index.get(e.creditCode)?.step} /> },
   ];
 
   return (

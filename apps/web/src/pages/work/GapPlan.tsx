@@ -106,14 +106,14 @@ function GapAnswer({ gap }: { gap: Gap }) {
   const planColumns: Column<PlanRow>[] = [
     { key: 'subdistrict', header: t('subdistrict'), cell: (c) => c.subdistrictName ?? t('noSubdistrict') },
     { key: 'rank', header: t('gap.rank'), numeric: true, cell: (c) => c.rank },
-    { key: 'creditCode', header: t('creditCode'), cell: (c) => <span className="code-text">{c.creditCode}</span> },
-    { key: 'name', header: t('name'), cell: (c) => c.name },
-    { key: 'area', header: t('area'), cell: (c) => c.areaId },
+    { key: 'name', header: t('name'), cell: (c) => <span className="name-cell">{c.name}</span> },
     { key: 'headcount', header: t('headcount'), numeric: true, cell: (c) => count(c.headcount) },
-    { key: 'newForm', header: t('newForm'), cell: (c) => (c.newForm ? t('yes') : t('no')) },
     { key: 'step', header: t('step'), cell: (c) => <StepBadge step={c.step} /> },
     { key: 'since', header: t('since'), cell: (c) => c.stepSince ?? '—' },
     { key: 'daysAtStep', header: t('daysAtStep'), numeric: true, cell: (c) => count(c.daysAtStep) },
+    { key: 'creditCode', header: t('creditCode'), cell: (c) => <span className="code-text">{c.creditCode}</span> },
+    { key: 'area', header: t('area'), cell: (c) => c.areaId },
+    { key: 'newForm', header: t('newForm'), cell: (c) => (c.newForm ? t('yes') : t('no')) },
   ];
   return (
     <>
