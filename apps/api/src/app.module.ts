@@ -1,3 +1,5 @@
+import { createPublicKey } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessModule } from '#access/nest';
@@ -13,7 +15,8 @@ import { ReadAccess } from './organizing-coverage/read-access.js';
 import { ORGANIZING_CONTROLLERS } from './organizing-work/organizing.controllers.js';
 import { HistoryController } from './history/history.controller.js';
 import { AccessGuard } from './access/access.guard.js';
-import { AnchorWriter, readAnchorKey } from './audit/anchor-writer.js';
+import { ANCHOR_FILE_NAME, AnchorWriter, readAnchorKey } from './audit/anchor-writer.js';
+import { ANCHOR_FILE, type AnchorFile } from './audit/last-anchor.js';
 import { ChainController } from './audit/chain.controller.js';
 import { Scope } from './access/scope.js';
 import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
@@ -23,6 +26,7 @@ import { AreasController, CallerController } from './areas/areas.controller.js';
 export class AppModule {
   static forRoot(config: EngineConfig): DynamicModule {
     const anchorKey = config.anchors ? readAnchorKey(config.anchors.keyFile) : undefined;
+    const anchorFile: AnchorFile = config.anchors ? { file: resolve(config.anchors.dir, ANCHOR_FILE_NAME), publicKey: createPublicKey(anchorKey!) } : null;
     return {
       module: AppModule,
       imports: [
@@ -48,6 +52,7 @@ export class AppModule {
         ReadAccess,
         Scope,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: ANCHOR_FILE, useValue: anchorFile },
         ...(config.anchors ? [{ provide: AnchorWriter, inject: [DATABASE], useFactory: (database: Database) => new AnchorWriter(database, config.anchors!, anchorKey!) }] : []),
       ],
     };

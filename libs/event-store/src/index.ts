@@ -5,3 +5,4 @@ export { MAX_EVENTS_PER_APPEND } from './validate-append.js';
 export * from './verify-chain.js';
 export * from './stream-reads.js';
 export * from './anchors.js';
+export * from './chain-verifications.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import postgres from 'postgres';
 import { CommandExecutor, validateCommand } from '#commands';
 import { operatorPrincipal } from '#domain';
-import { KyselyEventStore, verifyChain } from '#event-store';
+import { KyselyEventStore, lastChainVerification, recordChainVerification, verifyChain } from '#event-store';
 import { grantApplicationRole, loadConfig, migrateDatabase, migrateToLatest, openDatabase, type Database } from '#persistence';
 import { compareWithReplay, ProjectionRunner, rebuildProjection } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
@@ -73,7 +73,7 @@ describePostgres('a log the application cannot rewrite', () => {
     const log = ['events', 'event_streams', 'event_log_head', 'schema_migrations', 'schema_migrations_lock'];
     for (const table of log) expect([table, owners[table]]).toEqual([table, 'postgres']);
     const others = Object.keys(owners).filter((t) => !log.includes(t));
-    expect(others).toEqual(expect.arrayContaining(['projection_checkpoints', 'key_ring', 'personal_data_keys', 'rm_areas']));
+    expect(others).toEqual(expect.arrayContaining(['projection_checkpoints', 'key_ring', 'personal_data_keys', 'chain_verifications', 'rm_areas']));
     for (const table of others) expect([table, owners[table]]).toEqual([table, role]);
     // Idempotent: run again (as at every start), nothing left to give.
     expect(await grantApplicationRole(owner.db, role)).toEqual([]);
@@ -87,7 +87,11 @@ describePostgres('a log the application cannot rewrite', () => {
     ]);
     await store.appendBatch([{ streamId: 'note-3', expected: 'any' }], [{ ...anEvent(), streamId: 'note-3' }]);
     expect((await store.readStream('note-1')).map((e) => e.streamRevision)).toEqual([0, 1, 2]);
-    expect(await verifyChain(app.db)).toMatchObject({ ok: true, events: 5 });
+    const report = await verifyChain(app.db);
+    expect(report).toMatchObject({ ok: true, events: 5 });
+    // `cli verify` records its outcome as the application's role.
+    await recordChainVerification(app.db, report, { verifiedBy: 'operator:test', anchorsChecked: 0 });
+    expect(await lastChainVerification(app.db)).toMatchObject({ ok: true, eventsChecked: 5, headPosition: '5', headHash: report.headHash });
   });
 
   it('is refused every way of rewriting the log (SQLSTATE 42501)', async () => {
@@ -167,7 +171,10 @@ describePostgres('a log the application cannot rewrite', () => {
     // Run again over the read models the projections built above, it leaves them as a replay of the log has them.
     for (const projection of ALL_PROJECTIONS) expect(await compareWithReplay(app.db, projection)).toMatchObject({ identical: true });
     await store.append('note-2', [anEvent()], 0);
-    expect(await verifyChain(app.db)).toMatchObject({ ok: true });
+    const report = await verifyChain(app.db);
+    expect(report).toMatchObject({ ok: true });
+    await recordChainVerification(app.db, report, { verifiedBy: 'operator:test', anchorsChecked: 0 });
+    expect(await lastChainVerification(app.db)).toMatchObject({ ok: true, headPosition: report.headPosition });
   });
 
   it('refuses to grant a superuser or the owner itself', async () => {

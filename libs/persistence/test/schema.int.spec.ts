@@ -30,21 +30,21 @@ function schemaAgreesWithMigrations(open: () => Promise<TestDatabase>): void {
   afterAll(() => database?.close());
 
   it('DB and COLUMNS name every table of a migrated database, and each column with its type, nullability and default', async () => {
-    const { rows } = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: 'YES' | 'NO'; column_default: string | null }>`
-      select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns
+    const { rows } = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: 'YES' | 'NO'; column_default: string | null; identity_generation: string | null }>`
+      select table_name, column_name, data_type, is_nullable, column_default, identity_generation from information_schema.columns
       where table_schema = 'public' and table_name not like 'schema_migrations%'
       order by table_name, ordinal_position`.execute(database.db);
     const migrated: Record<string, string[]> = {};
     for (const r of rows) {
       (migrated[r.table_name] ??= []).push(
-        `${r.column_name} ${r.data_type}${r.is_nullable === 'NO' ? ' not null' : ''}${r.column_default === null ? '' : ` default ${r.column_default}`}`,
+        `${r.column_name} ${r.data_type}${r.is_nullable === 'NO' ? ' not null' : ''}${r.column_default === null ? '' : ` default ${r.column_default}`}${r.identity_generation ? ` identity ${r.identity_generation}` : ''}`,
       );
     }
     const described: Record<string, string[]> = {};
     for (const [table, columns] of Object.entries(COLUMNS)) {
       described[table] = Object.entries(columns).map(([name, text]) => {
         const c = describeColumn(text);
-        return `${name} ${c.type}${c.nullable ? '' : ' not null'}${c.default === null ? '' : ` default ${c.default}`}`;
+        return `${name} ${c.type}${c.nullable ? '' : ' not null'}${c.default === null ? '' : ` default ${c.default}`}${c.identity ? ` identity ${c.identity}` : ''}`;
       });
     }
     expect(described).toEqual(migrated);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
+import { recordChainVerification, verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
 import { describeTarget, loadConfig, migrateDatabase, openDatabase, redactUrl, targetOf } from '#persistence';
 import { compareWithReplay, projectionStatus, type ProjectionComparison, type ProjectionStatus } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { trustedAnchors } from './anchor.commands.js';
+import { cliOperator } from '../operator.js';
 import { progressBar } from '../progress.js';
 import { withStore } from '../store-session.js';
 
@@ -154,6 +155,7 @@ export function registerStoreCommands(program: Command): void {
           const bar = progressBar('checking the hash chain', 'events');
           const chain = await verifyChain(database.db, { anchors, onProgress: (done, total) => bar.update(done, total) });
           bar.stop();
+          await recordVerification(database.db, chain, anchors.size);
           const projections: ProjectionComparison[] = [];
           for (const projection of opts.projections ? ALL_PROJECTIONS : []) {
             const replay = progressBar(`replaying ${projection.name}`, 'events');
@@ -176,6 +178,20 @@ export function registerStoreCommands(program: Command): void {
       );
       if (failed) process.exitCode = 1;
     });
+}
+
+/**
+ * Records what the run reported about the chain (GET /api/chain shows the
+ * last one; docs/audit.md). A store that cannot take it (a read-only
+ * standby, a role without the right) gets a warning: the run's outcome and
+ * exit status stand.
+ */
+async function recordVerification(db: Parameters<typeof recordChainVerification>[0], chain: ChainReport, anchorsChecked: number): Promise<void> {
+  try {
+    await recordChainVerification(db, chain, { verifiedBy: cliOperator().holder, anchorsChecked });
+  } catch (error) {
+    console.error(`warning: the outcome of this run could not be recorded in chain_verifications (${error instanceof Error ? error.message : String(error)}); the check itself stands`);
+  }
 }
 
 function printProjection(p: ProjectionStatus): void {

@@ -67,6 +67,18 @@ export const COLUMNS = {
     master: 'text not null',
     created_at: 'timestamp with time zone not null default now()',
   },
+  /** What each `cli verify` run reported about the hash chain (audit.sql.ts). */
+  chain_verifications: {
+    id: 'bigint not null generated always as identity',
+    verified_at: 'timestamp with time zone not null default now()',
+    verified_by: 'text not null',
+    ok: 'boolean not null',
+    events_checked: 'bigint not null',
+    head_position: 'bigint',
+    head_hash: 'text',
+    anchors_checked: 'integer not null',
+    failure: 'text',
+  },
   rm_areas: {
     area_id: 'text not null',
     kind: 'text not null',
@@ -245,15 +257,17 @@ export const COLUMNS = {
   },
 } as const satisfies Record<string, Record<string, string>>;
 
-/** A column's description, read: its SQL type (as information_schema.columns.data_type names it), nullability, default. */
+/** A column's description, read: its SQL type (as information_schema.columns.data_type names it), nullability, default, identity (`generated always as identity`). */
 export interface ColumnDescription {
   readonly type: string;
   readonly nullable: boolean;
   readonly default: string | null;
+  /** information_schema.columns.identity_generation: 'ALWAYS', 'BY DEFAULT', or null (not an identity column). */
+  readonly identity: 'ALWAYS' | 'BY DEFAULT' | null;
 }
 
 export function describeColumn(description: string): ColumnDescription {
-  const m = /^(.+?)( not null)?(?: default (.+))?$/.exec(description);
+  const m = /^(.+?)( not null)?(?: default (.+)| generated (always|by default) as identity)?$/.exec(description);
   if (!m) throw new Error(`unreadable column description: ${description}`);
-  return { type: m[1]!, nullable: m[2] === undefined, default: m[3] ?? null };
+  return { type: m[1]!, nullable: m[2] === undefined, default: m[3] ?? null, identity: m[4] === undefined ? null : (m[4].toUpperCase() as 'ALWAYS' | 'BY DEFAULT') };
 }

@@ -67,7 +67,12 @@ type TsType<T extends string> = T extends 'bigint'
                 ? Bytes
                 : { readonly unknownSqlType: T };
 
-type ColumnFrom<S> = S extends `${infer T} not null default ${string}`
+/** An identity column the database numbers itself (`generated always as identity`): read, never written. */
+export type GeneratedAlways<C> = [C] extends [ColumnType<infer S, unknown, unknown>] ? ColumnType<S, never, never> : ColumnType<C, never, never>;
+
+type ColumnFrom<S> = S extends `${infer T} not null generated always as identity`
+  ? GeneratedAlways<TsType<T>>
+  : S extends `${infer T} not null default ${string}`
   ? Default<TsType<T>>
   : S extends `${infer T} not null`
     ? TsType<T>

@@ -8,3 +8,4 @@ export * from './read-models.sql.js';
 export * from './policies.sql.js';
 export * from './schema.js';
 export * from './personal-data.sql.js';
+export * from './audit.sql.js';

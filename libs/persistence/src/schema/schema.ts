@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { AUDIT_TABLES } from './audit.sql.js';
 import type { DB } from './db.js';
 import { EMPTY_LOG_HEAD, EVENT_LOG_TABLES } from './event-log.sql.js';
 import { FUNCTIONS } from './functions.sql.js';
@@ -45,6 +46,7 @@ export async function createSchema(db: Kysely<DB>): Promise<void> {
   await run(db, EVENT_LOG_TABLES);
   await run(db, PROJECTION_TABLES);
   await run(db, PERSONAL_DATA_TABLES);
+  await run(db, AUDIT_TABLES);
   await run(db, FUNCTIONS);
   await createCoverageTables(db);
   await createOrganizingTables(db);
