@@ -18,7 +18,7 @@ import { hostname, userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { EngineClient, waitForHealth } from './demo/client.js';
-import { DEFAULT_BATCH, loadDemo, type DemoReport } from './demo/load.js';
+import { DEFAULT_BATCH, DEFAULT_SIZE, loadDemo, type DemoReport } from './demo/load.js';
 
 const whole = (name: string, min: number, max: number) => (value: string) => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
@@ -32,25 +32,29 @@ const isoDate = (value: string) => {
 interface Options {
   url: string;
   token?: string;
-  enterprises: number;
-  workers: number;
-  years: number;
-  seed: number;
+  enterprises?: number;
+  workers?: number;
+  years?: number;
+  seed?: number;
   today?: string;
   batch: number;
   wait: number;
 }
 
+const { enterprises, workers, years, seed } = DEFAULT_SIZE;
 const program = new Command()
   .name('npm run demo --')
-  .description('load a generated district with joining drives, ceremonies and late corrections into the running engine (for the dashboard)')
+  .description(
+    'load a generated district with joining drives, ceremonies and late corrections into the running engine (for the dashboard). ' +
+      'A size, seed or day not given is that of the demo already in the store, else the default; one that differs from it stops the run.',
+  )
   .option('--url <url>', 'the running engine', `http://127.0.0.1:${process.env['PORT']?.trim() || '3000'}`)
   .option('--token <token>', 'an admin token (default: env UCE_TOKEN, else one issued as `npm run cli -- token issue --role admin` does)')
-  .option('--enterprises <n>', 'enterprises', whole('--enterprises', 1, 1_000_000), 2000)
-  .option('--workers <n>', 'workers who join a union', whole('--workers', 0, 5_000_000), 12000)
-  .option('--years <n>', 'years of history, ending today', whole('--years', 1, 30), 4)
-  .option('--seed <n>', 'random seed (same seed, same district)', whole('--seed', 0, 2 ** 31), 1)
-  .option('--today <date>', 'the day the history ends (default: that of the demo already in the store, else today in China)', isoDate)
+  .option('--enterprises <n>', `enterprises (default: ${enterprises})`, whole('--enterprises', 1, 1_000_000))
+  .option('--workers <n>', `workers who join a union (default: ${workers})`, whole('--workers', 0, 5_000_000))
+  .option('--years <n>', `years of history, ending on the demo's day (default: ${years})`, whole('--years', 1, 30))
+  .option('--seed <n>', `random seed: same options, same data (default: ${seed})`, whole('--seed', 0, 2 ** 31))
+  .option('--today <date>', "the demo's day, the last of its history (default: today in China)", isoDate)
   .option('--batch <n>', 'commands per request', whole('--batch', 1, 10_000), DEFAULT_BATCH)
   .option('--wait <seconds>', 'how long to wait for the engine to be ready', whole('--wait', 0, 3600), 60)
   .showHelpAfterError()
@@ -59,11 +63,18 @@ const program = new Command()
     await waitForHealth(url, opts.wait);
     const given = opts.token ?? process.env['UCE_TOKEN']?.trim();
     const token = given || (await issueAdminToken());
+    const me = await new EngineClient(url, token).get('/api/access/me');
+    if (me.status === 401 && !given) {
+      const store = process.env['DATABASE_URL']?.trim() ? 'DATABASE_URL' : `DATA_DIR (${process.env['DATA_DIR']?.trim() || './data'})`;
+      throw new Error(`the engine at ${url} does not know the token issued in the store of ${store}: run the demo with the server's DATA_DIR or DATABASE_URL, or pass --token`);
+    }
     const bar = new SingleBar({ format: 'demo [{bar}] {percentage}% | {value}/{total} commands | ETA {eta_formatted}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 20 });
-    console.error(`loading the demo into ${url}: ${opts.enterprises} enterprises, ${opts.workers} workers, ${opts.years} years, seed ${opts.seed}`);
+    console.error(`loading the demo into ${url}`);
+    // Only the options given: the others come from the demo already in the store, else the defaults.
+    const chosen = Object.fromEntries(Object.entries({ enterprises: opts.enterprises, workers: opts.workers, years: opts.years, seed: opts.seed, today: opts.today }).filter(([, v]) => v !== undefined));
     let report: DemoReport;
     try {
-      report = await loadDemo(new EngineClient(url, token), { enterprises: opts.enterprises, workers: opts.workers, years: opts.years, seed: opts.seed, batchSize: opts.batch, ...(opts.today ? { today: opts.today } : {}) }, (done, total) => {
+      report = await loadDemo(new EngineClient(url, token), { ...chosen, batchSize: opts.batch }, (done, total) => {
         if (!bar.isActive) bar.start(total, 0);
         bar.update(done);
       });
@@ -86,7 +97,7 @@ async function issueAdminToken(): Promise<string> {
 function print(r: DemoReport, url: string, issuedToken: string | null): void {
   const out = (line = '') => console.log(line);
   out();
-  out(`demo day:          ${r.today}${r.alreadyThere ? ' (the demo district was already in the store: only what was missing was added)' : ''}`);
+  out(`demo:              ${r.enterprises} enterprises, ${r.workers} workers, ${r.years} years up to ${r.today}, seed ${r.seed}${r.alreadyThere ? ' (already in the store: only what was missing was added)' : ''}`);
   out(`commands:          ${r.commands.toLocaleString('en')}`);
   out(`recorded:          ${r.recorded.toLocaleString('en')} (${r.events.toLocaleString('en')} events)`);
   out(`already recorded:  ${r.alreadyRecorded.toLocaleString('en')}`);
@@ -94,9 +105,7 @@ function print(r: DemoReport, url: string, issuedToken: string | null): void {
   if (r.refused > 0) {
     out(`  by code:         ${Object.entries(r.refusedByCode).map(([code, n]) => `${code} ${n}`).join(', ')}`);
     for (const f of r.firstRefusals) out(`  ${f.commandId} ${f.type}: ${f.error}: ${f.message}`);
-    if (r.refusedByCode['COMMAND_ID_CONFLICT']) {
-      out('  COMMAND_ID_CONFLICT: this store holds a demo made with other options (--enterprises, --workers, --years, --seed or --today): run with those, or on a fresh store');
-    }
+    if (r.refusedByCode['COMMAND_ID_CONFLICT']) out('  COMMAND_ID_CONFLICT: the store holds other commands under the demo\'s commandIds: load the demo into a fresh store');
   }
   out(`time:              ${r.seconds.toFixed(1)} s`);
   out();

@@ -8,27 +8,19 @@ import { generateDistrict, type GeneratedCommand } from '#simulation';
  * members, credit codes of region 440307, identity numbers of region 440307)
  * becomes the demo's own: areas `DEMO`, `DEMO-01`, `DEMO-01-C01`…, unions
  * `F-DEMO-…` and `U-<code>`, members `DEMO-M<n>`, credit codes and identity
- * numbers of the (unassigned) region 440399. The history ends on `endsOn`.
+ * numbers of the (unassigned) region 440399. The history ends on `today`.
  */
 export const DEMO_DISTRICT = 'DEMO';
 export const DEMO_DISTRICT_NAME = '示范区（演示数据）';
-/** The federation whose founding date tells which day a demo already in a store was made for (see referenceDateOf). */
+/** The federation whose founding command's id tells what a demo already in a store was made with (load.ts, existingDemo). */
 export const DEMO_MARKER_UNION = `F-${DEMO_DISTRICT}-EXPRESS`;
-/** The generator founds its federations three years before the history starts. */
-export const MARKER_YEARS_BEFORE_START = 3;
 
 const DAY = 86_400_000;
 export const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 
 /** The first day of a generated history of `years` that ends two days before `today` (the generator writes a few leavings up to two days past its end). */
 export function historyStart(today: string, years: number): string {
   return addDays(today, -(Math.max(1, years) * 365 + 2));
-}
-
-/** Inverse of historyStart through the marker federation's founding date. */
-export function referenceDateOf(markerFoundedOn: string, years: number): string {
-  return addDays(markerFoundedOn, MARKER_YEARS_BEFORE_START * 365 + Math.max(1, years) * 365 + 2);
 }
 
 const DEMO_REGION = '440399';

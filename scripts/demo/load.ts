@@ -3,7 +3,7 @@ import { todayInChina } from '#domain';
 import type { GeneratedCommand } from '#simulation';
 import { demoCampaigns } from './campaigns.js';
 import type { EngineClient } from './client.js';
-import { DEMO_DISTRICT, DEMO_MARKER_UNION, demoDistrict, referenceDateOf } from './district.js';
+import { DEMO_DISTRICT, DEMO_MARKER_UNION, demoDistrict } from './district.js';
 import { DistrictFacts } from './facts.js';
 
 /**
@@ -16,12 +16,23 @@ import { DistrictFacts } from './facts.js';
  * anything. Commands already recorded are told apart by their events'
  * positions: at or below the log's head when the run began.
  */
-export interface DemoOptions {
+export interface DemoSize {
   readonly enterprises: number;
   readonly workers: number;
   readonly years: number;
   readonly seed: number;
-  /** The day the history ends at; default: the day of a demo already in the store, else today in China. */
+}
+
+export const DEFAULT_SIZE: DemoSize = { enterprises: 2000, workers: 12000, years: 4, seed: 1 };
+
+/**
+ * What to load. A size or day not given is the one of the demo already in the
+ * store, else the default (DEFAULT_SIZE; today in China). One given that
+ * differs from the demo already in the store stops the run before anything
+ * is sent: the same ids would hold other facts.
+ */
+export interface DemoOptions extends Partial<DemoSize> {
+  /** The day the history ends at. */
   readonly today?: string;
   /** Commands per request (at most 10,000; default 5,000). */
   readonly batchSize?: number;
@@ -37,7 +48,7 @@ export interface Refusal {
   readonly message: string;
 }
 
-export interface DemoReport {
+export interface DemoReport extends DemoSize {
   readonly today: string;
   /** The store held the demo district already (its day was read from it). */
   readonly alreadyThere: boolean;
@@ -73,13 +84,44 @@ export interface Progress {
 export const DEFAULT_BATCH = 5_000;
 const MAX_BATCH = 10_000;
 
-/** The demo's day: given, else the day a demo already in the store was made for (its marker federation's founding), else today in China. */
-export async function demoDay(client: EngineClient, years: number, given?: string): Promise<{ today: string; alreadyThere: boolean }> {
+/** What a demo already in the store was made with: the marker federation's founding command carries it in its commandId. */
+export interface ExistingDemo extends DemoSize {
+  readonly today: string;
+}
+
+const TAG = /:e(\d+)-w(\d+)-y(\d+)-s(\d+)-d(\d{4}-\d{2}-\d{2})$/;
+const tagOf = (size: DemoSize, today: string) => `e${size.enterprises}-w${size.workers}-y${size.years}-s${size.seed}-d${today}`;
+
+export async function existingDemo(client: EngineClient): Promise<ExistingDemo | null> {
   const answer = await client.get(`/api/unions/${encodeURIComponent(DEMO_MARKER_UNION)}/history`);
-  const founded = answer.status === 200 ? (answer.body?.events?.[0]?.occurredOn as string | undefined) : undefined;
-  if (given) return { today: given, alreadyThere: founded !== undefined };
-  if (answer.status !== 200 && answer.status !== 404) throw new Error(`GET /api/unions/…/history answered ${answer.status} ${describe(answer.body)}`);
-  return founded ? { today: referenceDateOf(founded, years), alreadyThere: true } : { today: todayInChina(), alreadyThere: false };
+  if (answer.status === 404) return null;
+  if (answer.status !== 200) throw new Error(`GET /api/unions/${DEMO_MARKER_UNION}/history answered HTTP ${answer.status} ${describe(answer.body)}`);
+  const founding = answer.body?.events?.[0] as { commandId?: string | null; occurredOn?: string } | undefined;
+  const tag = TAG.exec(founding?.commandId ?? '');
+  if (!tag) throw new Error(`the store holds a union ${DEMO_MARKER_UNION} that the demo did not record: load the demo into another store`);
+  return { enterprises: Number(tag[1]), workers: Number(tag[2]), years: Number(tag[3]), seed: Number(tag[4]), today: tag[5]! };
+}
+
+/** The options to load with: given, else the existing demo's, else the defaults; refused when given ones differ from the existing demo's. */
+export function resolveOptions(options: DemoOptions, existing: ExistingDemo | null): DemoSize & { today: string } {
+  const keys = ['enterprises', 'workers', 'years', 'seed', 'today'] as const;
+  if (existing) {
+    const differ = keys.filter((k) => options[k] !== undefined && options[k] !== existing[k]);
+    if (differ.length > 0) {
+      throw new Error(
+        `this store already holds the demo made with --enterprises ${existing.enterprises} --workers ${existing.workers} --years ${existing.years} --seed ${existing.seed} --today ${existing.today} ` +
+          `(not ${differ.map((k) => `--${k} ${options[k]}`).join(' ')}): run \`npm run demo\` without those options to complete it, or load another demo into a fresh store`,
+      );
+    }
+    return existing;
+  }
+  return {
+    enterprises: options.enterprises ?? DEFAULT_SIZE.enterprises,
+    workers: options.workers ?? DEFAULT_SIZE.workers,
+    years: options.years ?? DEFAULT_SIZE.years,
+    seed: options.seed ?? DEFAULT_SIZE.seed,
+    today: options.today ?? todayInChina(),
+  };
 }
 
 export async function loadDemo(client: EngineClient, options: DemoOptions, progress: Progress = () => undefined): Promise<DemoReport> {
@@ -88,15 +130,17 @@ export async function loadDemo(client: EngineClient, options: DemoOptions, progr
   const me = await client.get('/api/access/me');
   if (me.status === 401) throw new Error(`the engine at ${client.url} refused the token (401 ${describe(me.body)})`);
   if (me.status !== 200 || me.body?.role !== 'admin') throw new Error(`the demo needs an admin token (this one: ${me.body?.role ?? `HTTP ${me.status}`})`);
-  const { today, alreadyThere } = await demoDay(client, options.years, options.today);
+  const existing = await existingDemo(client);
+  const size = resolveOptions(options, existing);
+  const { today } = size;
 
   const facts = new DistrictFacts();
   const district: GeneratedCommand[] = [];
-  for (const c of demoDistrict({ ...options, today })) {
+  for (const c of demoDistrict(size)) {
     facts.observe(c);
     district.push(c);
   }
-  const { campaigns, corrections, campaignIds, withoutCeremony } = demoCampaigns(facts, { today, seed: options.seed, joins: Math.round(options.workers * 0.05) });
+  const { campaigns, corrections, campaignIds, withoutCeremony } = demoCampaigns(facts, { today, seed: size.seed, joins: Math.round(size.workers * 0.05) });
   const parts: [string, GeneratedCommand[]][] = [
     ['district', district],
     ['campaigns', campaigns],
@@ -108,7 +152,8 @@ export async function loadDemo(client: EngineClient, options: DemoOptions, progr
   const tally = { done: 0, recorded: 0, events: 0, alreadyRecorded: 0, refused: 0, byCode: {} as Record<string, number>, first: [] as Refusal[], last: head };
   let knownAt: string | null = null;
   for (const [part, commands] of parts) {
-    const withIds = commands.map((c, i) => ({ ...c, commandId: `demo:${part}:${i}` }));
+    // The marker federation's founding also tells what the demo was made with (existingDemo reads it back).
+    const withIds = commands.map((c, i) => ({ ...c, commandId: c['unionId'] === DEMO_MARKER_UNION && c.type === 'FoundFederation' ? `demo:${part}:${i}:${tagOf(size, today)}` : `demo:${part}:${i}` }));
     if (part === 'corrections') {
       // A moment between the load and the corrections: "what changed since" on the audit page shows the corrections.
       knownAt = (await chainHead(client)).recordedAt;
@@ -131,8 +176,8 @@ export async function loadDemo(client: EngineClient, options: DemoOptions, progr
   await caughtUp(client, tally.last, options.catchUpSeconds ?? 600);
   const subdistricts = facts.subdistricts.map((s) => s.areaId);
   return {
-    today,
-    alreadyThere,
+    ...size,
+    alreadyThere: existing !== null,
     commands: total,
     recorded: tally.recorded,
     events: tally.events,
