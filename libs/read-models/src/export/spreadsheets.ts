@@ -52,12 +52,20 @@ const STATUS_LABELS: Record<string, string> = {
 export const ENTERPRISE_HEADERS = [
   '统一社会信用代码 Credit code', '企业名称 Name', '所在区域 Area', '职工人数 Headcount', '企业规模 Size band',
   '新业态 New form', '建会状态 Status', '工会 Union', '工联会 Federation', '登记日期 Registered on',
+  '三到位进度 Outreach step', '到达日期 Step reached on',
 ];
+
+const STEP_LABELS: Record<string, string> = {
+  none: '未走访 not visited',
+  visited: '走访到位 visited',
+  policyExplained: '宣传到位 policy explained',
+  measuresDrawnUp: '措施到位 measures drawn up',
+};
 
 export function enterpriseRow(e: EnterpriseListItem): Row {
   return [
     e.creditCode, e.name, e.areaId, e.headcount, e.band, e.newForm ? '是 yes' : '否 no', STATUS_LABELS[e.status] ?? e.status,
-    e.unionId ?? null, e.federationId ?? null, e.registeredOn,
+    e.unionId ?? null, e.federationId ?? null, e.registeredOn, STEP_LABELS[e.outreachStep] ?? e.outreachStep, e.outreachSince,
   ];
 }
 

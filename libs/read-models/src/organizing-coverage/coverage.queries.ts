@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { STILL_KNOWN, type DB } from '#persistence';
 import { COVERAGE_DAILY, rollupUpTo, STAFF_DAILY } from './daily-rollup.js';
 import { memberCountsFromRollup, NOT_RETAINED } from './member-rollup.js';
-import { BANDS, type Band, type CoverageStatus } from '#domain';
+import { BANDS, OUTREACH_STEPS, type Band, type CoverageStatus, type OutreachStep } from '#domain';
 
 /**
  * Which knowledge a query answers from: what the engine knows now (the
@@ -182,6 +182,10 @@ export interface EnterpriseListItem {
   unionId: string | null;
   federationId: string | null;
   registeredOn: string;
+  /** The furthest "three in place" (三到位) outreach step reached by the date: none (not visited yet), visited, policyExplained, measuresDrawnUp. */
+  outreachStep: 'none' | OutreachStep;
+  /** The date that step was reached (null for none). */
+  outreachSince: string | null;
 }
 
 /**
@@ -209,10 +213,16 @@ export async function enterprisesAsOf(db: Kysely<DB>, areaId: string, asOf: stri
     : sql``;
   const { rows } = await sql<EnterpriseListItem>`
     select p.credit_code as "creditCode", e.name, p.area_id as "areaId", p.headcount, p.band, p.new_form as "newForm",
-           p.status, p.union_id as "unionId", p.federation_id as "federationId", e.registered_on::text as "registeredOn"
+           p.status, p.union_id as "unionId", p.federation_id as "federationId", e.registered_on::text as "registeredOn",
+           coalesce(st.step, 'none') as "outreachStep", st.reached_on::text as "outreachSince"
     from rm_area_ancestors a
     join rm_enterprise_periods p on p.area_id = a.area_id
     join rm_enterprises e on e.credit_code = p.credit_code
+    left join lateral (
+      select o.step, o.reached_on from rm_outreach o
+      where o.credit_code = p.credit_code and o.reached_on <= ${asOf}::date
+      order by array_position(${[...OUTREACH_STEPS]}::text[], o.step) desc limit 1
+    ) st on true
     where ${where} ${after}
     order by p.headcount desc, p.credit_code
     limit ${options.limit + 1} offset ${options.offset ?? 0}`.execute(db);

@@ -10,7 +10,6 @@ import { count } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
 import { useQueryParams } from '../../ui/url';
 import { StepBadge } from './StepBadge';
-import { useStepIndex } from './steps';
 import type { EnterpriseItem, EnterprisePage } from './types';
 
 const PAGE_SIZE = 50;
@@ -46,8 +45,6 @@ export function EnterpriseList({ areaId, asOf, allowed }: { areaId: string; asOf
     enabled: allowed,
     placeholderData: keepPreviousData,
   });
-  const bands = band ? [band] : [...new Set(list.data?.items.map((i) => i.band) ?? [])];
-  const steps = useStepIndex(areaId, asOf, allowed ? bands : []);
 
   if (!allowed) {
     return (
@@ -74,16 +71,9 @@ export function EnterpriseList({ areaId, asOf, allowed }: { areaId: string; asOf
   const columns: Column<EnterpriseItem>[] = [
     { key: 'name', header: t('name'), cell: (e) => <span className="name-cell">{e.name}</span> },
     { key: 'headcount', header: t('headcount'), numeric: true, cell: (e) => count(e.headcount) },
-    { key: 'step', header: t('step'), cell: (e) => <StepBadge step={steps.index.get(e.creditCode)?.step} /> },
+    { key: 'step', header: t('step'), cell: (e) => <StepBadge step={e.outreachStep} /> },
     { key: 'creditCode', header: t('creditCode'), cell: (e) => <span className="code-text">{e.creditCode}</span> },
-    {
-      key: 'area',
-      header: t('area'),
-      cell: (e) => {
-        const sub = steps.index.get(e.creditCode)?.subdistrictName;
-        return sub ? `${sub} · ${e.areaId}` : e.areaId;
-      },
-    },
+    { key: 'area', header: t('area'), cell: (e) => e.areaId },
     { key: 'band', header: t('band'), cell: (e) => t(`band.${e.band}`) },
     { key: 'newForm', header: t('newForm'), cell: (e) => (e.newForm ? t('yes') : t('no')) },
   ];
@@ -106,7 +96,6 @@ export function EnterpriseList({ areaId, asOf, allowed }: { areaId: string; asOf
         <ExportButtons path="/api/coverage/enterprises/export" params={{ areaId, asOf, status: 'unorganized', band }} />
       </div>
       {list.error ? <ErrorNotice error={list.error} /> : null}
-      {steps.error ? <ErrorNotice error={steps.error} /> : null}
       {list.isLoading ? <Loading /> : null}
       {list.data ? (
         <>

@@ -17,6 +17,9 @@ export interface EnterpriseItem {
   unionId: string | null;
   federationId: string | null;
   registeredOn: string;
+  /** The furthest outreach step reached by the date, and since when. */
+  outreachStep: Step;
+  outreachSince: string | null;
 }
 
 export interface EnterprisePage {
