@@ -1,3 +1,4 @@
+import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
 
 /**
@@ -11,6 +12,10 @@ const SETUP = [
   { type: 'DefineArea', areaId: 'NK', kind: 'community', name: '南坑社区', parentId: 'BJ' },
   { type: 'DefineArea', areaId: 'HG', kind: 'subdistrict', name: '横岗街道', parentId: 'LG' },
   { type: 'LaunchCampaign', campaignId: 'C-BJ', name: '布吉快递员入会', areaId: 'BJ', targetJoins: 100, startsOn: '2026-03-01', endsOn: '2026-06-30', targetOccupations: ['快递员'] },
+  { type: 'RegisterEnterprise', creditCode: creditCode(901), name: '布吉物流', areaId: 'NK', headcount: 60, occurredOn: '2025-01-01' },
+  { type: 'RegisterEnterprise', creditCode: creditCode(902), name: '南坑电子', areaId: 'NK', headcount: 40, occurredOn: '2025-01-01' },
+  { type: 'RecordOutreach', creditCode: creditCode(901), step: 'visited', occurredOn: '2026-04-01' },
+  { type: 'RecordOutreach', creditCode: creditCode(901), step: 'policyExplained', occurredOn: '2026-05-01' },
   { type: 'LaunchCampaign', campaignId: 'C-HG', name: '横岗骑手入会', areaId: 'HG', targetJoins: 50, startsOn: '2026-04-01', endsOn: '2026-09-30', targetOccupations: ['外卖骑手'] },
 ];
 
@@ -90,5 +95,19 @@ describe('the dashboard and what it asks of the API', () => {
     expect((await api.get('/api/campaigns?areaId=BJ', bj)).body.campaigns.map((c: { campaignId: string }) => c.campaignId)).toEqual(['C-BJ']);
     expect((await api.get('/api/campaigns?areaId=HG', bj)).status).toBe(403);
     expect((await api.get('/api/campaigns')).status).toBe(400);
+  });
+
+  it('gives each enterprise of the work list its furthest outreach step by the date, in the list and in its export', async () => {
+    const steps = async (asOf: string) =>
+      (await api.get(`/api/coverage/enterprises?areaId=BJ&asOf=${asOf}&status=unorganized`)).body.items.map((e: { creditCode: string; outreachStep: string; outreachSince: string | null }) => [e.creditCode, e.outreachStep, e.outreachSince]);
+    expect(await steps('2026-03-31')).toEqual([[creditCode(901), 'none', null], [creditCode(902), 'none', null]]);
+    expect(await steps('2026-04-15')).toEqual([[creditCode(901), 'visited', '2026-04-01'], [creditCode(902), 'none', null]]);
+    expect(await steps('2026-06-01')).toEqual([[creditCode(901), 'policyExplained', '2026-05-01'], [creditCode(902), 'none', null]]);
+    const csv = await (await fetch(`${api.url}/api/coverage/enterprises/export?areaId=BJ&asOf=2026-06-01&status=unorganized`, { headers: { authorization: `Bearer ${api.adminToken}` } })).text();
+    const [header, first, second] = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(header).toContain('三到位进度 Outreach step');
+    expect(first).toContain('宣传到位 policy explained');
+    expect(first).toContain('2026-05-01');
+    expect(second).toContain('未走访 not visited');
   });
 });
