@@ -21,7 +21,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 export const browserAvailable = existsSync(CHROMIUM_PATH);
-export const browserRequired = process.env['CI'] === 'true' || process.env['REQUIRE_BROWSER'] === '1';
+export const browserRequired = ['true', '1'].includes(process.env['CI'] ?? '') || process.env['REQUIRE_BROWSER'] === '1';
 
 /** `describe` for browser suites: skipped with the reason in its title when there is no Chromium, failing when one is required. */
 export function describeBrowser(title: string, fn: () => void): void {
@@ -146,8 +146,10 @@ export async function screenshot(page: Page, name: string, options: { phone?: bo
   return path;
 }
 
-/** Waits until the element's text is `expected`; fails with the text it shows instead (or that it never appeared). */
-export async function expectText(page: Page, selector: string, expected: string, timeoutMs = 15_000): Promise<void> {
+/** Waits until the element's text is `expected` (or, `contains`, holds it); fails with the text it shows instead (or that it never appeared). */
+export async function expectText(page: Page, selector: string, expected: string, options: { contains?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const matches = (text: string | null) => (options.contains ? text !== null && text.includes(expected) : text === expected);
   const deadline = Date.now() + timeoutMs;
   let actual: string | null = null;
   for (;;) {
@@ -156,10 +158,11 @@ export async function expectText(page: Page, selector: string, expected: string,
       .first()
       .textContent({ timeout: 250 })
       .then((t) => t?.trim() ?? null, () => null);
-    if (actual === expected || Date.now() > deadline) break;
+    if (matches(actual) || Date.now() > deadline) break;
     await page.waitForTimeout(50);
   }
-  expect({ selector, text: actual }).toEqual({ selector, text: expected });
+  if (options.contains) expect({ selector, text: actual }).toEqual({ selector, text: expect.stringContaining(expected) });
+  else expect({ selector, text: actual }).toEqual({ selector, text: expected });
 }
 
 /** Logs in through the login form with `token`; resolves once the navigation (the signed-in layout) shows. */
@@ -172,9 +175,18 @@ export async function logIn(page: Page, token: string, path = '/'): Promise<void
 
 /** Waits until every chart on the page has drawn (a canvas inside each figure.chart). */
 export async function chartsDrawn(page: Page, timeoutMs = 15_000): Promise<void> {
+  // A function, not a string: a string predicate is eval'd in the page, which the dashboard's Content Security Policy refuses.
   await page.waitForFunction(
-    `(() => { const charts = [...document.querySelectorAll('figure.chart')]; return charts.length > 0 && charts.every((c) => c.querySelector('canvas')); })()`,
+    () => {
+      const charts = Array.from((globalThis as any).document.querySelectorAll('figure.chart')) as any[];
+      return charts.length > 0 && charts.every((c) => c.querySelector('canvas') !== null);
+    },
     undefined,
     { timeout: timeoutMs },
   );
+}
+
+/** Waits until the page's language (`<html lang>`) is `lang`. */
+export async function pageLanguage(page: Page, lang: string): Promise<void> {
+  await page.waitForFunction((wanted) => (globalThis as any).document.documentElement.lang === wanted, lang);
 }
