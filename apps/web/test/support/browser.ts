@@ -119,18 +119,14 @@ export async function axeCheck(page: Page): Promise<AxeViolation[]> {
 
 /**
  * Where screenshots go: docs/screenshots with DASHBOARD_SCREENSHOTS=1 (to
- * refresh the docs' pictures), a temporary folder otherwise (a test run
- * leaves the tree as it was).
+ * refresh the docs' pictures); otherwise the system's temporary folder's
+ * uce-dashboard-screenshots, overwritten by each run (a test run leaves the
+ * tree as it was; the last run's pictures are there to look at).
  */
-let shotsDir: string | undefined;
 export function screenshotDir(): string {
-  if (!shotsDir) {
-    if (process.env['DASHBOARD_SCREENSHOTS'] === '1') {
-      shotsDir = join(process.cwd(), 'docs', 'screenshots');
-      mkdirSync(shotsDir, { recursive: true });
-    } else shotsDir = mkdtempSync(join(tmpdir(), 'uce-screenshots-'));
-  }
-  return shotsDir;
+  const dir = process.env['DASHBOARD_SCREENSHOTS'] === '1' ? join(process.cwd(), 'docs', 'screenshots') : join(tmpdir(), 'uce-dashboard-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** A PNG of the page's viewport (1280×800; `phone`: 375×812) as `name`.png; the viewport is put back afterwards. */
