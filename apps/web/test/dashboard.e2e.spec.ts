@@ -87,7 +87,7 @@ function dashboardSuite(backend: 'pglite' | 'postgres') {
     restoreDashboard = useBuiltDashboard();
     [api, browser] = await Promise.all([startTestApi(backend), launchBrowser()]);
     await loadData(api);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await api?.close();
