@@ -48,6 +48,10 @@ describe('the dashboard and what it asks of the API', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await raw('/assets/nothing-here.js')).status).toBe(404);
+    // Compressed at build time, sent compressed to a browser that accepts it (fetch decodes it again).
+    const compressed = await fetch(`${api.url}${script!}`, { headers: { 'accept-encoding': 'br' } });
+    expect(compressed.headers.get('content-encoding')).toBe('br');
+    expect(await compressed.text()).toBe(await (await raw(script!)).text());
     for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/..%2fpackage.json']) {
       const response = await raw(path);
       expect(await response.text()).not.toContain('"union-coverage-engine"');

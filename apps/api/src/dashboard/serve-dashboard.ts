@@ -28,10 +28,12 @@ export async function serveDashboard(app: NestFastifyApplication, root = dashboa
   const fastify = app.getHttpAdapter().getInstance();
   const built = existsSync(join(root, 'index.html'));
   // Cache headers are set here, per kind of file (the page must be revalidated, hashed assets never).
-  if (built) await app.register(fastifyStatic as never, { root, serve: false, cacheControl: false } as never);
+  // Brotli or gzip files written at build time (scripts/compress-web.mjs) go to browsers that accept them.
+  if (built) await app.register(fastifyStatic as never, { root, serve: false, cacheControl: false, preCompressed: true } as never);
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
-    if (path === '/api' || path.startsWith('/api/')) {
+    // Anything that reads as an API address (//api/…, /%61pi/…, /API/…) is not the page: a client that asked for data gets JSON.
+    if (/^\/api(\/|$)/i.test(readable(path))) {
       return reply.status(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${path}` });
     }
     if (!built) {
@@ -44,4 +46,15 @@ export async function serveDashboard(app: NestFastifyApplication, root = dashboa
   };
   fastify.get('/', page);
   fastify.get('/*', page);
+}
+
+/** A path as a person (or a lenient proxy) would read it: percent-decoded, runs of slashes as one. */
+function readable(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: judge the path as written
+  }
+  return decoded.replace(/[\\/]+/g, '/');
 }
