@@ -24,8 +24,8 @@ export function ChainView() {
             <FigureCard testId="chain-head" label={t('chain.head')} value={chain.data.headPosition} />
             <FigureCard testId="chain-recordedAt" label={t('chain.recordedAt')} value={<span className="small-value">{chinaTime(chain.data.recordedAt)}</span>} />
             <FigureCard testId="chain-hash" label={t('chain.hash')} value={<code className="hash">{chain.data.headHash}</code>} />
-            {chain.data.lastAnchor !== undefined ? <FigureCard testId="chain-lastAnchor" label={t('chain.lastAnchor')} value={<code className="hash">{text(chain.data.lastAnchor)}</code>} /> : null}
-            {chain.data.lastVerify !== undefined ? <FigureCard testId="chain-lastVerify" label={t('chain.lastVerify')} value={<code className="hash">{text(chain.data.lastVerify)}</code>} /> : null}
+            <LastAnchor chain={chain.data} />
+            <LastVerify chain={chain.data} />
           </div>
           <dl className="chain-lines">
             <dt>{t('chain.anchor')}</dt>
@@ -37,14 +37,56 @@ export function ChainView() {
               <code data-testid="chain-verify">{chain.data.verify}</code> <CopyButton text={chain.data.verify} />
             </dd>
           </dl>
-          {chain.data.lastAnchor === undefined && chain.data.lastVerify === undefined ? <p className="muted">{t('chain.notReported')}</p> : null}
+          <p className="muted">{t('chain.record')}</p>
         </>
       ) : null}
     </section>
   );
 }
 
-const text = (value: unknown) => (value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+/** The last signed anchor the API wrote (ANCHOR_DIR), its signature checked by the API. */
+function LastAnchor({ chain }: { chain: Chain }) {
+  const { t } = useTranslation('audit');
+  const anchor = chain.lastAnchor;
+  if (!chain.anchorsConfigured) return <FigureCard testId="chain-lastAnchor" label={t('chain.lastAnchor')} value="—" detail={t('chain.anchorsOff')} />;
+  if (!anchor) return <FigureCard testId="chain-lastAnchor" label={t('chain.lastAnchor')} value="—" detail={t('chain.noAnchorYet')} />;
+  return (
+    <FigureCard
+      testId="chain-lastAnchor"
+      label={t('chain.lastAnchor')}
+      value={anchor.position ?? '—'}
+      tone={anchor.signatureValid ? 'ok' : 'short'}
+      detail={
+        <>
+          {chinaTime(anchor.signedAt)} · {anchor.signatureValid ? t('chain.signatureValid') : `${t('chain.signatureInvalid')}: ${anchor.problem ?? ''}`}
+          {chain.eventsSinceLastAnchor !== null ? ` · ${t('chain.eventsSince', { count: chain.eventsSinceLastAnchor })}` : ''}
+        </>
+      }
+    />
+  );
+}
+
+/** What the last `cli verify` run reported: a record, not a proof. */
+function LastVerify({ chain }: { chain: Chain }) {
+  const { t } = useTranslation('audit');
+  const run = chain.lastVerify;
+  if (!run) return <FigureCard testId="chain-lastVerify" label={t('chain.lastVerify')} value="—" detail={t('chain.neverVerified')} />;
+  return (
+    <FigureCard
+      testId="chain-lastVerify"
+      label={t('chain.lastVerify')}
+      value={run.ok ? t('chain.verifiedOk') : t('chain.verifyFailed')}
+      tone={run.ok ? 'ok' : 'short'}
+      detail={
+        <>
+          {chinaTime(run.verifiedAt)} · {run.verifiedBy} · {t('chain.eventsChecked', { count: run.eventsChecked })}
+          {run.failure ? ` · ${run.failure}` : ''}
+          {chain.eventsSinceLastVerify !== null ? ` · ${t('chain.eventsSince', { count: chain.eventsSinceLastVerify })}` : ''}
+        </>
+      }
+    />
+  );
+}
 
 function CopyButton({ text: value }: { text: string }) {
   const { t } = useTranslation('audit');

@@ -53,15 +53,35 @@ export interface RevisionsPage {
   nextCursor: string | null;
 }
 
-/** GET /api/chain (apps/api/src/audit/chain.controller.ts); the last anchor and verify only if a later API adds them. */
+/** GET /api/chain (apps/api/src/audit/chain.controller.ts, docs/audit.md "The chain's state"). */
 export interface Chain {
   headPosition: string;
   headHash: string;
   recordedAt: string | null;
   anchor: string;
   verify: string;
-  lastAnchor?: unknown;
-  lastVerify?: unknown;
+  anchorsConfigured: boolean;
+  lastAnchor: null | {
+    file: string;
+    position: string | null;
+    hash: string | null;
+    signedAt: string | null;
+    headRecordedAt: string | null;
+    signatureValid: boolean;
+    problem: string | null;
+  };
+  eventsSinceLastAnchor: number | null;
+  lastVerify: null | {
+    verifiedAt: string;
+    verifiedBy: string;
+    ok: boolean;
+    eventsChecked: number;
+    headPosition: string | null;
+    headHash: string | null;
+    anchorsChecked: number;
+    failure: string | null;
+  };
+  eventsSinceLastVerify: number | null;
 }
 
 /** The coverage answer with `knownAt` echoed (GET /api/coverage?knownAt=…). */
