@@ -197,6 +197,27 @@ function dashboardSuite(backend: 'pglite' | 'postgres') {
     expect(w.problems()).toEqual([]);
   });
 
+  it('passes the accessibility check on every other view: drives, ceremony compliance, the chain, histories', async () => {
+    const w = await open();
+    const { body: list } = await api.get(`/api/coverage/enterprises?areaId=LG&asOf=${AS_OF}&pageSize=1`);
+    const views = [
+      [`/campaigns?area=LG&asOf=${AS_OF}`, '[data-testid="campaigns"]'],
+      [`/campaigns?area=LG&view=ceremonies&year=2024`, '[data-testid="ceremony-compliance"]'],
+      ['/audit/chain', '[data-testid="chain-head"]'],
+      [`/audit/history?kind=enterprise&id=${list.items[0].creditCode}&asOf=${AS_OF}`, '[data-testid="timeline"]'],
+      [`/audit/history?kind=campaign&id=${CAMPAIGN}&asOf=${AS_OF}`, '[data-testid="timeline"]'],
+    ] as const;
+    await logIn(w.page, api.adminToken, views[0][0]);
+    for (const [path, shown] of views) {
+      await w.page.goto(path);
+      await w.page.locator(shown).first().waitFor();
+      await w.page.waitForLoadState('networkidle');
+      expect({ path, violations: await axeCheck(w.page) }).toEqual({ path, violations: [] });
+    }
+    await screenshot(w.page, 'campaign-history');
+    expect(w.problems()).toEqual([]);
+  });
+
   it('shows a viewer only figures: no personal pages, no member’s name', async () => {
     const viewer = await api.issue('viewer', 'LG-01', 'e2e viewer');
     const w = await open();

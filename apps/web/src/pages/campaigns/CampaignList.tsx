@@ -1,11 +1,10 @@
-import type { ReactNode } from 'react';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { get } from '../../api/client';
-import { AreaDateBar, useArea, useAreaAndDate } from '../../ui/AreaDateBar';
+import { AreaDateBar, useArea } from '../../ui/AreaDateBar';
+import { AreaPage } from '../../ui/AreaPage';
 import { DataTable, type Column } from '../../ui/DataTable';
-import { EmptyStore } from '../../ui/EmptyStore';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { count, percent } from '../../ui/format';
 import { Loading } from '../../ui/Loading';
@@ -19,18 +18,13 @@ type View = 'list' | 'ceremonies';
 /** /campaigns: the drives launched in an area (and below), or (`?view=ceremonies`) the ceremony rule per subdistrict for a year. */
 export function CampaignList() {
   const { t } = useTranslation('campaigns');
-  const { areaId, asOf, empty, rootsError } = useAreaAndDate();
   const [params] = useQueryParams();
-  const area = useArea(areaId);
   const view: View = params['view'] === 'ceremonies' ? 'ceremonies' : 'list';
-
-  if (rootsError) return <Shell><ErrorNotice error={rootsError} /></Shell>;
-  if (empty) return <Shell><EmptyStore /></Shell>;
-  if (!areaId) return <Shell><Loading /></Shell>;
-
   const scope = { area: params['area'], asOf: params['asOf'] };
   return (
-    <Shell name={area.data?.area?.name}>
+    <AreaPage title={t('title')} className="campaigns-page">
+      {({ areaId, asOf }) => (
+        <>
       <AreaDateBar path="~/campaigns" areaId={areaId} asOf={asOf} extra={{ view: params['view'], year: params['year'], minimum: params['minimum'] }} />
       <Tabs
         label={t('tabs.label')}
@@ -41,20 +35,9 @@ export function CampaignList() {
         ]}
       />
       {view === 'ceremonies' ? <CeremonyComplianceView areaId={areaId} /> : <Drives areaId={areaId} asOf={asOf} />}
-    </Shell>
-  );
-}
-
-function Shell({ name, children }: { name?: string | undefined; children: ReactNode }) {
-  const { t } = useTranslation('campaigns');
-  return (
-    <main id="main" className="campaigns-page">
-      <h1>
-        {t('title')}
-        {name ? ` · ${name}` : ''}
-      </h1>
-      {children}
-    </main>
+        </>
+      )}
+    </AreaPage>
   );
 }
 

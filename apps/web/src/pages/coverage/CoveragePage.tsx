@@ -5,10 +5,10 @@ import { Link } from 'wouter';
 import { get } from '../../api/client';
 import { BANDS, type Band, type Coverage, type Figures } from '../../api/types';
 import { registerMessages } from '../../i18n/index';
-import { AreaDateBar, useArea, useAreaAndDate } from '../../ui/AreaDateBar';
+import { AreaDateBar, useArea } from '../../ui/AreaDateBar';
+import { AreaPage } from '../../ui/AreaPage';
 import { Chart } from '../../ui/Chart';
 import { DataTable, type Column } from '../../ui/DataTable';
-import { EmptyStore } from '../../ui/EmptyStore';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ExportButtons } from '../../ui/ExportButtons';
 import { FigureCard } from '../../ui/FigureCard';
@@ -43,18 +43,17 @@ function minusYears(date: string, years: number): string {
 
 export function CoveragePage() {
   const { t } = useTranslation('coverage');
-  const { areaId, asOf, empty, rootsError } = useAreaAndDate();
+  return <AreaPage title={t('title')}>{({ areaId, asOf }) => <CoverageOf areaId={areaId} asOf={asOf} />}</AreaPage>;
+}
+
+function CoverageOf({ areaId, asOf }: { areaId: string; asOf: string }) {
+  const { t } = useTranslation('coverage');
   const [params, setParams] = useQueryParams();
   const coverage = useCoverage(areaId, asOf);
   const area = useArea(areaId);
-
-  if (rootsError) return <Shell><ErrorNotice error={rootsError} /></Shell>;
-  if (empty) return <Shell><EmptyStore /></Shell>;
-  if (!areaId) return <Shell><Loading /></Shell>;
-
   const targets = { '100+': targetOf(params, '100+'), '25-99': targetOf(params, '25-99'), newForm: targetOf(params, 'newForm') };
   return (
-    <Shell name={area.data?.area?.name}>
+    <>
       <AreaDateBar path="/coverage" areaId={areaId} asOf={asOf} />
       {coverage.error ? <ErrorNotice error={coverage.error} /> : null}
       {coverage.data ? (
@@ -87,20 +86,7 @@ export function CoveragePage() {
       ) : null}
       <SubAreas areaId={areaId} asOf={asOf} childAreas={area.data?.children ?? []} />
       <Trend areaId={areaId} asOf={asOf} step={STEPS.includes(params['step'] as Step) ? (params['step'] as Step) : 'month'} onStep={(step) => setParams({ step: step === 'month' ? null : step })} />
-    </Shell>
-  );
-}
-
-function Shell({ name, children }: { name?: string | undefined; children: React.ReactNode }) {
-  const { t } = useTranslation('coverage');
-  return (
-    <main id="main">
-      <h1>
-        {t('title')}
-        {name ? ` · ${name}` : ''}
-      </h1>
-      {children}
-    </main>
+    </>
   );
 }
 
