@@ -19,7 +19,8 @@ export function seriesDates(from: string, to: string, step: Step): string[] {
   let year = start.getUTCFullYear();
   let month = Math.floor(start.getUTCMonth() / months) * months;
   const dates: string[] = [];
-  for (;;) {
+  // Dates end at 9999-12-31 (four-digit years): a period after it is after any `to`.
+  while (year <= 9999) {
     const end = iso(new Date(Date.UTC(year, month + months, 0)));
     if (end > to) break;
     if (end >= from) dates.push(end);
