@@ -4,7 +4,7 @@ import type { Read } from './api/types';
 import { setLanguage } from './i18n/index';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CampaignsPage } from './pages/campaigns/CampaignsPage';
-import { CoveragePage } from './pages/coverage/CoveragePage';
+import { CoveragePage } from './pages/organizing-coverage/CoveragePage';
 import { MembersPage } from './pages/members/MembersPage';
 import { WorkListPage } from './pages/work/WorkListPage';
 import { LoginPage } from './session/LoginPage';
