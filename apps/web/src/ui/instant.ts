@@ -17,11 +17,6 @@ export function chinaTime(iso: string | null | undefined): string {
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
-/** Now in China as a datetime-local value (YYYY-MM-DDTHH:mm:ss): the API reads an instant without a zone as China time. */
-export function nowInChinaLocal(): string {
-  return chinaTime(new Date().toISOString()).replace(' ', 'T');
-}
-
 /** An identity number or a person's name must never go into a URL: what looks like one is refused before it does. */
 export function looksPersonal(value: string): boolean {
   return /^\d{17}[\dXx]$/.test(value.trim()) || /[\u3400-\u9fff]/.test(value);

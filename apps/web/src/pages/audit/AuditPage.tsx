@@ -3,7 +3,7 @@ import { Route, Switch } from 'wouter';
 import { registerMessages } from '../../i18n/index';
 import { useSession } from '../../session/session';
 import { SubNav } from '../../ui/SubNav';
-import { useQueryParams } from '../../ui/url';
+import { href, useQueryParams } from '../../ui/url';
 import { ChainView } from './ChainView';
 import { CompareView } from './CompareView';
 import { EntityHistoryView } from './EntityHistoryView';
@@ -21,9 +21,9 @@ export function AuditPage() {
   const { t } = useTranslation('audit');
   const { may } = useSession();
   const [params] = useQueryParams();
-  const scope = new URLSearchParams(Object.entries(params).filter(([k]) => k === 'area' || k === 'asOf')).toString();
+  const scoped = href('~/audit', { area: params['area'], asOf: params['asOf'] });
   const items = [
-    { path: '/', label: t('nav.compare'), href: scope ? `~/audit?${scope}` : '~/audit', testId: 'audit-nav-compare' },
+    { path: '/', label: t('nav.compare'), href: scoped, testId: 'audit-nav-compare' },
     { path: '/history', label: t('nav.history'), testId: 'audit-nav-history' },
     ...(may('access') ? [{ path: '/chain', label: t('nav.chain'), testId: 'audit-nav-chain' }] : []),
   ];

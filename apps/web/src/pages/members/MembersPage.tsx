@@ -3,7 +3,7 @@ import { Route, Switch } from 'wouter';
 import { registerMessages } from '../../i18n/index';
 import { useSession } from '../../session/session';
 import { SubNav } from '../../ui/SubNav';
-import { useQueryParams } from '../../ui/url';
+import { href, useQueryParams } from '../../ui/url';
 import { MemberHistoryView } from './MemberHistoryView';
 import { messages } from './messages';
 import { UnionsView } from './UnionsView';
@@ -20,9 +20,9 @@ export function MembersPage() {
   const { t } = useTranslation('members');
   const { may } = useSession();
   const [params] = useQueryParams();
-  const scope = new URLSearchParams(Object.entries(params).filter(([k]) => k === 'area' || k === 'asOf')).toString();
+  const scoped = href('~/members', { area: params['area'], asOf: params['asOf'] });
   const items = [
-    ...(may('enterprises') ? [{ path: '/', label: t('nav.unions'), href: scope ? `~/members?${scope}` : '~/members', testId: 'members-nav-unions' }] : []),
+    ...(may('enterprises') ? [{ path: '/', label: t('nav.unions'), href: scoped, testId: 'members-nav-unions' }] : []),
     ...(may('histories') ? [{ path: '/history', label: t('nav.history'), testId: 'members-nav-history' }] : []),
   ];
   return (

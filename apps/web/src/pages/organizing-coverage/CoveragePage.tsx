@@ -84,7 +84,7 @@ function CoverageOf({ areaId, asOf }: { areaId: string; asOf: string }) {
       ) : coverage.isLoading ? (
         <Loading />
       ) : null}
-      <SubAreas areaId={areaId} asOf={asOf} childAreas={area.data?.children ?? []} />
+      <SubAreas asOf={asOf} childAreas={area.data?.children ?? []} />
       <Trend areaId={areaId} asOf={asOf} step={STEPS.includes(params['step'] as Step) ? (params['step'] as Step) : 'month'} onStep={(step) => setParams({ step: step === 'month' ? null : step })} />
     </>
   );
@@ -157,7 +157,7 @@ function BandTable({ coverage }: { coverage: Coverage }) {
   );
 }
 
-function SubAreas({ areaId, asOf, childAreas }: { areaId: string; asOf: string; childAreas: ReadonlyArray<{ areaId: string; name: string }> }) {
+function SubAreas({ asOf, childAreas }: { asOf: string; childAreas: ReadonlyArray<{ areaId: string; name: string }> }) {
   const { t } = useTranslation('coverage');
   const answers = useQueries({
     queries: childAreas.map((c) => ({ queryKey: ['coverage', c.areaId, asOf], queryFn: () => get<Coverage>('/api/coverage', { areaId: c.areaId, asOf }) })),
