@@ -1,6 +1,6 @@
 import { AreaDirectory } from '#commands';
 import type { Principal } from '#domain';
-import { KyselyEventStore } from '#event-store';
+import { openEventStore } from '#kurrentdb';
 import { migrateDatabase, openDatabase, targetOf, type EngineConfig } from '#persistence';
 import { callAdminChannel, handleTokenRequest, type ChannelAnswer, type ChannelRequest } from './admin-channel.js';
 import { TokenRegistry } from './token-registry.js';
@@ -16,8 +16,12 @@ export async function requestTokens(config: EngineConfig, body: ChannelRequest, 
   const database = await openDatabase(targetOf(config));
   try {
     await migrateDatabase(database, config.migrationDatabaseUrl);
-    const store = new KyselyEventStore(database.db);
-    return await handleTokenRequest(new TokenRegistry(store, new AreaDirectory(store)), body, operator);
+    const { store, close } = await openEventStore(config, database);
+    try {
+      return await handleTokenRequest(new TokenRegistry(store, new AreaDirectory(store)), body, operator);
+    } finally {
+      await close();
+    }
   } finally {
     await database.close();
   }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '#persistence';
 import type { TestDatabase } from '../../../test/support/databases.js';
 import {
   EventIdConflictError,
   InvalidAppendError,
   KyselyEventStore,
   WrongExpectedRevisionError,
+  type EventStore,
   type NewEvent,
   type RecordedEvent,
 } from '../src/index.js';
@@ -25,23 +27,53 @@ export async function collect(iterable: AsyncIterable<RecordedEvent>, count: num
   return seen;
 }
 
+/** A backend under the contract: its store, the database holding the events it reads, and how to empty it. */
+export interface StoreUnderTest {
+  /** The store, as it is after the last `reset`. */
+  readonly store: EventStore;
+  /** The database whose `events` table the store reads (its own log, or its copy of another). */
+  readonly db: Kysely<DB>;
+  /** Empties the log (and everything derived from it): each test starts on an empty store. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A Kysely store on a test database: the database's own log. */
+export async function kyselyStoreUnderTest(open: () => Promise<TestDatabase>): Promise<StoreUnderTest> {
+  const database = await open();
+  let store = new KyselyEventStore(database.db);
+  return {
+    get store() {
+      return store;
+    },
+    db: database.db,
+    reset: async () => {
+      await database.truncateAll();
+      store = new KyselyEventStore(database.db);
+    },
+    close: () => database.close(),
+  };
+}
+
 /**
  * The behaviour every implementation of the EventStore port must show. Run
  * against each backend by its own spec file.
  */
-export function eventStoreContract(open: () => Promise<TestDatabase>): void {
-  let database: TestDatabase;
-  let store: KyselyEventStore;
+export function eventStoreContract(open: () => Promise<StoreUnderTest>): void {
+  let subject: StoreUnderTest;
+  let database: { db: Kysely<DB> };
+  let store: EventStore;
 
   beforeAll(async () => {
-    database = await open();
+    subject = await open();
+    database = subject;
   });
   afterAll(async () => {
-    await database?.close();
+    await subject?.close();
   });
   beforeEach(async () => {
-    await database.truncateAll();
-    store = new KyselyEventStore(database.db);
+    await subject.reset();
+    store = subject.store;
   });
 
   const count = async (table: string) =>

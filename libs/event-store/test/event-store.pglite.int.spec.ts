@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { KyselyEventStore } from '../src/index.js';
-import { anEvent, eventStoreContract } from './event-store.contract.js';
+import { anEvent, eventStoreContract, kyselyStoreUnderTest } from './event-store.contract.js';
 
 describe('event store contract [PGlite]', () => {
-  eventStoreContract(createPGliteTestDatabase);
+  eventStoreContract(() => kyselyStoreUnderTest(createPGliteTestDatabase));
 });
 
 describe('PGlite transactions run one at a time', () => {

@@ -1,9 +1,9 @@
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 import { KyselyEventStore, type RecordedEvent } from '../src/index.js';
-import { anEvent, collect, eventStoreContract } from './event-store.contract.js';
+import { anEvent, collect, eventStoreContract, kyselyStoreUnderTest } from './event-store.contract.js';
 
 describePostgres('event store contract', () => {
-  eventStoreContract(createPostgresTestDatabase);
+  eventStoreContract(() => kyselyStoreUnderTest(createPostgresTestDatabase));
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

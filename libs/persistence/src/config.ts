@@ -77,6 +77,19 @@ export interface EngineConfig {
   readonly bodyTimeoutMs: number;
   /** Failed authentications one address may make per minute before it is refused for the rest of it (AUTH_FAILURES_PER_MINUTE). */
   readonly authFailuresPerMinute: number;
+  /**
+   * EVENTSTORE_URL: the log of record is in KurrentDB (esdb://, kurrentdb://,
+   * kurrent://, kdb://, each with an optional +discover); the engine keeps
+   * its copy of it, the read models and the keys where DATABASE_URL /
+   * DATA_DIR say (docs/kurrentdb.md). Undefined: the log is in that database.
+   */
+  readonly eventStoreUrl: string | undefined;
+  /**
+   * The KurrentDB-compatible gRPC endpoint (GRPC_PORT; off when unset or 0):
+   * TLS from GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE, or plain only when
+   * GRPC_INSECURE=true says so (docs/kurrentdb.md).
+   */
+  readonly grpc: { readonly port: number; readonly host: string; readonly tls: { readonly certFile: string; readonly keyFile: string } | 'insecure' } | undefined;
   /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
   readonly anchors: { readonly dir: string; readonly keyFile: string; readonly minutes: number } | undefined;
 }
@@ -129,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     bodyTimeoutMs: positiveNumber(env, 'BODY_TIMEOUT_MS', 60_000),
     authFailuresPerMinute: wholeNumber(env, 'AUTH_FAILURES_PER_MINUTE', 30),
     anchors: anchorSettings(env),
+    eventStoreUrl: eventStoreUrl(env),
+    grpc: grpcSettings(env, env['HOST']?.trim() || '0.0.0.0'),
     port: Number(rawPort),
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
@@ -152,14 +167,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
  * development key — which anyone can read in this code — is refused.
  */
 export function requireKeys(config: EngineConfig): void {
-  if (config.databaseUrl === undefined && !config.production) return;
+  if (config.databaseUrl === undefined && config.eventStoreUrl === undefined && !config.production) return;
   const missing = [
     ...(config.personIdKeyIsDevelopmentKey ? ['PERSON_ID_KEY'] : []),
     ...(config.personalDataKeyIsDevelopmentKey ? ['PERSONAL_DATA_KEY'] : []),
   ];
   if (missing.length === 0) return;
   throw new ConfigError(
-    `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required ${config.databaseUrl !== undefined ? 'with DATABASE_URL' : 'in production'}: ` +
+    `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required ${config.databaseUrl !== undefined ? 'with DATABASE_URL' : config.eventStoreUrl !== undefined ? 'with EVENTSTORE_URL' : 'in production'}: ` +
       `${missing.length > 1 ? 'two different secrets' : 'a secret'} of 32+ characters, such as the output of \`openssl rand -base64 32\``,
   );
 }
@@ -196,6 +211,36 @@ function anchorSettings(env: NodeJS.ProcessEnv): EngineConfig['anchors'] {
   const minutes = wholeNumber(env, 'ANCHOR_MINUTES', 60);
   if (minutes < 1) throw new ConfigError('ANCHOR_MINUTES must be at least 1');
   return { dir, keyFile, minutes };
+}
+
+function eventStoreUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env['EVENTSTORE_URL']?.trim() || undefined;
+  if (url !== undefined && !env['DATABASE_URL']?.trim()) {
+    throw new ConfigError('EVENTSTORE_URL needs DATABASE_URL: with the log in KurrentDB, the copy the engine reads, the read models and the keys live in PostgreSQL (docs/kurrentdb.md)');
+  }
+  if (url !== undefined && !/^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\/[^\s]+$/.test(url)) {
+    throw new ConfigError('EVENTSTORE_URL must be a KurrentDB connection string: kurrentdb://NAME:PASSWORD@HOST:2113 (or esdb://…, kurrent://…, kdb://…, +discover)');
+  }
+  return url;
+}
+
+function grpcSettings(env: NodeJS.ProcessEnv, host: string): EngineConfig['grpc'] {
+  const port = wholeNumber(env, 'GRPC_PORT', 0);
+  if (port === 0) return undefined;
+  if (port > 65535) throw new ConfigError(`GRPC_PORT must be an integer between 1 and 65535 (0: off), got "${port}"`);
+  const certFile = env['GRPC_TLS_CERT_FILE']?.trim();
+  const keyFile = env['GRPC_TLS_KEY_FILE']?.trim();
+  const insecure = env['GRPC_INSECURE']?.trim();
+  if (insecure !== undefined && insecure !== '' && insecure !== 'true' && insecure !== 'false') throw new ConfigError(`GRPC_INSECURE must be "true" or "false", got "${insecure}"`);
+  if (certFile && keyFile) {
+    if (insecure === 'true') throw new ConfigError('GRPC_INSECURE=true and a TLS certificate are both set: choose one');
+    return { port, host, tls: { certFile, keyFile } };
+  }
+  if (certFile || keyFile) throw new ConfigError('GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE go together: the certificate and its private key (PEM)');
+  if (insecure !== 'true') {
+    throw new ConfigError('GRPC_PORT is set without TLS: give GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE, or GRPC_INSECURE=true where the network is trusted (credentials would cross it in clear)');
+  }
+  return { port, host, tls: 'insecure' };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

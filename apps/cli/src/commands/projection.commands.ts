@@ -50,11 +50,11 @@ export function registerProjectionCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       requireKeys(config);
-      await withStore(async ({ database, store }) => {
+      await withStore(async ({ database, store, recordIn }) => {
         const batchSize = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 1000);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('PROJECTION_BATCH_SIZE must be a positive integer');
         // The read models and the policies (which record commands, e.g. membership succession); rebuild and verify replay only the former.
-        const all = [...ALL_PROJECTIONS, ...createPolicies(await openPersonalData(database.db, config))];
+        const all = [...ALL_PROJECTIONS, ...createPolicies({ ...(await openPersonalData(database.db, config)), ...(recordIn && { recordIn }) })];
         // A failing projection is retried with backoff while the others go on; its failure is recorded
         // (projection_failures) for `status` and the API's health answer. A first catch-up is folded, with a warning.
         const runner = new ProjectionRunner(database.db, store, all, { batchSize, logger: consoleLogger, foldFirstCatchUp: true });

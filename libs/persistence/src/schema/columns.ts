@@ -67,6 +67,14 @@ export const COLUMNS = {
     master: 'text not null',
     created_at: 'timestamp with time zone not null default now()',
   },
+  /** How far the engine's copy of a KurrentDB log has come (event-log.sql.ts). */
+  log_mirror: {
+    id: 'boolean not null default true',
+    source: 'text not null',
+    commit_position: 'numeric not null',
+    prepare_position: 'numeric not null',
+    copied_at: 'timestamp with time zone not null',
+  },
   /** What each `cli verify` run reported about the hash chain (audit.sql.ts). */
   chain_verifications: {
     id: 'bigint not null generated always as identity',

@@ -51,6 +51,8 @@ export type Default<C> = [C] extends [ColumnType<infer S, infer I, infer U>] ? C
 /** The TypeScript column type of an SQL type. */
 type TsType<T extends string> = T extends 'bigint'
   ? Int8
+  : T extends 'numeric'
+    ? string
   : T extends 'integer'
     ? number
     : T extends 'text' | 'uuid'

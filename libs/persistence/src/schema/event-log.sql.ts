@@ -50,4 +50,19 @@ create table event_log_head (
 /** The head of an empty log: position 0, the genesis hash (32 zero bytes). */
 export const EMPTY_LOG_HEAD = `insert into event_log_head (position, hash, recorded_at) values (0, decode(repeat('00', 32), 'hex'), 'epoch')`;
 
-export const EVENT_LOG_TABLES: readonly string[] = [EVENT_STREAMS, EVENTS, EVENTS_RECORDED_AT, EVENT_LOG_HEAD];
+/**
+ * With the log of record in KurrentDB (EVENTSTORE_URL), the tables above
+ * hold the engine's copy of it (docs/kurrentdb.md): how far the copy has
+ * come in KurrentDB's `$all` (commit and prepare positions, unsigned 64-bit,
+ * hence numeric), and which server it copies. Empty otherwise.
+ */
+export const LOG_MIRROR = `
+create table log_mirror (
+  id boolean primary key default true check (id),
+  source text not null,
+  commit_position numeric(20, 0) not null,
+  prepare_position numeric(20, 0) not null,
+  copied_at timestamptz not null
+)`;
+
+export const EVENT_LOG_TABLES: readonly string[] = [EVENT_STREAMS, EVENTS, EVENTS_RECORDED_AT, EVENT_LOG_HEAD, LOG_MIRROR];

@@ -10,7 +10,7 @@ import {
   type MemberEvent,
   type SuccessionReason,
 } from '#domain';
-import { KyselyEventStore, streamEventsUpTo, type RecordedEvent } from '#event-store';
+import { KyselyEventStore, streamEventsUpTo, type EventStore, type RecordedEvent } from '#event-store';
 import { createCheckpointsTable, createSuccessionTables, type DB, type TableName } from '#persistence';
 import type { Projection } from '#projections';
 
@@ -23,8 +23,13 @@ export const SUCCESSION_TABLES = [
   'succession_member_spells',
 ] as const satisfies readonly TableName[];
 
-/** What the policy needs to run commands: the executor's dependencies (the person-id key). */
-export type PolicyDeps = Pick<HandlerDeps, 'personKeys' | 'vault'>;
+/**
+ * What the policy needs to run commands: the executor's dependencies (the
+ * person-id key), and, when the log of record is not in the database the
+ * projections write (KurrentDB: docs/kurrentdb.md), the store to record
+ * the commands in.
+ */
+export type PolicyDeps = Pick<HandlerDeps, 'personKeys' | 'vault'> & { readonly recordIn?: EventStore };
 
 /** The working tables the policy fills from events as they come. */
 type WorkingTable = 'succession_areas' | 'succession_federations' | 'succession_unions' | 'succession_locations';
@@ -70,7 +75,9 @@ function unionEntered(e: RecordedEvent): string | null {
  *
  * It runs as a projection: the commands are executed on an event store bound
  * to the runner's transaction, so their events commit with the policy's
- * checkpoint — exactly once, or not at all. Its working tables are fed only
+ * checkpoint — exactly once, or not at all (with the log in KurrentDB, they
+ * are recorded there, and a batch tried again repeats the same command ids,
+ * which record nothing twice). Its working tables are fed only
  * by the events it sees, in order, so it never waits on another projection.
  * Refusals (a member who left on the closure date, a repeat) are expected and
  * skipped; any other failure rolls the batch back to be tried again.
@@ -98,7 +105,9 @@ class SuccessionBatch {
     private readonly db: Kysely<DB>,
     deps: PolicyDeps,
   ) {
-    const store = new KyselyEventStore(db);
+    // On the database's own log, bound to the runner's transaction (exactly once); on KurrentDB, recorded there
+    // at least once, and once only by their deterministic command ids.
+    const store = deps.recordIn ?? new KyselyEventStore(db);
     this.executor = new CommandExecutor(store, { areas: new AreaDirectory(store), personKeys: deps.personKeys, vault: deps.vault });
   }
 

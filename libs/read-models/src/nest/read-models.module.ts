@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventStore } from '#event-store';
 import { type Database } from '#persistence';
-import { DATABASE, EVENT_STORE } from '#persistence/nest';
+import { DATABASE, OPENED_STORE } from '#persistence/nest';
+import type { OpenedEventStore } from '#kurrentdb';
 import { ProjectionRunner } from '#projections';
 import { type HandlerDeps } from '#commands';
 import { HANDLER_DEPS } from '#commands/nest';
@@ -33,9 +33,9 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
         {
           provide: PROJECTION_RUNNER,
           // The policies (libs/policies) run beside the read models; they stay out of ALL_PROJECTIONS, which rebuild and verify replay.
-          inject: [DATABASE, EVENT_STORE, HANDLER_DEPS],
-          useFactory: (database: Database, store: EventStore, deps: HandlerDeps) =>
-            new ProjectionRunner(database.db, store, [...ALL_PROJECTIONS, ...createPolicies(deps)], {
+          inject: [DATABASE, OPENED_STORE, HANDLER_DEPS],
+          useFactory: ({ db }: Database, { store, mirror }: OpenedEventStore, deps: HandlerDeps) =>
+            new ProjectionRunner(db, store, [...ALL_PROJECTIONS, ...createPolicies({ ...deps, ...(mirror && { recordIn: store }) })], {
               // Failures (redacted, retried with backoff while the others go on), recoveries, and a first catch-up folded.
               logger: new Logger('Projections'),
               foldFirstCatchUp: true,
