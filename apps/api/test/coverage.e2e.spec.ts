@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describePostgres } from '../../../test/support/databases.js';
 import { creditCode, residentId } from '../../../libs/domain/test/spec-helpers.js';
-import { startTestApi, type TestApi } from './support/api-client.js';
+import { startTestApi, startTestApiOnKurrentDB, type TestApi } from './support/api-client.js';
 
 const code = (n: number) => creditCode(700 + n);
 
@@ -45,10 +45,10 @@ const f = (active: number, independent: number, federationCovered: number) => ({
   rate: active ? (independent + federationCovered) / active : null,
 });
 
-function coverageSuite(backend: 'pglite' | 'postgres') {
+function coverageSuite(backend: 'pglite' | 'postgres' | 'kurrentdb') {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi(backend);
+    api = backend === 'kurrentdb' ? await startTestApiOnKurrentDB() : await startTestApi(backend);
     const { body } = await api.post('/api/commands', SETUP);
     expect(body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
   });
@@ -305,3 +305,4 @@ function coverageSuite(backend: 'pglite' | 'postgres') {
 
 describe('GET /api/coverage [PGlite]', () => coverageSuite('pglite'));
 describePostgres('GET /api/coverage', () => coverageSuite('postgres'));
+describePostgres('GET /api/coverage [the log in KurrentDB: another engine\'s endpoint]', () => coverageSuite('kurrentdb'));

@@ -1,5 +1,5 @@
 import type { EventStore } from '#event-store';
-import { openEventStore } from '#kurrentdb';
+import { openEventStore, type OpenedEventStore } from '#kurrentdb';
 import { describeTarget, loadConfig, migrateDatabase, openDatabase, targetOf, type Database } from '#persistence';
 
 /**
@@ -9,7 +9,14 @@ import { describeTarget, loadConfig, migrateDatabase, openDatabase, targetOf, ty
  * whatever happens.
  */
 export async function withStore<T>(
-  work: (ctx: { database: Database; store: EventStore; /** Set when the log of record is KurrentDB's: the store, for the policies' commands. */ recordIn: EventStore | undefined }) => Promise<T>,
+  work: (ctx: {
+    database: Database;
+    store: EventStore;
+    /** Set when the log of record is KurrentDB's: the store, for the policies' commands. */
+    recordIn: EventStore | undefined;
+    /** Set when the log of record is KurrentDB's: compares the copy the engine reads with it. */
+    compareWithSource: OpenedEventStore['compareWithSource'];
+  }) => Promise<T>,
   /** `asOwner`: the work itself runs as the owner (MIGRATION_DATABASE_URL, when set): a one-time migration of the log. */
   options: { quiet?: boolean; asOwner?: boolean } = {},
 ): Promise<T> {
@@ -21,7 +28,7 @@ export async function withStore<T>(
     await migrateDatabase(database, options.asOwner ? undefined : config.migrationDatabaseUrl);
     const opened = await openEventStore(config, database, options.quiet ? undefined : { log: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) });
     try {
-      return await work({ database, store: opened.store, recordIn: opened.mirror && opened.store });
+      return await work({ database, store: opened.store, recordIn: opened.mirror && opened.store, compareWithSource: opened.compareWithSource });
     } finally {
       await opened.close();
     }

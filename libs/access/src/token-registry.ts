@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isStorableText } from '#commands';
-import { isRole, type AreaState, type Principal, type Role } from '#domain';
+import { isRole, ROLES, type AreaState, type Principal, type Role } from '#domain';
 import { WrongExpectedRevisionError, type EventStore } from '#event-store';
 import { evolveTokens, newToken, parseToken, secretMatches, TOKENS_STREAM, type AccessToken, type AccessTokenEvent, type TokenRefusal } from './tokens.js';
 
@@ -105,10 +105,11 @@ export class TokenRegistry {
   }
 
   private async checked(request: IssueRequest): Promise<{ role: Role; areaId: string | null; holder: string; days: number }> {
-    if (!isRole(request.role)) throw new TokenRequestError('INVALID_ROLE', 'role must be one of admin, federation, campaign, auditor, viewer');
+    if (!isRole(request.role)) throw new TokenRequestError('INVALID_ROLE', `role must be one of ${ROLES.join(', ')}`);
     const areaId = request.areaId ?? null;
-    if (request.role === 'admin' && areaId !== null) throw new TokenRequestError('INVALID_AREA', 'an admin token has no area: it reaches everything');
-    if (request.role !== 'admin') {
+    const arealess = request.role === 'admin' || request.role === 'engine';
+    if (arealess && areaId !== null) throw new TokenRequestError('INVALID_AREA', `an ${request.role} token has no area: it reaches everything`);
+    if (!arealess) {
       if (areaId === null) throw new TokenRequestError('INVALID_AREA', `a ${request.role} token needs an area (--area): its scope`);
       if (typeof areaId !== 'string' || !isStorableText(areaId)) throw new TokenRequestError('INVALID_AREA', 'the area id must not contain a NUL character or an unpaired surrogate');
       if (!(await this.areas.get(areaId)).defined) throw new TokenRequestError('UNKNOWN_AREA', `area "${areaId}" is not defined`);

@@ -52,6 +52,7 @@ const MAY_RECORD: Record<Role, (type: string) => boolean> = {
   campaign: (type) => CAMPAIGN_MAY.has(type),
   auditor: () => false,
   viewer: () => false,
+  engine: () => false,
 };
 
 type Raw = { type: CommandType; occurredOn?: string } & Record<string, unknown>;

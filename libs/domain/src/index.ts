@@ -7,3 +7,4 @@ export * from './membership/index.js';
 export * from './campaign/campaign.js';
 export * from './campaign/occupations.js';
 export * from './access/roles.js';
+export * from './access/streams.js';

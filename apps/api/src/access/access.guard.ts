@@ -28,7 +28,7 @@ export class AccessGuard implements CanActivate {
         if (principal.role !== 'admin') throw forbidden('only an admin token may do this');
         return true;
       case 'records':
-        if (principal.role === 'auditor' || principal.role === 'viewer') throw forbidden(`a ${principal.role} token records nothing`);
+        if (principal.role === 'auditor' || principal.role === 'viewer' || principal.role === 'engine') throw forbidden(`a ${principal.role} token records nothing`);
         return true;
       case 'reads':
         if (!mayRead(principal.role, access.read)) throw forbidden(`a ${principal.role} token may not read this (${access.read}; see docs/access.md)`);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -31,6 +32,43 @@ export interface TestApi {
 
 /** The master keys every test API runs with (a CLI beside it needs the same). */
 export const TEST_API_KEYS = { PERSON_ID_KEY: 'test-person-id-key-0123456789-abcdefghij', PERSONAL_DATA_KEY: 'test-personal-data-key-9876543210-zyxwvu' } as const;
+
+/** A port nobody listens on now (for a server that must be told its port, such as GRPC_PORT). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * The API with its log in KurrentDB: the log is another engine's (on its own
+ * PostgreSQL database), served by that engine's KurrentDB endpoint, which
+ * this API reaches with an `engine` token (EVENTSTORE_URL); its copy of the
+ * log and its read models are in a database of its own. The log's host
+ * runs no projections (PROJECTIONS=worker, and no worker): it only keeps
+ * the log. Closing closes both.
+ */
+export async function startTestApiOnKurrentDB(settings: Record<string, string> = {}): Promise<TestApi & { readonly logHost: TestApi }> {
+  const grpcPort = await freePort();
+  const logHost = await startTestApi('postgres', { GRPC_PORT: String(grpcPort), GRPC_INSECURE: 'true', PROJECTIONS: 'worker' });
+  try {
+    const token = await logHost.issue('engine', undefined, 'the engine keeping its log here');
+    const api = await startTestApi('postgres', { ...settings, EVENTSTORE_URL: `kurrentdb://engine:${token}@127.0.0.1:${grpcPort}?tls=false` });
+    return {
+      ...api,
+      logHost,
+      close: async () => {
+        await api.close();
+        await logHost.close();
+      },
+    };
+  } catch (error) {
+    await logHost.close();
+    throw error;
+  }
+}
 
 /** The API on a fresh store: 'pglite' (a temporary DATA_DIR) or 'postgres' (a scratch database), or on the store the settings name (DATA_DIR, DATABASE_URL), with more settings if given. */
 export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {

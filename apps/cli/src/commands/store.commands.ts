@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { recordChainVerification, verifyChain, type ChainReport, type RecordedEvent } from '#event-store';
+import type { CopyComparison } from '#kurrentdb';
 import { describeTarget, loadConfig, migrateDatabase, openDatabase, redactUrl, targetOf } from '#persistence';
 import { compareWithReplay, projectionStatus, type ProjectionComparison, type ProjectionStatus } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
@@ -151,11 +152,18 @@ export function registerStoreCommands(program: Command): void {
       }
       const anchors = new Map([...(signed?.hashes ?? []), ...(opts.anchor ?? [])]);
       const failed = await withStore(
-        async ({ database }) => {
+        async ({ database, compareWithSource }) => {
           const bar = progressBar('checking the hash chain', 'events');
           const chain = await verifyChain(database.db, { anchors, onProgress: (done, total) => bar.update(done, total) });
           bar.stop();
           await recordVerification(database.db, chain, anchors.size);
+          // With the log in KurrentDB, the chain above is the copy's: it must also hold what KurrentDB holds, event for event.
+          let source: CopyComparison | undefined;
+          if (compareWithSource) {
+            const compared = progressBar("comparing the copy with KurrentDB's log", 'events');
+            source = await compareWithSource({ onProgress: (done, total) => compared.update(done, total) });
+            compared.stop();
+          }
           const projections: ProjectionComparison[] = [];
           for (const projection of opts.projections ? ALL_PROJECTIONS : []) {
             const replay = progressBar(`replaying ${projection.name}`, 'events');
@@ -164,15 +172,16 @@ export function registerStoreCommands(program: Command): void {
           }
           if (opts.json) {
             const json = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-            console.log(JSON.stringify({ chain, ...(opts.projections ? { projections } : {}) }, json, 2));
+            console.log(JSON.stringify({ chain, ...(source ? { kurrentdb: source } : {}), ...(opts.projections ? { projections } : {}) }, json, 2));
           } else {
             printChainReport(chain);
+            if (source) printSourceComparison(source);
             const from = chain.failure?.kind === 'anchor' ? signed?.origin.get(chain.failure.position) : undefined;
             if (from) console.log(`  the anchor that no longer holds: ${from}`);
             if (chain.ok && signed) console.log(`anchors: ${signed.hashes.size} signed head${signed.hashes.size === 1 ? '' : 's'} checked, all still in the log`);
             projections.forEach(printComparison);
           }
-          return !chain.ok || projections.some((p) => !p.identical);
+          return !chain.ok || source?.ok === false || projections.some((p) => !p.identical);
         },
         { quiet: opts.json },
       );
@@ -192,6 +201,15 @@ async function recordVerification(db: Parameters<typeof recordChainVerification>
   } catch (error) {
     console.error(`warning: the outcome of this run could not be recorded in chain_verifications (${error instanceof Error ? error.message : String(error)}); the check itself stands`);
   }
+}
+
+function printSourceComparison(source: CopyComparison): void {
+  if (source.ok) {
+    console.log(`kurrentdb: the copy holds what KurrentDB's log holds, ${source.checked} events compared one by one`);
+    return;
+  }
+  const f = source.failure!;
+  console.log(`kurrentdb: the copy and KurrentDB's log disagree after ${source.checked} events: at ${f.position === null ? 'the end of the copy' : `position ${f.position}`}${f.eventId ? `, event ${f.eventId}` : ''}: ${f.reason}`);
 }
 
 function printProjection(p: ProjectionStatus): void {

@@ -2,7 +2,7 @@
 export type Band = '100+' | '25-99' | '<25';
 export const BANDS: readonly Band[] = ['100+', '25-99', '<25'];
 export type Read = 'figures' | 'work' | 'enterprises' | 'revisions' | 'histories' | 'access';
-export type Role = 'admin' | 'federation' | 'campaign' | 'auditor' | 'viewer';
+export type Role = 'admin' | 'federation' | 'campaign' | 'auditor' | 'viewer' | 'engine';
 
 export interface Me {
   role: Role;

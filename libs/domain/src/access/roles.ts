@@ -1,10 +1,12 @@
 /**
  * Who may do what: the roles of docs/access.md, as federations work
  * (district → subdistrict → community; joining-drive teams; auditors; leaders
- * who only read figures). A credential carries one role and, except for
- * `admin`, one area: everything at or below it is in scope.
+ * who only read figures), and `engine`: another engine that keeps its log in
+ * this one's, through the KurrentDB endpoint (docs/kurrentdb.md). A
+ * credential carries one role and, except for `admin` and `engine`, one
+ * area: everything at or below it is in scope.
  */
-export const ROLES = ['admin', 'federation', 'campaign', 'auditor', 'viewer'] as const;
+export const ROLES = ['admin', 'federation', 'campaign', 'auditor', 'viewer', 'engine'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -37,6 +39,7 @@ export function mayRecord(role: Role, commandType: string): boolean {
       return CAMPAIGN_COMMANDS.has(commandType);
     case 'auditor':
     case 'viewer':
+    case 'engine':
       return false;
   }
 }
@@ -60,6 +63,8 @@ const READABLE: Record<Role, ReadonlySet<Read>> = {
   campaign: new Set<Read>(['figures', 'work', 'histories']),
   auditor: new Set(READS),
   viewer: new Set<Read>(['figures']),
+  // An engine reads and writes the log itself (the KurrentDB endpoint), not this API's answers.
+  engine: new Set<Read>(),
 };
 
 export function mayRead(role: Role, read: Read): boolean {
@@ -69,7 +74,7 @@ export function mayRead(role: Role, read: Read): boolean {
 /**
  * Whether an area is in the principal's scope, given the area's lineage (the
  * area and every area above it): admin sees everything; every other role the
- * subtree of its own area.
+ * subtree of its own area (an engine has none: it reads no area's figures).
  */
 export function inScope(principal: Pick<Principal, 'role' | 'areaId'>, lineage: readonly string[]): boolean {
   return principal.role === 'admin' || (principal.areaId !== null && lineage.includes(principal.areaId));

@@ -1,4 +1,4 @@
-import { excludeSystemEvents, START, type AllStreamResolvedEvent, type KurrentDBClient, type Position } from '@kurrent/kurrentdb-client';
+import { excludeSystemEvents, START, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type KurrentDBClient, type Position } from '@kurrent/kurrentdb-client';
 import type { Kysely } from 'kysely';
 import { KyselyEventStore, type BatchEvent, type BatchStream } from '#event-store';
 import type { DB } from '#persistence';
@@ -246,14 +246,19 @@ function toBatch(resolved: readonly AllStreamResolvedEvent[]): { streams: BatchS
   for (const { event } of resolved) {
     const e = event!;
     if (!streams.has(e.streamId)) streams.set(e.streamId, { streamId: e.streamId, expected: e.revision === 0n ? 'no_stream' : Number(e.revision - 1n) });
-    events.push({
-      streamId: e.streamId,
-      eventId: e.id,
-      type: e.type,
-      // The engine's log holds JSON; a binary record (written by another client) is kept whole, in base64.
-      data: e.isJson ? e.data : { $base64: Buffer.from(e.data as Uint8Array).toString('base64') },
-      ...copiedFields(e.metadata),
-    });
+    events.push(copiedEvent(e));
   }
   return { streams: [...streams.values()], events };
+}
+
+/** A KurrentDB record as the copy keeps it (what `cli verify` compares the copy with). */
+export function copiedEvent(e: AllStreamRecordedEvent): BatchEvent {
+  return {
+    streamId: e.streamId,
+    eventId: e.id,
+    type: e.type,
+    // The engine's log holds JSON; a binary record (written by another client) is kept whole, in base64.
+    data: e.isJson ? e.data : { $base64: Buffer.from(e.data as Uint8Array).toString('base64') },
+    ...copiedFields(e.metadata),
+  };
 }

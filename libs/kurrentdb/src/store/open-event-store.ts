@@ -1,6 +1,7 @@
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { KyselyEventStore, type EventStore } from '#event-store';
 import type { Database, EngineConfig } from '#persistence';
+import { compareCopyWithSource, type CopyComparison } from './compare-copy.js';
 import { KurrentEventStore } from './kurrent-event-store.js';
 import { LogMirror, type LogMirrorOptions } from './log-mirror.js';
 
@@ -10,6 +11,8 @@ export interface OpenedEventStore {
   readonly location: string;
   /** With KurrentDB: the copy of its log, which the engine reads. */
   readonly mirror: LogMirror | undefined;
+  /** With KurrentDB: compares the copy with KurrentDB's log, event by event (`cli verify`). */
+  readonly compareWithSource: ((options?: Parameters<typeof compareCopyWithSource>[2]) => Promise<CopyComparison>) | undefined;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ export interface OpenedEventStore {
  */
 export async function openEventStore(config: Pick<EngineConfig, 'eventStoreUrl'>, database: Database, logger?: LogMirrorOptions['logger']): Promise<OpenedEventStore> {
   const local = new KyselyEventStore(database.db);
-  if (config.eventStoreUrl === undefined) return { store: local, location: database.location, mirror: undefined, close: async () => undefined };
+  if (config.eventStoreUrl === undefined) return { store: local, location: database.location, mirror: undefined, compareWithSource: undefined, close: async () => undefined };
   const source = withoutCredentials(config.eventStoreUrl);
   // The client accepts esdb:// but warns on the console that it is deprecated: the same server, under its new name.
   const client = KurrentDBClient.connectionString(config.eventStoreUrl.replace(/^esdb/, 'kurrentdb'));
@@ -35,6 +38,7 @@ export async function openEventStore(config: Pick<EngineConfig, 'eventStoreUrl'>
     store: new KurrentEventStore(client, mirror, local),
     location: `KurrentDB at ${source} (the engine's copy in ${database.location})`,
     mirror,
+    compareWithSource: (options) => compareCopyWithSource(client, database.db, options),
     close: async () => {
       await mirror.stop();
       await client.dispose();
