@@ -20,7 +20,9 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: [],
+  // Everything is compiled (ESM-only packages included), but CommonJS code generated for protobuf: SWC's
+  // strict-mode wrapping breaks google-protobuf's global detection (`self is not defined`).
+  transformIgnorePatterns: ['/node_modules/(google-protobuf|@grpc|@kurrent|@eventstore|protobufjs)/'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The libs' public entries (package.json "imports"), from their sources.

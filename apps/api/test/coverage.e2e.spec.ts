@@ -49,7 +49,8 @@ function coverageSuite(backend: 'pglite' | 'postgres' | 'kurrentdb') {
   let api: TestApi;
   beforeAll(async () => {
     api = backend === 'kurrentdb' ? await startTestApiOnKurrentDB() : await startTestApi(backend);
-    const { body } = await api.post('/api/commands', SETUP);
+    const { body, status } = await api.post('/api/commands', SETUP);
+    if (!Array.isArray(body)) throw new Error(`${status} ${JSON.stringify(body)}`);
     expect(body.filter((r: { ok: boolean }) => !r.ok)).toEqual([]);
   });
   afterAll(() => api?.close());

@@ -1,6 +1,7 @@
 import { KyselyEventStore } from '#event-store';
 import { createPostgresTestDatabase, describePostgres } from '../../../test/support/databases.js';
 import { eventStoreContract, type StoreUnderTest } from '../../event-store/test/event-store.contract.js';
+import { makeCertificates } from '../../../test/support/tls.js';
 import { openEventStore, startKurrentEndpoint, type LogAccess, type OpenedEventStore } from '../src/index.js';
 
 /** The engine that keeps the log: a caller holding its one password may do everything. */
@@ -17,8 +18,10 @@ const access: LogAccess = {
 async function adapterThroughTheEndpoint(): Promise<StoreUnderTest> {
   const logHost = await createPostgresTestDatabase();
   const copy = await createPostgresTestDatabase();
-  const endpoint = await startKurrentEndpoint({ store: new KyselyEventStore(logHost.db), access, host: '127.0.0.1', port: 0, tls: 'insecure' });
-  const config = { eventStoreUrl: `kurrentdb://engine:log-host-secret@127.0.0.1:${endpoint.port}?tls=false` };
+  // Over TLS: the official clients send no credentials over a plain connection.
+  const certificates = await makeCertificates();
+  const endpoint = await startKurrentEndpoint({ store: new KyselyEventStore(logHost.db), access, host: '127.0.0.1', port: 0, tls: certificates });
+  const config = { eventStoreUrl: `kurrentdb://engine:log-host-secret@127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}` };
   let opened: OpenedEventStore = await openEventStore(config, copy);
   return {
     get store() {

@@ -9,6 +9,7 @@ import { operatorPrincipal } from '#domain';
 import { loadConfig, type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import { createPostgresTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
+import { makeCertificates } from '../../../../test/support/tls.js';
 import { createApi } from '../../src/bootstrap.js';
 
 export interface TestApi {
@@ -52,20 +53,27 @@ export async function freePort(): Promise<number> {
  */
 export async function startTestApiOnKurrentDB(settings: Record<string, string> = {}): Promise<TestApi & { readonly logHost: TestApi }> {
   const grpcPort = await freePort();
-  const logHost = await startTestApi('postgres', { GRPC_PORT: String(grpcPort), GRPC_INSECURE: 'true', PROJECTIONS: 'worker' });
+  // Over TLS: the official clients send no credentials over a plain connection.
+  const tls = await makeCertificates();
+  const logHost = await startTestApi('postgres', { GRPC_PORT: String(grpcPort), GRPC_TLS_CERT_FILE: tls.certFile, GRPC_TLS_KEY_FILE: tls.keyFile, PROJECTIONS: 'worker' });
+  const closeHost = async () => {
+    await logHost.close();
+    rmSync(tls.dir, { recursive: true, force: true });
+  };
   try {
     const token = await logHost.issue('engine', undefined, 'the engine keeping its log here');
-    const api = await startTestApi('postgres', { ...settings, EVENTSTORE_URL: `kurrentdb://engine:${token}@127.0.0.1:${grpcPort}?tls=false` });
+    const url = `kurrentdb://engine:${token}@127.0.0.1:${grpcPort}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`;
+    const api = await startTestApi('postgres', { ...settings, EVENTSTORE_URL: url });
     return {
       ...api,
       logHost,
       close: async () => {
         await api.close();
-        await logHost.close();
+        await closeHost();
       },
     };
   } catch (error) {
-    await logHost.close();
+    await closeHost();
     throw error;
   }
 }

@@ -25,7 +25,7 @@ import {
   type SubscribeToAllOptions,
   validateAppend,
 } from '#event-store';
-import { recordProperties } from '../record-format.js';
+import { recordMetadata, recordProperties } from '../record-format.js';
 import type { LogMirror } from './log-mirror.js';
 
 /**
@@ -66,7 +66,7 @@ export class KurrentEventStore implements EventStore {
   private async appendOne(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const retry = await this.retryOf([{ streamId, events, expected }]);
     if (retry) return retry[0]!;
-    const records = toRecords(streamId, events);
+    const records = toRecords(streamId, events, 'json');
     try {
       const result = await this.client.appendToStream(streamId, records, { streamState: streamState(expected) });
       const lastPosition = await this.copied(events);
@@ -151,7 +151,7 @@ export class KurrentEventStore implements EventStore {
     const checks: ConsistencyCheck[] = streams
       .filter((st) => st.expected !== 'any')
       .map((st) => ({ type: STREAM_STATE, streamName: st.streamId, expectedState: streamState(st.expected) }));
-    const records = events.map((e) => ({ streamName: e.streamId, record: toRecords(e.streamId, [e])[0]! }));
+    const records = events.map((e) => ({ streamName: e.streamId, record: toRecords(e.streamId, [e], 'properties')[0]! }));
     try {
       await this.client.appendRecords(records, checks);
     } catch (error) {
@@ -260,12 +260,15 @@ function streamState(expected: ExpectedRevision): AppendStreamState {
   return typeof expected === 'number' ? BigInt(expected) : expected;
 }
 
-/** The engine's events as KurrentDB records (record-format.ts). */
-function toRecords(streamId: string, events: readonly NewEvent[]): EventData[] {
+/**
+ * The engine's events as KurrentDB records (record-format.ts): metadata as
+ * a JSON object for the classic Append, as a map of strings for
+ * AppendRecords.
+ */
+function toRecords(streamId: string, events: readonly NewEvent[], form: 'json' | 'properties'): EventData[] {
   return events.map((e) => {
-    const format = recordProperties(e);
-    if ('notAString' in format) throw new InvalidAppendError(`on KurrentDB, event metadata values are strings ("${format.notAString}" is not)`);
     if (e.type.startsWith('$')) throw new InvalidAppendError(`an event type starting with "$" is KurrentDB's own (stream ${streamId})`);
-    return jsonEvent({ id: e.eventId.toLowerCase(), type: e.type, data: (e.data ?? null) as never, metadata: format.properties });
+    const metadata = form === 'json' ? recordMetadata(e) : recordProperties(e);
+    return jsonEvent({ id: e.eventId.toLowerCase(), type: e.type, data: (e.data ?? null) as never, metadata: metadata as never });
   });
 }
