@@ -1,7 +1,7 @@
 /**
  * The benchmark suite (issue 7), on PostgreSQL, never part of npm test:
  *
- *   npm run bench -- [--quick] [--out results.json] [--enterprises N --workers M] [--no-peer]
+ *   npm run bench -- [--quick] [--out results.json] [--enterprises N --workers M] [--no-peer] [--no-kurrentdb]
  *
  * In one run and on one PostgreSQL server, for district histories of 1×, 4×
  * and 16× a base size (the largest is the district: 320,000 enterprises and
@@ -14,7 +14,10 @@
  *   - at the largest size: single HTTP commands from 16 concurrent clients
  *     (throughput, p50/p99), and the peer — the same appends, read-back and a
  *     simple projection with Emmett's PostgreSQL event store (emmett-postgresql)
- *     and with ours.
+ *     and with ours; then the same appends, read-back and a catch-up
+ *     subscription through the engine's KurrentDB endpoint with the official
+ *     client, and appended by the engine running on KurrentDB
+ *     (--no-kurrentdb: not).
  * Prints a table and writes the results as JSON (--out). Needs DATABASE_URL
  * (a server where it may create and drop databases) or the local default.
  */
@@ -33,6 +36,7 @@ import { measureCeilings, type Rate } from './bench/ceilings.js';
 import { ADMIN_URL, catchUpReadModels, log, round, runImport, settle, since, startApi, withDatabase, writeDistrict } from './bench/district.js';
 import { load, type HttpResult } from './bench/http-load.js';
 import { benchEmmett, type PeerAppend } from './bench/peer-emmett.js';
+import { benchKurrentDb, kurrentDbRows, type KurrentDbBench } from './bench/kurrentdb.js';
 import { benchOurAppends } from './bench/our-appends.js';
 import { benchOurSimpleProjection } from './bench/simple-projection.js';
 
@@ -44,6 +48,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     years: { type: 'string', default: '5' },
     'no-peer': { type: 'boolean', default: false },
+    'no-kurrentdb': { type: 'boolean', default: false },
     'peer-events': { type: 'string' },
   },
 });
@@ -70,6 +75,8 @@ interface PeerResult {
   readonly events: number;
   readonly ours: { append: Rate & { p50Ms?: number; p99Ms?: number }; read: Rate; projection: Rate };
   readonly emmett: { append: Rate & { p50Ms?: number; p99Ms?: number }; read: Rate; projection: Rate };
+  /** The same appends through the KurrentDB endpoint with the official client, and the engine on KurrentDB (docs/kurrentdb.md). */
+  readonly kurrentdb?: KurrentDbBench;
 }
 
 const count = async (db: Database['db'], table: string) => Number((await sql.raw<{ n: string }>(`select count(*)::text as n from ${table}`).execute(db)).rows[0]?.n ?? 0);
@@ -229,7 +236,8 @@ async function benchPeer(store: KyselyEventStore, limit: number): Promise<PeerRe
   try {
     const emmett = await withDatabase(`uce_bench_${process.pid}_peer_emmett`, (url) => benchEmmett({ connectionString: url, appends, concurrency: 8 }));
     await new Promise((r) => setTimeout(r, 500));
-    return { events: taken, ours, emmett };
+    const kurrentdb = args['no-kurrentdb'] ? undefined : await benchKurrentDb(appends, 8, String(process.pid));
+    return { events: taken, ours, emmett, ...(kurrentdb && { kurrentdb }) };
   } finally {
     setTimeout(() => process.off('uncaughtException', dropped), 2000).unref();
   }
@@ -250,6 +258,12 @@ function table(results: readonly SizeResult[]): string {
     if (s.peer) {
       for (const m of ['append', 'read', 'projection'] as const) {
         rows.push([size, `peer ${m} (${r(s.peer.events)} events)`, `ours ${r(s.peer.ours[m].eventsPerSecond)} ev/s, emmett ${r(s.peer.emmett[m].eventsPerSecond)} ev/s`, 'emmett', ratio(s.peer.ours[m].eventsPerSecond, s.peer.emmett[m].eventsPerSecond)]);
+      }
+      const k = s.peer.kurrentdb;
+      if (k) {
+        for (const [what, direct, endpoint, engine] of kurrentDbRows(k)) {
+          rows.push([size, `KurrentDB ${what} (${r(k.events)} events)`, `in process ${direct}; endpoint ${endpoint}${engine ? `; engine on KurrentDB ${engine}` : ''}`, '', '']);
+        }
       }
     }
   }

@@ -21,6 +21,8 @@ import { ChainController } from './audit/chain.controller.js';
 import { Scope } from './access/scope.js';
 import { PersonalDataReadsController, TokensController } from './access/tokens.controller.js';
 import { AreasController, CallerController } from './areas/areas.controller.js';
+import { GRPC_SETTINGS, KurrentEndpoint } from './kurrentdb/kurrentdb-endpoint.js';
+import { TokenLogAccess } from './kurrentdb/log-access.js';
 
 @Module({})
 export class AppModule {
@@ -53,6 +55,7 @@ export class AppModule {
         Scope,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: ANCHOR_FILE, useValue: anchorFile },
+        ...(config.grpc ? [TokenLogAccess, KurrentEndpoint, { provide: GRPC_SETTINGS, useValue: config.grpc }] : []),
         ...(config.anchors ? [{ provide: AnchorWriter, inject: [DATABASE], useFactory: (database: Database) => new AnchorWriter(database, config.anchors!, anchorKey!) }] : []),
       ],
     };

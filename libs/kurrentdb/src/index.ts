@@ -6,3 +6,4 @@ export type { EndpointLogger } from './endpoint/errors.js';
 export { openEventStore, withoutCredentials, type OpenedEventStore } from './store/open-event-store.js';
 export { KurrentEventStore } from './store/kurrent-event-store.js';
 export { LogMirror } from './store/log-mirror.js';
+export type { CopyComparison } from './store/compare-copy.js';

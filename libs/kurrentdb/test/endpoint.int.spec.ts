@@ -9,7 +9,8 @@ import type { SupportedMethods } from '@kurrent/kurrentdb-client/generated/kurre
 import { KyselyEventStore } from '#event-store';
 import { createPGliteTestDatabase, type TestDatabase } from '../../../test/support/databases.js';
 import { KURRENT_ENDPOINT_SERVER_VERSION, startKurrentEndpoint, type KurrentEndpoint } from '../src/index.js';
-import { collect, endpointSuite, makeCertificates, record, tableAccess, until, type Certificates } from './endpoint.suite.js';
+import { makeCertificates, type Certificates } from '../../../test/support/throwaway-certificates.js';
+import { collect, endpointSuite, record, tableAccess, until } from './endpoint.suite.js';
 
 describe('KurrentDB endpoint [PGlite]', () => {
   endpointSuite(createPGliteTestDatabase);

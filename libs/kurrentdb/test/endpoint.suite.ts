@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rm } from 'node:fs/promises';
 import * as esdb from '@eventstore/db-client';
 import * as kurrent from '@kurrent/kurrentdb-client';
 import { KyselyEventStore } from '#event-store';
 import type { TestDatabase } from '../../../test/support/databases.js';
+import { makeCertificates, type Certificates } from '../../../test/support/throwaway-certificates.js';
 import { startKurrentEndpoint, type KurrentEndpoint, type LogAccess, type LogCaller } from '../src/index.js';
 
 /**
@@ -38,28 +35,6 @@ export const tableAccess: LogAccess = {
     return entry && entry.token === credentials?.password ? entry.caller : undefined;
   },
 };
-
-// ---- a throwaway CA and server certificate for 127.0.0.1, made with the openssl CLI ----
-
-export interface Certificates {
-  readonly dir: string;
-  /** The authority's certificate, which the clients trust (`tlsCAFile`). */
-  readonly caFile: string;
-  readonly cert: Buffer;
-  readonly key: Buffer;
-}
-
-export async function makeCertificates(): Promise<Certificates> {
-  const dir = await mkdtemp(join(tmpdir(), 'kurrent-endpoint-'));
-  const openssl = (...args: string[]) => promisify(execFile)('/usr/bin/openssl', args, { cwd: dir });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=endpoint test CA');
-  await openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  // A leaf certificate (not a CA: the kurrentdb client's Rust TLS refuses a CA as the server's own).
-  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
-  await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'server.ext');
-  return { dir, caFile: join(dir, 'ca.pem'), cert: await readFile(join(dir, 'server.pem')), key: await readFile(join(dir, 'server.key')) };
-}
 
 // ---- the two clients behind one shape (their APIs differ in a few names) ----
 

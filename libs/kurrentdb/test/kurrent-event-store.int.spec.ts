@@ -1,7 +1,14 @@
-import { KyselyEventStore } from '#event-store';
+import { randomUUID } from 'node:crypto';
+import {
+  EventIdConflictError,
+  KyselyEventStore,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+} from '#event-store';
 import { createPostgresTestDatabase, describePostgres } from '../../../test/support/databases.js';
 import { eventStoreContract, type StoreUnderTest } from '../../event-store/test/event-store.contract.js';
-import { makeCertificates } from '../../../test/support/tls.js';
+import { makeCertificates } from '../../../test/support/throwaway-certificates.js';
 import { openEventStore, startKurrentEndpoint, type LogAccess, type OpenedEventStore } from '../src/index.js';
 
 /** The engine that keeps the log: a caller holding its one password may do everything. */
@@ -45,3 +52,79 @@ async function adapterThroughTheEndpoint(): Promise<StoreUnderTest> {
 describePostgres('event store contract [KurrentDB adapter → the engine\'s own endpoint]', () => {
   eventStoreContract(adapterThroughTheEndpoint);
 });
+
+/**
+ * The same contract on a real KurrentDB (26.1 or later: multi-stream
+ * appends use AppendRecords) when KURRENTDB_TEST_URL names one, e.g. one
+ * started by
+ *   docker run --rm -p 2113:2113 -e KURRENTDB_INSECURE=true -e KURRENTDB_MEM_DB=true docker.kurrent.io/kurrent-latest/kurrentdb:latest
+ * with KURRENTDB_TEST_URL=kurrentdb://127.0.0.1:2113?tls=false (docs/kurrentdb.md).
+ * A KurrentDB cannot be emptied: each test writes under a stream-name
+ * prefix of its own, which the copy alone follows, and which the store the
+ * contract sees takes off again.
+ */
+const realServer = process.env['KURRENTDB_TEST_URL'];
+
+async function adapterOnRealKurrentDB(): Promise<StoreUnderTest> {
+  const copy = await createPostgresTestDatabase();
+  const config = { eventStoreUrl: realServer! };
+  let prefix = `t${randomUUID().slice(0, 8)}-`;
+  let opened: OpenedEventStore = await openEventStore(config, copy, undefined, { onlyStreamsStartingWith: prefix });
+  let store = prefixed(opened.store, prefix);
+  return {
+    get store() {
+      return store;
+    },
+    db: copy.db,
+    reset: async () => {
+      await opened.close();
+      await copy.truncateAll();
+      prefix = `t${randomUUID().slice(0, 8)}-`;
+      opened = await openEventStore(config, copy, undefined, { onlyStreamsStartingWith: prefix });
+      store = prefixed(opened.store, prefix);
+    },
+    close: async () => {
+      await opened.close();
+      await copy.close();
+    },
+  };
+}
+
+/** The store with every stream name under a prefix (added on the way in, taken off on the way out, errors included). */
+function prefixed(inner: EventStore, prefix: string): EventStore {
+  const out = (e: RecordedEvent): RecordedEvent => ({ ...e, streamId: e.streamId.slice(prefix.length) });
+  const bare = (streamId: string) => (streamId.startsWith(prefix) ? streamId.slice(prefix.length) : streamId);
+  const errors = async <T>(work: Promise<T>): Promise<T> =>
+    work.catch((error: unknown) => {
+      if (error instanceof WrongExpectedRevisionError) throw new WrongExpectedRevisionError(bare(error.streamId), error.expected, error.actual);
+      if (error instanceof EventIdConflictError) throw new EventIdConflictError(bare(error.streamId), error.eventIds);
+      throw error;
+    });
+  return {
+    append: (streamId, events, expected) => errors(inner.append(prefix + streamId, events, expected)),
+    appendMultiple: (appends) => errors(inner.appendMultiple(appends.map((a) => ({ ...a, streamId: prefix + a.streamId })))),
+    appendBatch: (streams, events) =>
+      errors(inner.appendBatch(streams.map((st) => ({ ...st, streamId: prefix + st.streamId })), events.map((e) => ({ ...e, streamId: prefix + e.streamId })))),
+    readEvents: async (ids) => (await inner.readEvents(ids)).map(out),
+    readStream: async (streamId, options) => (await inner.readStream(prefix + streamId, options)).map(out),
+    readStreams: async (ids) => new Map([...(await inner.readStreams(ids.map((id) => prefix + id)))].map(([id, events]) => [bare(id), events.map(out)])),
+    streamRevision: (streamId) => inner.streamRevision(prefix + streamId),
+    readAll: async (options) => (await inner.readAll(options)).map(out),
+    subscribeToAll: (options) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const e of inner.subscribeToAll(options)) yield out(e);
+      },
+    }),
+    headPosition: () => inner.headPosition(),
+  };
+}
+
+if (realServer) {
+  describePostgres('event store contract [KurrentDB adapter → a real KurrentDB, KURRENTDB_TEST_URL]', () => {
+    eventStoreContract(adapterOnRealKurrentDB);
+  });
+} else {
+  describe('event store contract [KurrentDB adapter → a real KurrentDB]', () => {
+    it.skip('needs KURRENTDB_TEST_URL: no KurrentDB server can be installed on this machine (docs/kurrentdb.md gives the docker run line)', () => undefined);
+  });
+}

@@ -9,7 +9,7 @@ import { operatorPrincipal } from '#domain';
 import { loadConfig, type Database } from '#persistence';
 import { DATABASE } from '#persistence/nest';
 import { createPostgresTestDatabase, type TestDatabase } from '../../../../test/support/databases.js';
-import { makeCertificates } from '../../../../test/support/tls.js';
+import { makeCertificates } from '../../../../test/support/throwaway-certificates.js';
 import { createApi } from '../../src/bootstrap.js';
 
 export interface TestApi {

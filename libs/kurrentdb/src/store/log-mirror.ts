@@ -1,4 +1,4 @@
-import { excludeSystemEvents, START, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type KurrentDBClient, type Position } from '@kurrent/kurrentdb-client';
+import { excludeSystemEvents, START, streamNameFilter, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type KurrentDBClient, type Position } from '@kurrent/kurrentdb-client';
 import type { Kysely } from 'kysely';
 import { KyselyEventStore, type BatchEvent, type BatchStream } from '#event-store';
 import type { DB } from '#persistence';
@@ -17,6 +17,12 @@ export interface LogMirrorOptions {
   /** How long an append waits for its events to reach the copy before failing (default 30 s). */
   readonly waitMs?: number;
   readonly logger?: { log(message: string): void; warn(message: string): void; error(message: string): void };
+  /**
+   * Copy only the streams whose names start with this (tests on a shared
+   * KurrentDB, which cannot be emptied: each run writes under its own
+   * prefix). Unset: every stream but KurrentDB's own.
+   */
+  readonly onlyStreamsStartingWith?: string;
 }
 
 /** A KurrentDB `$all` position, ordered (commit, then prepare). */
@@ -133,7 +139,9 @@ export class LogMirror {
   private async readLoop(): Promise<void> {
     while (!this.stopped && !this.failure) {
       const from = this.lastQueuedPosition() ?? this.checkpoint;
-      const subscription = this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() });
+      const prefix = this.options.onlyStreamsStartingWith;
+      const filter = prefix ? streamNameFilter({ prefixes: [prefix] }) : excludeSystemEvents();
+      const subscription = this.client.subscribeToAll({ fromPosition: from ?? START, filter });
       this.subscription = subscription;
       try {
         for await (const resolved of subscription) {

@@ -21,13 +21,18 @@ export interface OpenedEventStore {
  * set (appends there; the engine's copy of the log, kept in the database,
  * for reads — started here), else the log tables of the database itself.
  */
-export async function openEventStore(config: Pick<EngineConfig, 'eventStoreUrl'>, database: Database, logger?: LogMirrorOptions['logger']): Promise<OpenedEventStore> {
+export async function openEventStore(
+  config: Pick<EngineConfig, 'eventStoreUrl'>,
+  database: Database,
+  logger?: LogMirrorOptions['logger'],
+  mirrorOptions: Pick<LogMirrorOptions, 'onlyStreamsStartingWith'> = {},
+): Promise<OpenedEventStore> {
   const local = new KyselyEventStore(database.db);
   if (config.eventStoreUrl === undefined) return { store: local, location: database.location, mirror: undefined, compareWithSource: undefined, close: async () => undefined };
   const source = withoutCredentials(config.eventStoreUrl);
   // The client accepts esdb:// but warns on the console that it is deprecated: the same server, under its new name.
   const client = KurrentDBClient.connectionString(config.eventStoreUrl.replace(/^esdb/, 'kurrentdb'));
-  const mirror = new LogMirror(client, database.db, { source, ...(logger ? { logger } : {}) });
+  const mirror = new LogMirror(client, database.db, { source, ...mirrorOptions, ...(logger ? { logger } : {}) });
   try {
     await mirror.start();
   } catch (error) {

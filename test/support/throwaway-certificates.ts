@@ -16,7 +16,11 @@ export interface Certificates {
   readonly key: Buffer;
 }
 
-/** Made with the openssl command (Debian's `openssl` package), valid one day. */
+/**
+ * Made with the openssl command (Debian's `openssl` package), valid one day:
+ * for tests and benchmarks of the KurrentDB endpoint over TLS — never for a
+ * real deployment, whose certificate comes from the federation's authority.
+ */
 export async function makeCertificates(): Promise<Certificates> {
   const dir = await mkdtemp(join(tmpdir(), 'uce-tls-'));
   const openssl = (...args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
