@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { TokenRegistry } from '#access';
 import { AccessModule } from '#access/nest';
 import type { Database, EngineConfig } from '#persistence';
 import { DATABASE, PersistenceModule } from '#persistence/nest';
@@ -55,7 +56,13 @@ export class AppModule {
         Scope,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: ANCHOR_FILE, useValue: anchorFile },
-        ...(config.grpc ? [TokenLogAccess, KurrentEndpoint, { provide: GRPC_SETTINGS, useValue: config.grpc }] : []),
+        ...(config.grpc
+          ? [
+              { provide: TokenLogAccess, inject: [TokenRegistry, Scope], useFactory: (tokens: TokenRegistry, scope: Scope) => new TokenLogAccess(tokens, scope, config.authFailuresPerMinute) },
+              { provide: GRPC_SETTINGS, useValue: config.grpc },
+              KurrentEndpoint,
+            ]
+          : []),
         ...(config.anchors ? [{ provide: AnchorWriter, inject: [DATABASE], useFactory: (database: Database) => new AnchorWriter(database, config.anchors!, anchorKey!) }] : []),
       ],
     };

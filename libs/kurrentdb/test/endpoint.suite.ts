@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+// The older client first: both clients register their generated protobuf classes in one global namespace,
+// and the last loaded win; the newer's are a superset (caught_up's timestamp…), the older's are not.
 import * as esdb from '@eventstore/db-client';
 import * as kurrent from '@kurrent/kurrentdb-client';
 import { KyselyEventStore } from '#event-store';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { TokenRegistry } from '#access';
 import type { Subject } from '#commands';
 import { isDomainStream, mayRead, type Principal } from '#domain';
@@ -28,18 +28,28 @@ const SUBJECTS: ReadonlyArray<[prefix: string, subject: (id: string) => Subject]
  *   sharing the log (everything);
  * - appending is for an admin, to streams outside the domain's own (facts
  *   are recorded by the commands, which enforce the rules), and for an
- *   engine sharing the log, which records its own commands' events.
+ *   engine sharing the log, which records its own commands' events;
+ * - an address that fails to authenticate AUTH_FAILURES_PER_MINUTE times is
+ *   refused for the rest of the minute, as on the HTTP API.
  */
-@Injectable()
 export class TokenLogAccess implements LogAccess {
+  /** Failed authentications per address, as on the HTTP API (AUTH_FAILURES_PER_MINUTE; none: not limited). */
+  private readonly failures: RateLimiterMemory | undefined;
+
   constructor(
     private readonly tokens: TokenRegistry,
     private readonly scope: Scope,
-  ) {}
+    failuresPerMinute: number,
+  ) {
+    this.failures = failuresPerMinute > 0 ? new RateLimiterMemory({ points: failuresPerMinute, duration: 60 }) : undefined;
+  }
 
-  async authenticate(credentials: LogCredentials | undefined): Promise<LogCaller | undefined> {
+  async authenticate(credentials: LogCredentials | undefined, peer: string): Promise<LogCaller | undefined> {
+    if (this.failures && ((await this.failures.get(peer))?.remainingPoints ?? 1) <= 0) return undefined;
     const answer = await this.tokens.authenticate(credentials?.password);
-    return 'principal' in answer ? this.callerOf(answer.principal) : undefined;
+    if ('principal' in answer) return this.callerOf(answer.principal);
+    if (answer.refused !== 'missing') await this.failures?.consume(peer).catch(() => undefined);
+    return undefined;
   }
 
   private callerOf(principal: Principal): LogCaller {

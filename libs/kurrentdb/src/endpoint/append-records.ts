@@ -37,7 +37,7 @@ const ERRORS = 'kurrentdb.protocol.v2.streams.errors';
  * each failed check's stream, expected and actual state.
  */
 export async function appendRecords(store: EventStore, access: LogAccess, call: ServerUnaryCall<AppendRecordsRequest, AppendRecordsResponse>): Promise<AppendRecordsResponse> {
-  const caller = await callerOf(access, call.metadata);
+  const caller = await callerOf(access, call);
   const records = call.request.getRecordsList();
   const size = records.reduce((sum, record) => sum + record.getData_asU8().length, 0);
   if (size > MAX_APPEND_SIZE) throw transactionSizeExceeded(size);

@@ -16,7 +16,7 @@ export const MAX_APPEND_SIZE = 16 * 1024 * 1024;
  * WrongExpectedVersionError with the actual revision.
  */
 export async function append(store: EventStore, access: LogAccess, call: ServerReadableStream<AppendReq, AppendResp>): Promise<AppendResp> {
-  const caller = await callerOf(access, call.metadata);
+  const caller = await callerOf(access, call);
   let target: { streamId: string; expected: ExpectedRevision } | undefined;
   const events: NewEvent[] = [];
   let size = 0;

@@ -22,8 +22,17 @@ export function credentialsOf(metadata: Metadata): LogCredentials | undefined {
 }
 
 /** The caller the call's credentials name; refused (UNAUTHENTICATED) when they name nobody. */
-export async function callerOf(access: LogAccess, metadata: Metadata): Promise<LogCaller> {
-  const caller = await access.authenticate(credentialsOf(metadata));
+export async function callerOf(access: LogAccess, call: { readonly metadata: Metadata; getPeer(): string }): Promise<LogCaller> {
+  const caller = await access.authenticate(credentialsOf(call.metadata), addressOf(call.getPeer()));
   if (!caller) throw unauthenticated();
   return caller;
+}
+
+/** The address of a peer as grpc-js names it (`ipv4:127.0.0.1:50000`, `ipv6:[::1]:50000`), without its port. */
+export function addressOf(peer: string): string {
+  const address = peer.replace(/^(ipv4|ipv6|unix):/, '');
+  const bracketed = /^\[([^\]]+)\]/.exec(address);
+  if (bracketed) return bracketed[1]!;
+  const colon = address.lastIndexOf(':');
+  return colon > 0 && address.indexOf(':') === colon ? address.slice(0, colon) : address;
 }

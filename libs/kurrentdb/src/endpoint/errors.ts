@@ -39,8 +39,8 @@ export function accessDenied(reason: string): EndpointError {
  * No caller: UNAUTHENTICATED, as KurrentDB answers a wrong or missing
  * credential; every client maps it to AccessDeniedError.
  */
-export function unauthenticated(): EndpointError {
-  return new EndpointError(status.UNAUTHENTICATED, 'no valid credentials: connect with a name and an API token (basic authentication over TLS)');
+export function unauthenticated(message = 'no valid credentials: connect with a name and an API token (basic authentication over TLS)'): EndpointError {
+  return new EndpointError(status.UNAUTHENTICATED, message);
 }
 
 /**

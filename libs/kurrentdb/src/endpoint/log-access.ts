@@ -22,6 +22,10 @@ export interface LogCredentials {
 }
 
 export interface LogAccess {
-  /** The caller the credentials name, or undefined when they name nobody (no credentials, a wrong or revoked token…). */
-  authenticate(credentials: LogCredentials | undefined): Promise<LogCaller | undefined>;
+  /**
+   * The caller the credentials name, or undefined when they name nobody (no
+   * credentials, a wrong or revoked token, an address refused for too many
+   * failures…). `peer` is the caller's address (without its port).
+   */
+  authenticate(credentials: LogCredentials | undefined, peer: string): Promise<LogCaller | undefined>;
 }

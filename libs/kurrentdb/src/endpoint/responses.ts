@@ -11,6 +11,7 @@ import type { ReadReq, ReadResp } from './protocol.js';
 export class Responses {
   private readonly controller = new AbortController();
   private cancelled = false;
+  private ended = false;
   private readonly stop = () => this.controller.abort();
 
   constructor(
@@ -49,13 +50,19 @@ export class Responses {
 
   /** Ends the call: OK when it ran its course, UNAVAILABLE when the endpoint closed under it. */
   end(): void {
+    if (this.ended) return;
     if (this.closing.aborted) return this.fail(shuttingDown());
+    this.ended = true;
     this.release();
     if (!this.cancelled) this.call.end();
   }
 
+  /** Ends the call with an error (once: a call that has ended takes no more answers). */
   fail(error: EndpointError): void {
+    if (this.ended) return;
+    this.ended = true;
     this.release();
+    this.controller.abort();
     if (!this.cancelled) this.call.emit('error', error.toServiceError());
   }
 

@@ -20,6 +20,8 @@ export interface KurrentEndpointOptions {
    */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | 'insecure';
   readonly logger?: EndpointLogger;
+  /** How often a subscription's credentials are checked again (default 60 s). */
+  readonly recheckCredentialsMs?: number;
 }
 
 export interface KurrentEndpoint {
@@ -44,7 +46,7 @@ const MAX_MESSAGE_BYTES = 17 * 1024 * 1024;
 export async function startKurrentEndpoint(options: KurrentEndpointOptions): Promise<KurrentEndpoint> {
   if (!options.tls) throw new Error('the KurrentDB endpoint needs tls: a certificate and key, or "insecure" for plain gRPC');
   const closing = new AbortController();
-  const context = { store: options.store, access: options.access, logger: options.logger, closing: closing.signal };
+  const context = { store: options.store, access: options.access, logger: options.logger, closing: closing.signal, recheckMs: options.recheckCredentialsMs ?? 60_000 };
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   server.addService(StreamsService, streamsService(context));
   server.addService(StreamsServiceService, streamsV2Service(context));
