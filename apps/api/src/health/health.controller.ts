@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { type Database } from '#persistence';
-import { DATABASE } from '#persistence/nest';
+import type { OpenedEventStore } from '#kurrentdb';
+import { DATABASE, OPENED_STORE } from '#persistence/nest';
 import type { ProjectionRunner, ProjectionStatus } from '#projections';
 import { PROJECTION_RUNNER } from '#read-models/nest';
 import { Public } from '../access/access.decorators.js';
@@ -13,23 +14,30 @@ import { Public } from '../access/access.decorators.js';
  * (with `freshness.caughtUp: false`). A failing projection — in this
  * process or in a worker, as recorded in projection_failures — turns
  * `status` to `degraded` and is described under `projections`: what to
- * alert on.
+ * alert on. So does, with the log in KurrentDB, the engine's copy of it
+ * stopping (`kurrentdb.stopped`: the two logs disagree).
  */
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
   ) {}
 
   @Get()
   @Public()
   async health() {
     const { head, projections } = await this.runner.status();
+    // With the log in KurrentDB: how far the engine's copy has come, and whether it stopped (why: in the logs; this
+    // answer is public, and names neither the server nor a stream). docs/kurrentdb.md.
+    const mirror = this.opened.mirror?.status();
+    const kurrentdb = mirror && { copiedUpTo: mirror.copiedUpTo, stopped: mirror.stopped !== null };
     return {
-      status: projections.some((p) => p.failure) ? 'degraded' : 'ok',
+      status: projections.some((p) => p.failure) || kurrentdb?.stopped ? 'degraded' : 'ok',
       store: this.database.kind,
       headPosition: head.toString(),
+      ...(kurrentdb && { kurrentdb }),
       projections: projections.map(describe),
     };
   }

@@ -79,9 +79,14 @@ export class LogMirror {
     await this.running;
   }
 
-  /** Why the copy stopped, if it did. */
-  get error(): Error | undefined {
-    return this.failure;
+  /** Where the copy stands: the server, how far in its `$all` (null: nothing copied yet), and why it stopped, if it did. */
+  status(): { source: string; copiedUpTo: { commit: string; prepare: string } | null; stopped: string | null } {
+    const at = this.checkpoint;
+    return {
+      source: this.options.source,
+      copiedUpTo: at ? { commit: at.commit.toString(), prepare: at.prepare.toString() } : null,
+      stopped: this.failure?.message ?? null,
+    };
   }
 
   /**
