@@ -1,5 +1,5 @@
 import { status, type ServerUnaryCall } from '@grpc/grpc-js';
-import { WrongExpectedRevisionError, type BatchEvent, type BatchStream, type EventStore, type ExpectedRevision } from '#event-store';
+import { expectedStateHolds, WrongExpectedRevisionError, type BatchEvent, type BatchStream, type EventStore, type ExpectedRevision } from '#event-store';
 import { MAX_APPEND_SIZE } from './append.js';
 import { callerOf } from './credentials.js';
 import { accessDenied, invalidArgument, withDetails, type EndpointError } from './errors.js';
@@ -99,7 +99,7 @@ async function consistencyViolation(store: EventStore, checks: readonly StreamCh
   const details = new AppendConsistencyViolationErrorDetails();
   for (const check of checks) {
     const actual = check.streamId === error.streamId ? error.actual : await store.streamRevision(check.streamId);
-    if (holds(check.expected, actual)) continue;
+    if (expectedStateHolds(check.expected, actual)) continue;
     const violation = new ConsistencyViolation.StreamStateViolation()
       .setStream(check.streamId)
       .setExpectedState(stateCode(check.expected))
@@ -108,13 +108,6 @@ async function consistencyViolation(store: EventStore, checks: readonly StreamCh
   }
   const count = details.getViolationsList().length;
   return withDetails(status.FAILED_PRECONDITION, `append refused: ${count} consistency check${count === 1 ? '' : 's'} failed`, `${ERRORS}.AppendConsistencyViolationErrorDetails`, details);
-}
-
-function holds(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return actual === 'no_stream';
-  if (expected === 'stream_exists') return actual !== 'no_stream';
-  return actual === expected;
 }
 
 function stateCode(expected: ExpectedRevision): string {
