@@ -93,6 +93,8 @@ async function adapterOnRealKurrentDB(): Promise<StoreUnderTest> {
 /** The store with every stream name under a prefix (added on the way in, taken off on the way out, errors included). */
 function prefixed(inner: EventStore, prefix: string): EventStore {
   const out = (e: RecordedEvent): RecordedEvent => ({ ...e, streamId: e.streamId.slice(prefix.length) });
+  // No name stays no name: the store must still refuse it.
+  const named = (streamId: string) => (streamId === '' ? '' : prefix + streamId);
   const bare = (streamId: string) => (streamId.startsWith(prefix) ? streamId.slice(prefix.length) : streamId);
   const errors = async <T>(work: Promise<T>): Promise<T> =>
     work.catch((error: unknown) => {
@@ -101,14 +103,14 @@ function prefixed(inner: EventStore, prefix: string): EventStore {
       throw error;
     });
   return {
-    append: (streamId, events, expected) => errors(inner.append(prefix + streamId, events, expected)),
-    appendMultiple: (appends) => errors(inner.appendMultiple(appends.map((a) => ({ ...a, streamId: prefix + a.streamId })))),
+    append: (streamId, events, expected) => errors(inner.append(named(streamId), events, expected)),
+    appendMultiple: (appends) => errors(inner.appendMultiple(appends.map((a) => ({ ...a, streamId: named(a.streamId) })))),
     appendBatch: (streams, events) =>
-      errors(inner.appendBatch(streams.map((st) => ({ ...st, streamId: prefix + st.streamId })), events.map((e) => ({ ...e, streamId: prefix + e.streamId })))),
+      errors(inner.appendBatch(streams.map((st) => ({ ...st, streamId: named(st.streamId) })), events.map((e) => ({ ...e, streamId: named(e.streamId) })))),
     readEvents: async (ids) => (await inner.readEvents(ids)).map(out),
-    readStream: async (streamId, options) => (await inner.readStream(prefix + streamId, options)).map(out),
-    readStreams: async (ids) => new Map([...(await inner.readStreams(ids.map((id) => prefix + id)))].map(([id, events]) => [bare(id), events.map(out)])),
-    streamRevision: (streamId) => inner.streamRevision(prefix + streamId),
+    readStream: async (streamId, options) => (await inner.readStream(named(streamId), options)).map(out),
+    readStreams: async (ids) => new Map([...(await inner.readStreams(ids.map(named)))].map(([id, events]) => [bare(id), events.map(out)])),
+    streamRevision: (streamId) => inner.streamRevision(named(streamId)),
     readAll: async (options) => (await inner.readAll(options)).map(out),
     subscribeToAll: (options) => ({
       async *[Symbol.asyncIterator]() {
