@@ -47,6 +47,8 @@ export function registerPersonalDataCommands(program: Command): void {
     .action(async (opts: { anchors?: string; publicKey?: string }) => {
       const config = loadConfig();
       requireKeys(config);
+      // A log rewritten in place: only the database's own. KurrentDB's log cannot be rewritten, and its copy must stay equal to it.
+      if (config.eventStoreUrl !== undefined) throw new Error('seal-personal-data rewrites a log kept in the database; with EVENTSTORE_URL the log of record is in KurrentDB, which nobody may rewrite (docs/kurrentdb.md)');
       const signingKey = opts.anchors ? anchorPrivateKey(readKeyFile('ANCHOR_KEY_FILE', process.env['ANCHOR_KEY_FILE'])) : undefined;
       const signed = opts.anchors ? trustedAnchors(opts.anchors, opts.publicKey) : undefined;
       await withStore(async ({ database, store }) => {
