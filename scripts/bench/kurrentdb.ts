@@ -62,7 +62,7 @@ export async function benchKurrentDb(appends: readonly PeerAppend[], concurrency
       const host = await openDatabase({ databaseUrl: hostUrl, maxConnections: 16 });
       await migrateToLatest(host.db);
       const endpoint = await startKurrentEndpoint({ store: new KyselyEventStore(host.db), access, host: '127.0.0.1', port: 0, tls: certificates });
-      const url = `kurrentdb://bench:${PASSWORD}@127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
+      const url = `kurrentdb://bench:${PASSWORD}@localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
       const client = KurrentDBClient.connectionString(url);
       try {
         log('kurrentdb: through the endpoint, with the official client');

@@ -35,7 +35,7 @@ describePostgres('the KurrentDB endpoint of a running engine', () => {
   /** A kurrentdb client with this token as the password (none: no credentials). */
   const kurrent = (token?: string) => {
     const credentials = token ? `integrator:${token}@` : '';
-    const client = KurrentDBClient.connectionString(`kurrentdb://${credentials}127.0.0.1:${port}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`);
+    const client = KurrentDBClient.connectionString(`kurrentdb://${credentials}localhost:${port}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`);
     clients.push(client);
     return client;
   };
@@ -102,7 +102,7 @@ describePostgres('the KurrentDB endpoint of a running engine', () => {
     await expect(collect(kurrent(tokens['viewer']).readAll())).rejects.toBeInstanceOf(AccessDeniedError);
     await expect(collect(kurrent().readAll())).rejects.toBeInstanceOf(AccessDeniedError);
     await expect(collect(kurrent(`uce_0123456789abcdef_${'x'.repeat(43)}`).readAll())).rejects.toBeInstanceOf(AccessDeniedError);
-    const esdb = EventStoreDBClient.connectionString(`esdb://someone:${'not-a-token'}@127.0.0.1:${port}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`);
+    const esdb = EventStoreDBClient.connectionString(`esdb://someone:${'not-a-token'}@localhost:${port}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`);
     clients.push(esdb);
     await expect(esdb.appendToStream('integration-x', jsonEvent({ type: 'Noted', data: {} }))).rejects.toBeInstanceOf(EsdbAccessDeniedError);
   });

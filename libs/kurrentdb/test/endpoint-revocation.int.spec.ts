@@ -37,7 +37,7 @@ describe('KurrentDB endpoint: a subscription lasts as long as its credentials', 
   });
 
   it('ends with the token revoked, and takes no more events', async () => {
-    const url = (token: string) => `kurrentdb://reader:${token}@127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
+    const url = (token: string) => `kurrentdb://reader:${token}@localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
     client = KurrentDBClient.connectionString(url('reader-token'));
     const admin = KurrentDBClient.connectionString(url('admin-token'));
     try {

@@ -31,11 +31,11 @@ describe('KurrentDB endpoint: connecting, plain connections, closing', () => {
 
   const tls = () => ({ cert: certificates.cert, key: certificates.key });
   const secureUrl = (scheme: string, endpoint: KurrentEndpoint) =>
-    `${scheme}://admin:admin-token@127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
+    `${scheme}://admin:admin-token@localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
 
   it('answers the server-features probe without credentials: what it serves, and no BatchAppend (appends go through Append)', async () => {
     const endpoint = await startKurrentEndpoint({ store, access: tableAccess, port: 0, tls: tls() });
-    const probe = new serverFeaturesGrpc.ServerFeaturesClient(`127.0.0.1:${endpoint.port}`, grpcCredentials.createSsl(await readFile(certificates.caFile)));
+    const probe = new serverFeaturesGrpc.ServerFeaturesClient(`localhost:${endpoint.port}`, grpcCredentials.createSsl(await readFile(certificates.caFile)));
     try {
       const features = await new Promise<SupportedMethods>((resolve, reject) =>
         probe.getSupportedMethods(new sharedPb.Empty(), (error, answer) => (error ? reject(error) : resolve(answer!))),

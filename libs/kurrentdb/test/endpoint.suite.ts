@@ -216,7 +216,7 @@ export function endpointSuite(createDatabase: () => Promise<TestDatabase>): void
   });
   afterEach(() => expect(warnings).toEqual([]));
 
-  const url = (scheme: string, userInfo: string) => `${scheme}://${userInfo}127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
+  const url = (scheme: string, userInfo: string) => `${scheme}://${userInfo}localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}`;
 
   describe.each(DRIVERS)('with $name', (driver) => {
     let admin: LogClient;

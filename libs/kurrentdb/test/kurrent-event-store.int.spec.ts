@@ -28,7 +28,7 @@ async function adapterThroughTheEndpoint(): Promise<StoreUnderTest> {
   // Over TLS: the official clients send no credentials over a plain connection.
   const certificates = await makeCertificates();
   const endpoint = await startKurrentEndpoint({ store: new KyselyEventStore(logHost.db), access, host: '127.0.0.1', port: 0, tls: certificates });
-  const config = { eventStoreUrl: `kurrentdb://engine:log-host-secret@127.0.0.1:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}` };
+  const config = { eventStoreUrl: `kurrentdb://engine:log-host-secret@localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}` };
   let opened: OpenedEventStore = await openEventStore(config, copy);
   return {
     get store() {

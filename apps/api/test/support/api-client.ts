@@ -62,7 +62,7 @@ export async function startTestApiOnKurrentDB(settings: Record<string, string> =
   };
   try {
     const token = await logHost.issue('engine', undefined, 'the engine keeping its log here');
-    const url = `kurrentdb://engine:${token}@127.0.0.1:${grpcPort}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`;
+    const url = `kurrentdb://engine:${token}@localhost:${grpcPort}?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`;
     const api = await startTestApi('postgres', { ...settings, EVENTSTORE_URL: url });
     return {
       ...api,
