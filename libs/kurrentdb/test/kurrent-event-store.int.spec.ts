@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import {
   EventIdConflictError,
   KyselyEventStore,
@@ -51,6 +52,31 @@ async function adapterThroughTheEndpoint(): Promise<StoreUnderTest> {
 
 describePostgres('event store contract [KurrentDB adapter → the engine\'s own endpoint]', () => {
   eventStoreContract(adapterThroughTheEndpoint);
+});
+
+describePostgres('the copy of a KurrentDB log, kept by several processes', () => {
+  it('is started by two processes at once on a new database, and each event is copied once', async () => {
+    const [logHost, copy] = await Promise.all([createPostgresTestDatabase(), createPostgresTestDatabase()]);
+    const certificates = await makeCertificates();
+    const endpoint = await startKurrentEndpoint({ store: new KyselyEventStore(logHost.db), access, port: 0, tls: certificates });
+    const config = { eventStoreUrl: `kurrentdb://engine:log-host-secret@localhost:${endpoint.port}?tls=true&tlsCAFile=${encodeURIComponent(certificates.caFile)}` };
+    // Events in KurrentDB before either process starts: both copy processes race for the first batch.
+    const host = new KyselyEventStore(logHost.db);
+    for (let i = 0; i < 20; i++) await host.append(`integration-${i % 3}`, [{ eventId: randomUUID(), type: 'Noted', data: { i } }]);
+    const [a, b] = await Promise.all([openEventStore(config, copy), openEventStore(config, copy)]);
+    try {
+      await a.store.append('integration-x', [{ eventId: randomUUID(), type: 'Noted', data: { i: 20 } }]);
+      await b.store.append('integration-y', [{ eventId: randomUUID(), type: 'Noted', data: { i: 21 } }]);
+      const copied = await new KyselyEventStore(copy.db).readAll();
+      expect(copied.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 22 }, (_, i) => i));
+      expect([a.mirror!.status().stopped, b.mirror!.status().stopped]).toEqual([null, null]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await endpoint.close();
+      await Promise.all([logHost.close(), copy.close()]);
+      await rm(certificates.dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /**

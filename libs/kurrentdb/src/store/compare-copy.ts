@@ -2,7 +2,7 @@ import { excludeSystemEvents, START, type KurrentDBClient } from '@kurrent/kurre
 import type { Kysely } from 'kysely';
 import { KyselyEventStore, type RecordedEvent } from '#event-store';
 import type { DB } from '#persistence';
-import { copiedEvent } from './log-mirror.js';
+import { copiedEvent, positionOfRow } from './log-mirror.js';
 
 /** What comparing the engine's copy with KurrentDB's log found. */
 export interface CopyComparison {
@@ -32,7 +32,7 @@ export async function compareCopyWithSource(
   const copy = new KyselyEventStore(db);
   const row = await db.selectFrom('log_mirror').select(['commit_position', 'prepare_position']).executeTakeFirst();
   const total = Number(await copy.headPosition());
-  const upTo = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : undefined;
+  const upTo = row ? positionOfRow(row.commit_position, row.prepare_position) : undefined;
   let page: RecordedEvent[] = [];
   let next = 1n;
   let checked = 0;

@@ -1,5 +1,5 @@
 import { excludeSystemEvents, START, streamNameFilter, type AllStreamRecordedEvent, type AllStreamResolvedEvent, type KurrentDBClient, type Position } from '@kurrent/kurrentdb-client';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { KyselyEventStore, type BatchEvent, type BatchStream } from '#event-store';
 import type { DB } from '#persistence';
 import { fieldsOfRecord, OCCURRED_ON_KEY, SCHEMA_VERSION_KEY } from '../record-format.js';
@@ -23,6 +23,14 @@ export interface LogMirrorOptions {
    * prefix). Unset: every stream but KurrentDB's own.
    */
   readonly onlyStreamsStartingWith?: string;
+}
+
+/** The checkpoint of a copy that has copied nothing yet (KurrentDB's positions are never negative). */
+const NOTHING = -1;
+
+/** The checkpoint row's position; undefined when nothing is copied yet. */
+export function positionOfRow(commit: string, prepare: string): Position | undefined {
+  return BigInt(commit) < 0n ? undefined : { commit: BigInt(commit), prepare: BigInt(prepare) };
 }
 
 /** A KurrentDB `$all` position, ordered (commit, then prepare). */
@@ -128,16 +136,27 @@ export class LogMirror {
   }
 
   private async readCheckpoint(): Promise<Position | undefined> {
-    const row = await this.db.selectFrom('log_mirror').select(['source', 'commit_position', 'prepare_position']).executeTakeFirst();
-    if (row && row.source !== this.options.source) {
+    // One statement, one snapshot: another process copying into this database writes its first events and the
+    // checkpoint row together, and must not be seen half (events, no row: "a log of its own").
+    const { rows } = await sql<{ source: string | null; commit_position: string | null; prepare_position: string | null; events: boolean }>`
+      select m.source, m.commit_position::text as commit_position, m.prepare_position::text as prepare_position,
+             exists (select 1 from events) as events
+      from (select 1) one left join log_mirror m on true`.execute(this.db);
+    const row = rows[0]!;
+    if (row.source !== null && row.source !== this.options.source) {
       throw new Error(`this database holds the copy of the KurrentDB log at ${row.source}, not of ${this.options.source}: give each log its own database`);
     }
-    if (!row) {
-      const head = await this.local.headPosition();
-      if (head > 0n) throw new Error('this database holds a log of its own (not a copy of a KurrentDB log): run the engine on KurrentDB with a new database (docs/kurrentdb.md)');
-      return undefined;
+    if (row.source === null) {
+      if (row.events) throw new Error('this database holds a log of its own (not a copy of a KurrentDB log): run the engine on KurrentDB with a new database (docs/kurrentdb.md)');
+      // The row exists before anything is copied, so that every copy transaction (of any process) locks it.
+      await this.db
+        .insertInto('log_mirror')
+        .values({ source: this.options.source, commit_position: String(NOTHING), prepare_position: String(NOTHING), copied_at: new Date() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      return this.readCheckpoint();
     }
-    return { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
+    return positionOfRow(row.commit_position!, row.prepare_position!);
   }
 
   /** Reads `$all` from the checkpoint, resubscribing after a failure, until stopped. */
@@ -202,16 +221,15 @@ export class LogMirror {
   /** One transaction: lock the checkpoint, skip what another process copied, append the rest at KurrentDB's revisions, move the checkpoint. */
   private async copy(batch: readonly AllStreamResolvedEvent[]): Promise<void> {
     const written = await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('log_mirror').select(['commit_position', 'prepare_position']).forUpdate().executeTakeFirst();
-      const copied = row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } : undefined;
+      const row = await trx.selectFrom('log_mirror').select(['commit_position', 'prepare_position']).forUpdate().executeTakeFirstOrThrow();
+      const copied = positionOfRow(row.commit_position, row.prepare_position);
       const fresh = batch.filter((r) => after(r.event!.position, copied));
       if (fresh.length === 0) return { events: [], first: 0n };
       const { streams, events } = toBatch(fresh);
       const { firstPosition } = await new KyselyEventStore(trx).appendBatch(streams, events);
       const last = fresh[fresh.length - 1]!.event!.position;
       const values = { commit_position: last.commit.toString(), prepare_position: last.prepare.toString(), copied_at: new Date() };
-      if (row) await trx.updateTable('log_mirror').set(values).execute();
-      else await trx.insertInto('log_mirror').values({ source: this.options.source, ...values }).execute();
+      await trx.updateTable('log_mirror').set(values).execute();
       return { events, first: firstPosition };
     });
     this.checkpoint = batch[batch.length - 1]!.event!.position;
