@@ -6,11 +6,16 @@ export const MAX_EVENTS_PER_APPEND = 65_536;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Text PostgreSQL cannot store: a NUL, or half of a surrogate pair. */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** The same in JSON text, where JSON.stringify escapes them (`\u0000`, `\ud800`): an escape not itself escaped. */
+const UNSTORABLE_JSON = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
 export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 500) {
     throw new InvalidAppendError('a stream id is a non-empty string of at most 500 characters');
   }
+  if (UNSTORABLE_TEXT.test(streamId)) throw new InvalidAppendError('a stream id must not contain a NUL character or an unpaired surrogate');
   if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
     throw new InvalidAppendError(`expected revision must be a non-negative integer, got ${expected}`);
   }
@@ -24,6 +29,10 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
     if (seen.has(id)) throw new InvalidAppendError(`event id ${id} appears twice in one append`);
     seen.add(id);
     if (typeof e.type !== 'string' || e.type.length === 0) throw new InvalidAppendError('an event needs a type');
+    if (UNSTORABLE_TEXT.test(e.type)) throw new InvalidAppendError('an event type must not contain a NUL character or an unpaired surrogate');
+    if (UNSTORABLE_JSON.test(JSON.stringify(e.data ?? null)) || UNSTORABLE_JSON.test(JSON.stringify(e.metadata ?? {}))) {
+      throw new InvalidAppendError(`event ${id}: its data and metadata must not contain a NUL character or an unpaired surrogate`);
+    }
     if (e.occurredOn != null && !DATE.test(e.occurredOn)) {
       throw new InvalidAppendError(`occurredOn must be YYYY-MM-DD, got "${e.occurredOn}"`);
     }

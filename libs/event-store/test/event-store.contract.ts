@@ -229,6 +229,11 @@ export function eventStoreContract(open: () => Promise<StoreUnderTest>): void {
         ['s', [{ ...anEvent(1), occurredOn: '31/12/2022' }]],
         ['s', [{ ...anEvent(1), type: '' }]],
         ['s', [{ ...anEvent(1), schemaVersion: 0 }]],
+        // What PostgreSQL cannot store: a NUL or half a surrogate pair, in a name, a type, the data or the metadata.
+        ['s\u0000', [anEvent(1)]],
+        ['s', [{ ...anEvent(1), type: 'Typed\u0000' }]],
+        ['s', [{ ...anEvent(1), data: { name: 'x\u0000' } }]],
+        ['s', [{ ...anEvent(1), metadata: { actor: '\ud800' } }]],
       ];
       const twice = anEvent(1);
       bad.push(['s', [twice, twice]]);
