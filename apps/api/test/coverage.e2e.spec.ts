@@ -75,7 +75,7 @@ function coverageSuite(backend: 'pglite' | 'postgres' | 'kurrentdb') {
         retained: { total: 0, newForm: 0, byReason: {} },
         byArea: [{ areaId: 'BJ', name: '布吉街道', kind: 'subdistrict', total: 3, newForm: 1 }],
       },
-      freshness: { position: expect.any(String), caughtUp: true },
+      freshness: expect.objectContaining({ position: expect.any(String), caughtUp: true }),
     });
   });
 

@@ -1,3 +1,5 @@
+import type { ReadReplicaSettings } from './read-replicas.js';
+
 /**
  * Runtime configuration, read once at start-up from the environment and
  * validated so that a typo fails loudly instead of silently falling back.
@@ -15,6 +17,12 @@ export interface EngineConfig {
    * what the application needs and no more (docs/database-roles.md).
    */
   readonly migrationDatabaseUrl: string | undefined;
+  /**
+   * READ_DATABASE_URL (one or more, comma-separated): PostgreSQL read replicas
+   * of DATABASE_URL that answer the query routes; commands, projections and
+   * policies stay on the primary (docs/scaling.md). Undefined: none.
+   */
+  readonly readReplicas: ReadReplicaSettings | undefined;
   /** When no DATABASE_URL is set: the embedded store's folder. */
   readonly dataDir: string;
   /**
@@ -148,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     host: env['HOST']?.trim() || '0.0.0.0',
     databaseUrl,
     migrationDatabaseUrl,
+    readReplicas: readReplicaSettings(env),
     dataDir: env['DATA_DIR']?.trim() || './data',
     personIdKey: personIdKey ?? DEVELOPMENT_PERSON_ID_KEY,
     personIdKeyIsDevelopmentKey: personIdKey === undefined,
@@ -201,6 +210,29 @@ export function checkSecret(name: string, value: string): void {
   if (perCharacter * value.length < MIN_SECRET_BITS || value === DEVELOPMENT_PERSON_ID_KEY || value === DEVELOPMENT_PERSONAL_DATA_KEY) {
     throw new ConfigError(`${name} is too predictable: use a random secret, such as the output of \`openssl rand -base64 32\``);
   }
+}
+
+function readReplicaSettings(env: NodeJS.ProcessEnv): ReadReplicaSettings | undefined {
+  const listed = env['READ_DATABASE_URL']?.trim();
+  if (!listed) {
+    for (const name of ['READ_REPLICA_WAIT_MS', 'READ_REPLICA_RETRY_MS', 'READ_REPLICA_FALLBACK']) {
+      if (env[name]?.trim()) throw new ConfigError(`${name} is set but READ_DATABASE_URL is not: it configures the read replicas`);
+    }
+    return undefined;
+  }
+  if (!env['DATABASE_URL']?.trim()) {
+    throw new ConfigError('READ_DATABASE_URL needs DATABASE_URL: read replicas are standbys of a PostgreSQL primary, and the embedded store has none (docs/scaling.md)');
+  }
+  const urls = listed.split(',').map((url) => url.trim());
+  for (const url of urls) {
+    if (!/^postgres(ql)?:\/\/[^\s]+$/.test(url)) throw new ConfigError('READ_DATABASE_URL must be one or more postgres:// or postgresql:// URLs, separated by commas');
+  }
+  if (new Set(urls).size !== urls.length) throw new ConfigError('READ_DATABASE_URL names the same replica twice');
+  const fallback = env['READ_REPLICA_FALLBACK']?.trim() || 'primary';
+  if (fallback !== 'primary' && fallback !== 'unavailable') {
+    throw new ConfigError(`READ_REPLICA_FALLBACK must be "primary" (the primary answers when no replica can) or "unavailable" (503 REPLICA_UNAVAILABLE), got "${fallback}"`);
+  }
+  return { urls, waitMs: wholeNumber(env, 'READ_REPLICA_WAIT_MS', 1_000), retryMs: positiveNumber(env, 'READ_REPLICA_RETRY_MS', 5_000), fallback };
 }
 
 function anchorSettings(env: NodeJS.ProcessEnv): EngineConfig['anchors'] {

@@ -88,7 +88,7 @@ export class ProjectionRunner {
 
   /** The lowest checkpoint of all projections (one query). */
   async position(): Promise<bigint> {
-    return (await this.behind(0n)).lowest;
+    return (await this.behind(0n, this.db)).lowest;
   }
 
   /** Per projection: its checkpoint, lag and recorded failure. */
@@ -260,15 +260,16 @@ export class ProjectionRunner {
    * Waits until every projection has applied the log up to `position`, or
    * the timeout passes — or until every projection still short of it is
    * failing (waiting longer would not help). Returns the lowest position
-   * reached and whether it sufficed.
+   * reached and whether it sufficed. `db`: where to read the read models'
+   * checkpoints — this runner's database, or a read replica of it.
    */
-  async waitFor(position: bigint, timeoutMs: number): Promise<{ position: bigint; caughtUp: boolean }> {
+  async waitFor(position: bigint, timeoutMs: number, db: Kysely<DB> = this.db): Promise<{ position: bigint; caughtUp: boolean }> {
     const deadline = Date.now() + timeoutMs;
     let recorded: Set<string> | undefined; // failures recorded by any runner (a worker's), read once
     for (;;) {
-      const { lowest, short } = await this.behind(position);
+      const { lowest, short } = await this.behind(position, db);
       if (lowest >= position) return { position: lowest, caughtUp: true };
-      recorded ??= new Set((await readFailures(this.db, short).catch(() => new Map())).keys());
+      recorded ??= new Set((await readFailures(db, short).catch(() => new Map())).keys());
       const failing = (name: string) => this.failing.has(name) || recorded!.has(name);
       if (Date.now() >= deadline || short.every(failing)) return { position: lowest, caughtUp: false };
       this.nudge();
@@ -277,9 +278,9 @@ export class ProjectionRunner {
   }
 
   /** The lowest checkpoint (0 if one has not started), and the projections short of `position`. */
-  private async behind(position: bigint): Promise<{ lowest: bigint; short: string[] }> {
+  private async behind(position: bigint, db: Kysely<DB>): Promise<{ lowest: bigint; short: string[] }> {
     if (this.projections.length === 0) return { lowest: 0n, short: [] };
-    const checkpoints = await readCheckpoints(this.db, this.projections.map((p) => p.name));
+    const checkpoints = await readCheckpoints(db, this.projections.map((p) => p.name));
     const at = (name: string) => checkpoints.get(name) ?? 0n;
     const lowest = this.projections.reduce((low, p) => (at(p.name) < low ? at(p.name) : low), at(this.projections[0]!.name));
     return { lowest, short: this.projections.map((p) => p.name).filter((name) => at(name) < position) };

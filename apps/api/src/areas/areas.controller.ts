@@ -46,14 +46,14 @@ export class AreasController {
   @ApiQuery({ name: 'areaId', required: false })
   @ApiQuery({ name: 'position', required: false, description: 'wait until the read models have applied the log up to this position' })
   async areas(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
-    const freshness = await this.access.fresh(positionParam(query['position']));
-    const db = this.access.db;
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
     const select = db.selectFrom('rm_areas').select(['area_id as areaId', 'name', 'kind', 'parent_id as parentId']).orderBy('area_id');
     if (query['areaId'] === undefined || query['areaId'] === '') {
       const roots: AreaRow[] = caller.areaId === null ? await select.where('parent_id', 'is', null).execute() : await select.where('area_id', '=', caller.areaId).execute();
       return { area: null, path: [], children: roots, freshness };
     }
-    const areaId = await this.access.area(query['areaId'], caller);
+    const areaId = await this.access.area(query['areaId'], caller, reading);
     const area = await select.where('area_id', '=', areaId).executeTakeFirst();
     if (!area) throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined` }, 404);
     const children: AreaRow[] = await select.where('parent_id', '=', areaId).execute();

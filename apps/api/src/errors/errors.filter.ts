@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { describeFailure } from '#commands';
+import { ReplicaUnavailableError } from '#persistence';
 import { logLine, stackFrames } from '#logging';
 import { httpStatusOf } from './http-status.js';
 
@@ -44,6 +45,10 @@ export class ErrorsFilter implements ExceptionFilter {
         : undefined;
       const code = own ?? (status === 400 && /JSON/i.test(message) ? 'MALFORMED_COMMAND' : (HTTP_CODES[status] ?? `HTTP_${status}`));
       void reply.status(status).send({ error: code, message });
+      return;
+    }
+    if (exception instanceof ReplicaUnavailableError) {
+      void reply.status(503).header('retry-after', '5').send({ error: exception.code, message: exception.message });
       return;
     }
     const failure = describeFailure(exception);

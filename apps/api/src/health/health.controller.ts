@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { type Database } from '#persistence';
+import { type Database, type ReadReplicas } from '#persistence';
 import type { OpenedEventStore } from '#kurrentdb';
-import { DATABASE, OPENED_STORE } from '#persistence/nest';
+import { DATABASE, OPENED_STORE, READ_REPLICAS } from '#persistence/nest';
 import type { ProjectionRunner, ProjectionStatus } from '#projections';
 import { PROJECTION_RUNNER } from '#read-models/nest';
 import { Public } from '../access/access.decorators.js';
@@ -15,7 +15,8 @@ import { Public } from '../access/access.decorators.js';
  * process or in a worker, as recorded in projection_failures — turns
  * `status` to `degraded` and is described under `projections`: what to
  * alert on. So does, with the log in KurrentDB, the engine's copy of it
- * stopping (`kurrentdb.stopped`: the two logs disagree).
+ * stopping (`kurrentdb.stopped`: the two logs disagree), and a read replica
+ * that cannot be reached (`replicas`: each `up`, `down` or `behind`).
  */
 @Controller('health')
 export class HealthController {
@@ -23,6 +24,7 @@ export class HealthController {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
+    @Inject(READ_REPLICAS) private readonly replicas: ReadReplicas | null,
   ) {}
 
   @Get()
@@ -33,11 +35,14 @@ export class HealthController {
     // answer is public, and names neither the server nor a stream). docs/kurrentdb.md.
     const mirror = this.opened.mirror?.status();
     const kurrentdb = mirror && { copiedUpTo: mirror.copiedUpTo, stopped: mirror.stopped !== null };
+    // The read replicas by name (never their addresses): a replica down is degraded — its reads fall on the primary.
+    const replicas = this.replicas?.status().map(({ server, state, since }) => ({ server, state, since: since.toISOString() }));
     return {
-      status: projections.some((p) => p.failure) || kurrentdb?.stopped ? 'degraded' : 'ok',
+      status: projections.some((p) => p.failure) || kurrentdb?.stopped || replicas?.some((r) => r.state === 'down') ? 'degraded' : 'ok',
       store: this.database.kind,
       headPosition: head.toString(),
       ...(kurrentdb && { kurrentdb }),
+      ...(replicas && { replicas }),
       projections: projections.map(describe),
     };
   }

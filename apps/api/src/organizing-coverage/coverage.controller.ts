@@ -11,7 +11,7 @@ import {
   bandParam, cursorParam, dateParam, encodeCursor, instantParam, intParam, InvalidQuery, isCursorCount, isCursorId, isCursorPosition, pageParams, positionParam,
   statusParam, todayInChina,
 } from './query-params.js';
-import { ReadAccess } from './read-access.js';
+import { ReadAccess, type Reading } from './read-access.js';
 import { COVERAGE_FIGURES, CoverageQuery } from './coverage.openapi.js';
 import { seriesDates, STEPS, type Step } from './series.js';
 
@@ -25,26 +25,25 @@ import { seriesDates, STEPS, type Step } from './series.js';
 export class CoverageController {
   constructor(private readonly access: ReadAccess) {}
 
-  private fresh(requested: bigint) {
-    return this.access.fresh(requested);
-  }
-
-  private area(value: unknown, caller: Principal, knowledge?: Knowledge): Promise<string> {
-    return this.access.area(value, caller, knowledge);
+  private area(value: unknown, caller: Principal, reading: Reading, knowledge?: Knowledge): Promise<string> {
+    return this.access.area(value, caller, reading, knowledge);
   }
 
   /**
    * What a query answers from: the engine's current knowledge, or with
    * `knownAt` what it knew at that instant (the log up to the last event
-   * recorded by then, everything recorded later ignored) — plus freshness.
+   * recorded by then, everything recorded later ignored) — plus where to
+   * read it and how fresh that is. The position known at an instant is read
+   * on the primary (a replica may not have replayed all that was recorded by
+   * then), and the answer then waits for the read models to reach it.
    */
   private async knowledge(query: Record<string, unknown>) {
     const at = instantParam(query['knownAt'], 'knownAt');
     const requested = positionParam(query['position']);
-    if (at === undefined) return { knowledge: undefined, knownAt: undefined, freshness: await this.fresh(requested) };
-    const position = await positionKnownAt(this.access.db, at);
-    const freshness = await this.fresh(position > requested ? position : requested);
-    return { knowledge: { position }, knownAt: { at, position: position.toString() }, freshness };
+    if (at === undefined) return { knowledge: undefined, knownAt: undefined, reading: await this.access.reading(requested) };
+    const position = await positionKnownAt(this.access.primary, at);
+    const reading = await this.access.reading(position > requested ? position : requested);
+    return { knowledge: { position }, knownAt: { at, position: position.toString() }, reading };
   }
 
   /** `knownAt` in an answer, only when asked. */
@@ -74,12 +73,13 @@ export class CoverageController {
   @Get()
   async coverage(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
-    const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
+    const { knowledge, knownAt, reading } = await this.knowledge(query);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
     const { bands, newForm, staff, members } =
       knowledge === undefined
-        ? await coverageAnswerNow(this.access.db, areaId, asOf)
-        : await Promise.all([enterpriseFiguresAsOf(this.access.db, areaId, asOf, knowledge), membershipBreakdown(this.access.db, areaId, asOf, knowledge)]).then(
+        ? await coverageAnswerNow(db, areaId, asOf)
+        : await Promise.all([enterpriseFiguresAsOf(db, areaId, asOf, knowledge), membershipBreakdown(db, areaId, asOf, knowledge)]).then(
             ([figures, breakdown]) => ({ ...figures, members: coverageMembers(breakdown, figures.staff) }),
           );
     return { areaId, asOf, bands, newForm, staff, members, ...CoverageController.echo(knownAt), freshness };
@@ -97,11 +97,12 @@ export class CoverageController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const { page, pageSize, offset } = pageParams(query);
     const after = cursorParam<UnionKey>(query['after'], 'unions', ([total, unionId]) => (isCursorCount(total) && isCursorId(unionId) ? { total, unionId } : undefined));
-    const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
-    const { members } = await coverageAsOf(this.access.db, areaId, asOf, knowledge);
-    const breakdown = await membershipBreakdown(this.access.db, areaId, asOf, knowledge);
-    const { unions, items, next } = await membershipsByUnion(this.access.db, areaId, asOf, { knowledge, limit: pageSize, offset, after });
+    const { knowledge, knownAt, reading } = await this.knowledge(query);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
+    const { members } = await coverageAsOf(db, areaId, asOf, knowledge);
+    const breakdown = await membershipBreakdown(db, areaId, asOf, knowledge);
+    const { unions, items, next } = await membershipsByUnion(db, areaId, asOf, { knowledge, limit: pageSize, offset, after });
     const nextCursor = next && encodeCursor('unions', next.total, next.unionId);
     return { areaId, asOf, ...members, ...breakdown, unions, page, pageSize, items, nextCursor, ...CoverageController.echo(knownAt), freshness };
   }
@@ -137,14 +138,15 @@ export class CoverageController {
         : undefined,
     );
     const asOf = dateParam(query['asOf'], 'asOf', cursor?.asOf ?? todayInChina());
-    const since = await positionKnownAt(this.access.db, at);
+    const since = await positionKnownAt(this.access.primary, at);
     if (cursor && (cursor.asOf !== asOf || cursor.since !== since.toString())) throw new InvalidQuery('after must be the nextCursor of the page before, unchanged');
     const requested = positionParam(query['position']);
-    const freshness = await this.fresh(cursor && cursor.until > requested ? cursor.until : requested);
-    const areaId = await this.area(query['areaId'], caller);
+    const reading = await this.access.reading(cursor && cursor.until > requested ? cursor.until : requested);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading);
     if (cursor && cursor.area !== areaId) throw new InvalidQuery('after must be the nextCursor of the page before, unchanged');
     const until = cursor?.until ?? BigInt(freshness.position);
-    const { next, ...revisions } = await coverageRevisions(this.access.db, areaId, asOf, since < until ? since : until, until, { after: cursor?.after, limit: pageSize });
+    const { next, ...revisions } = await coverageRevisions(db, areaId, asOf, since < until ? since : until, until, { after: cursor?.after, limit: pageSize });
     const nextCursor = next === null ? null : encodeCursor('revisions', areaId, asOf, since.toString(), next.toString(), until.toString());
     return { knownAt: at, ...revisions, pageSize, nextCursor, freshness };
   }
@@ -164,9 +166,10 @@ export class CoverageController {
     const after = cursorParam<EnterpriseKey>(query['after'], 'enterprises', ([headcount, creditCode]) =>
       isCursorCount(headcount) && isCursorId(creditCode) ? { headcount, creditCode } : undefined,
     );
-    const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
-    const { total, items, next } = await enterprisesAsOf(this.access.db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset, after });
+    const { knowledge, knownAt, reading } = await this.knowledge(query);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
+    const { total, items, next } = await enterprisesAsOf(db, areaId, asOf, { band, status, knowledge, limit: pageSize, offset, after });
     const nextCursor = next && encodeCursor('enterprises', next.headcount, next.creditCode);
     return { areaId, asOf, band: band ?? null, status: status ?? null, page, pageSize, total, items, nextCursor, ...CoverageController.echo(knownAt), freshness };
   }
@@ -199,11 +202,12 @@ export class CoverageController {
     const step = (query['step'] ?? 'month') as Step;
     if (!STEPS.includes(step)) throw new InvalidQuery(`step must be one of ${STEPS.join(', ')}`);
     const dates = seriesDates(from, to, step);
-    const { knowledge, knownAt, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
+    const { knowledge, knownAt, reading } = await this.knowledge(query);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
     const points = [];
     for (const date of dates) {
-      const { areaId: _a, ...figures } = await coverageAsOf(this.access.db, areaId, date, knowledge);
+      const { areaId: _a, ...figures } = await coverageAsOf(db, areaId, date, knowledge);
       points.push(figures);
     }
     return { areaId, from, to, step, points, ...CoverageController.echo(knownAt), freshness };
@@ -220,9 +224,10 @@ export class CoverageController {
   async exportCoverage(@Query() query: Record<string, unknown>, @Caller() caller: Principal, @Res() reply: FastifyReply) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const format = formatParam(query['format']);
-    const { knowledge } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
-    const table = coverageTable(await coverageAsOf(this.access.db, areaId, asOf, knowledge));
+    const { knowledge, reading } = await this.knowledge(query);
+    const { db } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
+    const table = coverageTable(await coverageAsOf(db, areaId, asOf, knowledge));
     await send(reply, table.headers, oneBatch(table.rows), format, `coverage-${areaId}-${asOf}`);
   }
 
@@ -241,10 +246,11 @@ export class CoverageController {
     const band = bandParam(query['band']);
     const status = statusParam(query['status']);
     const format = formatParam(query['format']);
-    const { knowledge, freshness } = await this.knowledge(query);
-    const areaId = await this.area(query['areaId'], caller, knowledge);
+    const { knowledge, reading } = await this.knowledge(query);
+    const { db, freshness } = reading;
+    const areaId = await this.area(query['areaId'], caller, reading, knowledge);
     const pinned = knowledge ?? { position: BigInt(freshness.position) };
-    const rows = mapBatches(enterpriseBatches(this.access.db, areaId, asOf, { band, status, knowledge: pinned }), enterpriseRow);
+    const rows = mapBatches(enterpriseBatches(db, areaId, asOf, { band, status, knowledge: pinned }), enterpriseRow);
     const suffix = [band, status].filter(Boolean).join('-');
     await send(reply, ENTERPRISE_HEADERS, rows, format, `enterprises-${areaId}-${asOf}${suffix ? `-${suffix}` : ''}`);
   }

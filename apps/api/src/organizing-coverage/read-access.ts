@@ -1,8 +1,9 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
 import { AcknowledgedPositions } from '#commands';
 import { chainHead } from '#event-store';
-import { type Database } from '#persistence';
-import { DATABASE } from '#persistence/nest';
+import { ReplicaUnavailableError, type Database, type DB, type ReadReplicas, type ReplicaReading } from '#persistence';
+import { DATABASE, READ_REPLICAS } from '#persistence/nest';
 import type { ProjectionRunner } from '#projections';
 import { areaExists, type Knowledge } from '#read-models';
 import { PROJECTION_RUNNER } from '#read-models/nest';
@@ -14,12 +15,34 @@ import { requiredText } from './query-params.js';
 const FRESHNESS_WAIT_MS = 2000;
 
 /**
- * What every read endpoint needs: the read models' database, freshness
- * (read-your-writes: wait for what this server acknowledged, or for the
- * `position` the client names) and the area check.
+ * How fresh an answer is: the log position the read models it was read from
+ * had reached, whether that covers what the client needs, and — with read
+ * replicas — which server answered.
+ */
+export interface Freshness {
+  readonly position: string;
+  readonly caughtUp: boolean;
+  /** With READ_DATABASE_URL: `replica-N`, or `primary` (also when a replica failed during the answer and the primary finished it). */
+  readonly server?: string;
+}
+
+/** Where one answer reads, and how fresh that is. */
+export interface Reading {
+  readonly db: Kysely<DB>;
+  readonly freshness: Freshness;
+  /** The server, for what it caches per server. */
+  readonly server: string;
+}
+
+/**
+ * What every read endpoint needs: the database to read (a read replica when
+ * there are some, else the primary), freshness (read-your-writes: wait for
+ * what this server acknowledged, or for the `position` the client names) and
+ * the area check.
  */
 @Injectable()
 export class ReadAccess {
+  /** Areas known defined, per server: an area, once defined, stays defined. */
   private readonly defined = new Set<string>();
 
   constructor(
@@ -27,27 +50,56 @@ export class ReadAccess {
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     private readonly acknowledged: AcknowledgedPositions,
     readonly scope: Scope,
+    @Inject(READ_REPLICAS) private readonly replicas: ReadReplicas | null,
   ) {}
 
-  get db() {
+  /** The primary: for what must see the whole log as recorded (the head, the position known at an instant). */
+  get primary(): Kysely<DB> {
     return this.database.db;
   }
 
   /**
-   * Waits (up to 2 s) until the read models have applied the log up to what
-   * was acknowledged or requested. A requested position the log has not
-   * reached is refused at once (400 POSITION_BEYOND_LOG) rather than waited for.
+   * Where to read an answer that needs the read models up to what was
+   * acknowledged or requested, waiting for them up to 2 s. A requested
+   * position the log has not reached is refused at once (400
+   * POSITION_BEYOND_LOG) rather than waited for.
+   *
+   * With read replicas: the next replica that is up, once it has replayed the
+   * read models that far (waiting up to READ_REPLICA_WAIT_MS). One that
+   * cannot in that time while the primary has is left out for a while, and
+   * the primary answers — or, with READ_REPLICA_FALLBACK=unavailable, 503
+   * REPLICA_UNAVAILABLE. A replica as far along as the primary answers even
+   * when both are short of the position (caughtUp: false), as the primary would.
    */
-  async fresh(requested: bigint): Promise<{ position: string; caughtUp: boolean }> {
-    if (requested > this.acknowledged.latest) {
-      const head = BigInt((await chainHead(this.database.db)).position);
-      if (requested > head) {
-        throw new HttpException({ error: 'POSITION_BEYOND_LOG', message: `position ${requested} is beyond the log, which ends at ${head}: pass a position from a command's answer` }, 400);
+  async reading(requested: bigint): Promise<Reading> {
+    const wanted = await this.wanted(requested);
+    const deadline = Date.now() + FRESHNESS_WAIT_MS;
+    if (this.replicas) {
+      const replica = this.replicas.pick();
+      if (replica) {
+        const view = replica.reading();
+        const { position, caughtUp } = await this.runner.waitFor(wanted, Math.min(this.replicas.settings.waitMs, FRESHNESS_WAIT_MS), view.db);
+        if (caughtUp) return fromReplica(view, position, true);
+        if (view.server !== 'primary') {
+          const onPrimary = await this.runner.waitFor(wanted, 0);
+          if (onPrimary.position <= position) return fromReplica(view, position, false);
+          replica.markBehind();
+        }
       }
+      if (this.replicas.settings.fallback === 'unavailable') throw new ReplicaUnavailableError();
     }
-    const wanted = requested > this.acknowledged.latest ? requested : this.acknowledged.latest;
-    const { position, caughtUp } = await this.runner.waitFor(wanted, FRESHNESS_WAIT_MS);
-    return { position: position.toString(), caughtUp };
+    const { position, caughtUp } = await this.runner.waitFor(wanted, Math.max(0, deadline - Date.now()));
+    return { db: this.database.db, server: 'primary', freshness: { position: position.toString(), caughtUp, ...(this.replicas && { server: 'primary' }) } };
+  }
+
+  /** The position an answer must reflect: what this server acknowledged, or what the client asks for if that is later. */
+  private async wanted(requested: bigint): Promise<bigint> {
+    if (requested <= this.acknowledged.latest) return this.acknowledged.latest;
+    const head = BigInt((await chainHead(this.database.db)).position);
+    if (requested > head) {
+      throw new HttpException({ error: 'POSITION_BEYOND_LOG', message: `position ${requested} is beyond the log, which ends at ${head}: pass a position from a command's answer` }, 400);
+    }
+    return requested;
   }
 
   /**
@@ -55,16 +107,34 @@ export class ReadAccess {
    * in the caller's area: else 400, 403 FORBIDDEN (outside the caller's
    * area, whether defined or not), 404 UNKNOWN_AREA.
    */
-  async area(value: unknown, caller: Principal, knowledge?: Knowledge): Promise<string> {
+  async area(value: unknown, caller: Principal, reading: Reading, knowledge?: Knowledge): Promise<string> {
     const areaId = requiredText(value, 'areaId');
     await this.scope.area(caller, areaId);
-    // An area, once defined, stays defined: what is known now needs one look per area and process.
-    if (knowledge === undefined && this.defined.has(areaId)) return areaId;
-    if (!(await areaExists(this.database.db, areaId, knowledge))) {
+    // An area, once defined, stays defined: what is known now needs one look per area, process and server.
+    const key = `${reading.server}\u0000${areaId}`;
+    if (knowledge === undefined && this.defined.has(key)) return areaId;
+    if (!(await areaExists(reading.db, areaId, knowledge))) {
       const when = knowledge ? ' at that time' : '';
       throw new HttpException({ error: 'UNKNOWN_AREA', message: `area "${areaId}" is not defined${when}` }, 404);
     }
-    if (knowledge === undefined) this.defined.add(areaId);
+    if (knowledge === undefined) this.defined.add(key);
     return areaId;
   }
+}
+
+/** An answer read on a replica: its `server` says `primary` once a statement of it had to run there. */
+function fromReplica(view: ReplicaReading, position: bigint, caughtUp: boolean): Reading {
+  return {
+    db: view.db,
+    get server() {
+      return view.server;
+    },
+    freshness: {
+      position: position.toString(),
+      caughtUp,
+      get server() {
+        return view.server;
+      },
+    },
+  };
 }

@@ -21,9 +21,10 @@ export class CampaignProgressController {
   @areaQuery
   @positionQuery
   async list(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
-    const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId'], caller);
-    return { areaId, campaigns: await campaignsIn(this.access.db, areaId), freshness };
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
+    const areaId = await this.access.area(query['areaId'], caller, reading);
+    return { areaId, campaigns: await campaignsIn(db, areaId), freshness };
   }
 
   @Reads('figures')
@@ -38,9 +39,10 @@ export class CampaignProgressController {
   @positionQuery
   async progress(@Param('campaignId') campaignId: string, @Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
-    const freshness = await this.access.fresh(positionParam(query['position']));
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
     await this.access.scope.subject(caller, { campaign: campaignId }, asOf);
-    const progress = await campaignProgress(this.access.db, campaignId, asOf);
+    const progress = await campaignProgress(db, campaignId, asOf);
     if (!progress) throw new HttpException({ error: 'UNKNOWN_CAMPAIGN', message: `campaign "${campaignId}" does not exist` }, 404);
     return { ...progress, freshness };
   }
@@ -64,9 +66,10 @@ export class CeremonyComplianceController {
   async compliance(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const year = intParam(query['year'], 'year', Number(todayInChina().slice(0, 4)), 1949, 9999);
     const minimum = intParam(query['minimum'], 'minimum', 1, 1, 1000);
-    const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId'], caller);
-    const answer = await ceremonyCompliance(this.access.db, areaId, year, minimum);
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
+    const areaId = await this.access.area(query['areaId'], caller, reading);
+    const answer = await ceremonyCompliance(db, areaId, year, minimum);
     if (answer.subdistricts.length === 0) {
       throw new InvalidQuery(`area "${areaId}" has no subdistrict at or under it: ask for a district or a subdistrict`);
     }
@@ -90,9 +93,10 @@ export class OutreachFunnelController {
   @positionQuery
   async funnel(@Query() query: Record<string, unknown>, @Caller() caller: Principal) {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
-    const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId'], caller);
-    return { ...(await outreachFunnel(this.access.db, areaId, asOf)), freshness };
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
+    const areaId = await this.access.area(query['areaId'], caller, reading);
+    return { ...(await outreachFunnel(db, areaId, asOf)), freshness };
   }
 }
 
@@ -116,9 +120,10 @@ export class TargetGapController {
     const asOf = dateParam(query['asOf'], 'asOf', todayInChina());
     const band = bandParam(query['band']) ?? '25-99';
     const target = targetParam(query['target']);
-    const freshness = await this.access.fresh(positionParam(query['position']));
-    const areaId = await this.access.area(query['areaId'], caller);
-    return { ...(await targetGap(this.access.db, areaId, asOf, band, target)), freshness };
+    const reading = await this.access.reading(positionParam(query['position']));
+    const { db, freshness } = reading;
+    const areaId = await this.access.area(query['areaId'], caller, reading);
+    return { ...(await targetGap(db, areaId, asOf, band, target)), freshness };
   }
 }
 

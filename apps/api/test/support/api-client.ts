@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import postgres from 'postgres';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { requestTokens } from '#access';
 import { operatorPrincipal } from '#domain';
@@ -26,6 +27,8 @@ export interface TestApi {
   get(path: string, token?: string | null): Promise<{ status: number; body: any }>;
   /** A new token of that role (and area), issued by the admin over the API. */
   issue(role: string, areaId?: string, holder?: string): Promise<string>;
+  /** With reads on replicas: how many answers each server gave (freshness.server). */
+  readonly answeredBy: ReadonlyMap<string, number>;
   /** Number of events in the log. */
   eventCount(): Promise<number>;
   close(): Promise<void>;
@@ -88,6 +91,10 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
     if (backend === 'postgres') {
       pg = await createPostgresTestDatabase();
       env['DATABASE_URL'] = pg.url!;
+      if (STANDBY_URL && settings['READ_DATABASE_URL'] === undefined) env['READ_DATABASE_URL'] = await onStandby(pg).catch(async (error: unknown) => {
+        await pg!.close();
+        throw error;
+      });
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'uce-api-'));
       env['DATA_DIR'] = dataDir;
@@ -95,6 +102,8 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
   }
   const config = loadConfig(env);
   const app = await createApi(config);
+  // With reads on a standby: which server answered each query, to make sure the standby did answer.
+  const answeredBy = new Map<string, number>();
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   // The first admin token, as a user gets it: the CLI's request (through the running server on the embedded store).
@@ -108,7 +117,10 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    const parsed = text ? JSON.parse(text) : undefined;
+    const server = parsed?.freshness?.server;
+    if (typeof server === 'string') answeredBy.set(server, (answeredBy.get(server) ?? 0) + 1);
+    return { status: response.status, body: parsed };
   };
   return {
     app,
@@ -127,10 +139,44 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
       const database = app.get<Database>(DATABASE);
       return Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(database.db)).rows[0]!.n);
     },
+    answeredBy,
     close: async () => {
       await app.close();
       await pg?.close();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      // Reads on the standby (TEST_STANDBY_URL) that the standby never answered would test nothing of it.
+      const answered = [...answeredBy.values()].reduce((a, b) => a + b, 0);
+      if (env['READ_DATABASE_URL'] && settings['READ_DATABASE_URL'] === undefined && answered >= 5 && !answeredBy.has('replica-1')) {
+        throw new Error(`the standby answered none of ${answered} queries (${JSON.stringify(Object.fromEntries(answeredBy))})`);
+      }
     },
   };
+}
+
+/**
+ * TEST_STANDBY_URL: a physical standby of the test server (.ci/standby). When
+ * set, every API on a scratch PostgreSQL database reads its queries from the
+ * same database on the standby (READ_DATABASE_URL).
+ */
+const STANDBY_URL = process.env['TEST_STANDBY_URL']?.trim() || undefined;
+
+/** The scratch database's URL on the standby, once the standby has replayed its creation and every migration. */
+async function onStandby(pg: TestDatabase): Promise<string> {
+  const url = new URL(STANDBY_URL!);
+  url.pathname = new URL(pg.url!).pathname;
+  const migrations = Number((await sql<{ n: string }>`select count(*) as n from schema_migrations`.execute(pg.db)).rows[0]!.n);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = postgres(url.toString(), { max: 1, connect_timeout: 2, onnotice: () => undefined });
+    try {
+      const [row] = await client`select count(*)::int as n from schema_migrations`;
+      if (row?.['n'] === migrations) return url.toString();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`the standby at ${url.host} did not replay the test database in 30 s: ${(error as Error).message}`);
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    if (Date.now() > deadline) throw new Error(`the standby at ${url.host} did not replay the test database's schema in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

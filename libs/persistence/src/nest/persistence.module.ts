@@ -3,25 +3,30 @@ import { openEventStore, type OpenedEventStore } from '#kurrentdb';
 import type { EngineConfig } from '../config.js';
 import { describeTarget, openDatabase, targetOf, type Database, type DatabaseTarget } from '../database.js';
 import { migrateDatabase } from '../migrate.js';
+import { openReadReplicas, type ReadReplicas } from '../read-replicas.js';
 
 /** Injection tokens. */
 export const DATABASE = Symbol('DATABASE');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 /** The OpenedEventStore: the store, and whether its log is the database's own. */
 export const OPENED_STORE = Symbol('OPENED_STORE');
+/** The read replicas (READ_DATABASE_URL), or null. */
+export const READ_REPLICAS = Symbol('READ_REPLICAS');
 
 /**
  * Opens the database named by the configuration, migrates it to the latest
  * schema before anything else starts (as its owner, with
  * MIGRATION_DATABASE_URL), and closes it on shutdown. Provides the
  * Database and the EventStore to every other module: the database's own
- * log, or KurrentDB's (EVENTSTORE_URL) with its copy in the database.
+ * log, or KurrentDB's (EVENTSTORE_URL) with its copy in the database —
+ * and the read replicas the query routes read from (READ_DATABASE_URL).
  */
 @Module({})
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
+    @Inject(READ_REPLICAS) private readonly replicas: ReadReplicas | null,
   ) {}
 
   static forRoot(config: EngineConfig): DynamicModule {
@@ -53,12 +58,19 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [DATABASE],
         },
         { provide: EVENT_STORE, useFactory: (opened: OpenedEventStore) => opened.store, inject: [OPENED_STORE] },
+        {
+          provide: READ_REPLICAS,
+          useFactory: (database: Database): Promise<ReadReplicas> | null =>
+            config.readReplicas ? openReadReplicas(config.readReplicas, database, new Logger('ReadReplicas')) : null,
+          inject: [DATABASE],
+        },
       ],
-      exports: [DATABASE, EVENT_STORE, OPENED_STORE],
+      exports: [DATABASE, EVENT_STORE, OPENED_STORE, READ_REPLICAS],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.replicas?.close();
     await this.opened.close();
     await this.database.close();
   }
