@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
+import { describePostgres } from '../../../test/support/databases.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
 
 /**
@@ -184,6 +185,56 @@ describeStandby(title, () => {
       expect([later.status, later.body.error]).toEqual([503, 'REPLICA_UNAVAILABLE']);
     } finally {
       await standby('start');
+      await strict.close();
+    }
+  });
+});
+
+/**
+ * What runs everywhere PostgreSQL does, without a standby: the primary's own
+ * database named as a replica (a stand-in that is never behind), and a
+ * replica that cannot be reached at all.
+ */
+describePostgres('read replicas without a standby', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('postgres', { READ_DATABASE_URL: '' });
+    const { status } = await api.post('/api/commands', SETUP);
+    expect(status).toBe(200);
+    // The other servers below acknowledged none of it: let the read models take it in first.
+    expect((await api.get('/api/coverage?areaId=LG')).body.freshness.caughtUp).toBe(true);
+  });
+  afterAll(() => api?.close());
+
+  const withReplicas = (settings: Record<string, string>) => startTestApi('postgres', { DATABASE_URL: api.env['DATABASE_URL']!, PROJECTIONS: 'worker', ...settings });
+
+  it('reads from a replica that follows the primary, with the same figures', async () => {
+    const replicated = await withReplicas({ READ_DATABASE_URL: api.env['DATABASE_URL']!.replace('127.0.0.1', 'localhost') });
+    try {
+      const [onReplica, onPrimary] = [await replicated.get('/api/coverage?areaId=LG&asOf=2021-06-30'), await api.get('/api/coverage?areaId=LG&asOf=2021-06-30')];
+      expect(onReplica.body.freshness).toEqual({ position: onPrimary.body.freshness.position, caughtUp: true, server: 'replica-1' });
+      expect(figures(onReplica.body)).toEqual(figures(onPrimary.body));
+      expect(onPrimary.body.freshness).toEqual({ position: expect.any(String), caughtUp: true });
+    } finally {
+      await replicated.close();
+    }
+  });
+
+  it('starts with a replica it cannot reach, answers from the primary, and says so in its health', async () => {
+    const unreachable = 'postgres://postgres@127.0.0.1:1/nowhere';
+    const degraded = await withReplicas({ READ_DATABASE_URL: unreachable });
+    const strict = await withReplicas({ READ_DATABASE_URL: unreachable, READ_REPLICA_FALLBACK: 'unavailable' });
+    try {
+      const { status, body } = await degraded.get('/api/coverage?areaId=LG&asOf=2021-06-30');
+      expect([status, body.freshness.server]).toEqual([200, 'primary']);
+      expect(figures(body)).toEqual(figures((await api.get('/api/coverage?areaId=LG&asOf=2021-06-30')).body));
+      const health = (await degraded.get('/api/health', null)).body;
+      expect(health).toMatchObject({ status: 'degraded', replicas: [{ server: 'replica-1', state: 'down' }] });
+      expect(JSON.stringify(health)).not.toContain('127.0.0.1:1');
+      const refused = await strict.get('/api/coverage?areaId=LG&asOf=2021-06-30');
+      expect([refused.status, refused.body.error]).toEqual([503, 'REPLICA_UNAVAILABLE']);
+    } finally {
+      await degraded.close();
       await strict.close();
     }
   });

@@ -91,6 +91,7 @@ export async function startTestApi(backend: 'pglite' | 'postgres', settings: Rec
     if (backend === 'postgres') {
       pg = await createPostgresTestDatabase();
       env['DATABASE_URL'] = pg.url!;
+      // READ_DATABASE_URL given (even empty): the test's own choice.
       if (STANDBY_URL && settings['READ_DATABASE_URL'] === undefined) env['READ_DATABASE_URL'] = await onStandby(pg).catch(async (error: unknown) => {
         await pg!.close();
         throw error;
