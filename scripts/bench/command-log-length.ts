@@ -1,0 +1,287 @@
+/**
+ * Single HTTP commands against logs of different lengths (issue 18): builds
+ * a kept district database, or measures the suite's "HTTP commands, 16
+ * clients" on one, with what PostgreSQL did meanwhile. Never part of npm test.
+ *
+ *   node dist/scripts/bench/command-log-length.js build --scale 4 --name uce_bench_cmd_4x
+ *   node dist/scripts/bench/command-log-length.js measure --name uce_bench_cmd_4x [--amount 30000] [--connections 16]
+ *                                                         [--no-checkpoint] [--projections worker|inline] [--cpu-prof DIR]
+ *
+ * `build`: the suite's district at `scale`/16 of the full size (320,000
+ * enterprises, 2,000,000 workers at 16), generated, imported through the CLI,
+ * read models caught up and settled (scripts/bench/district.ts), in a
+ * database that is kept. `measure`: a checkpoint first (unless
+ * --no-checkpoint: every run then starts from the same state of the WAL),
+ * then `npm start`'s server as the suite starts it, `amount` fresh
+ * `RegisterEnterprise` commands from `connections` clients, and the deltas of
+ * pg_stat_wal, pg_stat_bgwriter, the events' and streams' block reads and
+ * hits (pg_statio_user_indexes/tables), the CPU of the API and of PostgreSQL
+ * (/proc), printed as JSON. Credit codes follow the ones earlier runs used
+ * (a table in the database remembers the next one).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { KyselyEventStore } from '#event-store';
+import { migrateToLatest, openDatabase } from '#persistence';
+import { syntheticCreditCode } from '#simulation';
+import { ADMIN_URL, catchUpReadModels, databaseUrl, log, round, runImport, settle, since, startApi, writeDistrict } from './district.js';
+import { load } from './http-load.js';
+
+const { positionals, values: args } = parseArgs({
+  allowPositionals: true,
+  options: {
+    scale: { type: 'string', default: '4' },
+    name: { type: 'string' },
+    years: { type: 'string', default: '5' },
+    amount: { type: 'string', default: '30000' },
+    connections: { type: 'string', default: '16' },
+    'no-checkpoint': { type: 'boolean', default: false },
+    projections: { type: 'string', default: 'worker' },
+    'cpu-prof': { type: 'string' },
+    env: { type: 'string', multiple: true },
+  },
+});
+
+async function build(name: string, scale: number): Promise<void> {
+  const enterprises = Math.round((320_000 * scale) / 16);
+  const workers = Math.round((2_000_000 * scale) / 16);
+  const dir = mkdtempSync(join(tmpdir(), 'uce-cmd-'));
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+  try {
+    const file = join(dir, 'district.ndjson');
+    log(`${name}: generating ${enterprises} enterprises, ${workers} workers`);
+    const commands = await writeDistrict(file, enterprises, workers, Number(args.years));
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+    const url = databaseUrl(name);
+    log(`${name}: importing ${commands} commands`);
+    const imported = await runImport(file, url);
+    log(`${name}: imported in ${round(imported.seconds)} s; catching up`);
+    const database = await openDatabase({ databaseUrl: url, maxConnections: 16 });
+    try {
+      await migrateToLatest(database.db);
+      const t0 = process.hrtime.bigint();
+      await catchUpReadModels(database, new KyselyEventStore(database.db));
+      log(`${name}: caught up in ${round(since(t0))} s`);
+    } finally {
+      await database.close();
+    }
+    await settle(url);
+    log(`${name}: kept (${url})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await admin.end({ timeout: 5 });
+  }
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every process named postgres (those that exit meanwhile are lost: connections are pooled). */
+function postgresCpu(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'latin1').trim() === 'postgres') total += cpuSeconds(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + fields[4]!;
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+type Row = Record<string, string | number | null>;
+
+async function snapshot(sql: postgres.Sql) {
+  const [wal] = await sql<Row[]>`select wal_records::bigint, wal_fpi::bigint, wal_bytes::bigint, wal_buffers_full::bigint, wal_write::bigint, wal_sync::bigint, pg_current_wal_lsn()::text as lsn from pg_stat_wal`;
+  const [bgwriter] = await sql<Row[]>`select checkpoints_timed::bigint, checkpoints_req::bigint, buffers_checkpoint::bigint, buffers_clean::bigint, buffers_backend::bigint, buffers_backend_fsync::bigint, buffers_alloc::bigint from pg_stat_bgwriter`;
+  const indexes = await sql<Row[]>`select indexrelname as name, idx_blks_read::bigint as read, idx_blks_hit::bigint as hit from pg_statio_user_indexes`;
+  const tables = await sql<Row[]>`select relname as name, heap_blks_read::bigint as read, heap_blks_hit::bigint as hit from pg_statio_user_tables`;
+  const functions = await sql<Row[]>`select funcname as name, calls::bigint, total_time, self_time from pg_stat_user_functions`;
+  return { wal: wal!, bgwriter: bgwriter!, indexes, tables, functions };
+}
+
+const n = (x: unknown) => Number(x ?? 0);
+
+function delta(before: Awaited<ReturnType<typeof snapshot>>, after: Awaited<ReturnType<typeof snapshot>>, commands: number) {
+  const per = (x: number) => round(x / Math.max(commands, 1));
+  const wal: Record<string, number> = {};
+  for (const k of ['wal_records', 'wal_fpi', 'wal_bytes', 'wal_buffers_full', 'wal_write', 'wal_sync']) wal[k] = n(after.wal[k]) - n(before.wal[k]);
+  const bgwriter: Record<string, number> = {};
+  for (const k of Object.keys(after.bgwriter)) bgwriter[k] = n(after.bgwriter[k]) - n(before.bgwriter[k]);
+  const blocks = (a: Row[], b: Row[]) =>
+    Object.fromEntries(
+      a
+        .map((r) => {
+          const old = b.find((x) => x['name'] === r['name']);
+          return [String(r['name']), { read: n(r['read']) - n(old?.['read']), hit: n(r['hit']) - n(old?.['hit']) }] as const;
+        })
+        .filter(([, v]) => v.read + v.hit > 0)
+        .map(([k, v]) => [k, { ...v, readPerCommand: per(v.read), hitPerCommand: per(v.hit) }]),
+    );
+  const functions = Object.fromEntries(
+    after.functions
+      .map((f) => {
+        const old = before.functions.find((x) => x['name'] === f['name']);
+        const calls = n(f['calls']) - n(old?.['calls']);
+        return [String(f['name']), { calls, totalMs: round(n(f['total_time']) - n(old?.['total_time'])), selfMs: round(n(f['self_time']) - n(old?.['self_time'])) }] as const;
+      })
+      .filter(([, v]) => v.calls > 0)
+      .map(([k, v]) => [k, { ...v, msPerCall: round(v.totalMs / v.calls) }]),
+  );
+  return {
+    wal: { ...wal, bytesPerCommand: per(wal['wal_bytes']!), fpiPerCommand: per(wal['wal_fpi']!), fpiShareOfBytes: round((wal['wal_fpi']! * 8192) / Math.max(wal['wal_bytes']!, 1)) },
+    bgwriter,
+    indexes: blocks(after.indexes, before.indexes),
+    tables: blocks(after.tables, before.tables),
+    functions,
+  };
+}
+
+async function measure(name: string): Promise<void> {
+  const url = databaseUrl(name);
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await sql`create table if not exists bench_command_counter (next bigint not null)`;
+    const [counter] = await sql<Array<{ next: string }>>`select next::text from bench_command_counter`;
+    const amount = Number(args.amount);
+    let next = counter ? Number(counter.next) : 10_000_000;
+    await sql`delete from bench_command_counter`;
+    await sql`insert into bench_command_counter values (${next + amount + 1000})`;
+    const communities = (await sql<Array<{ area_id: string }>>`select area_id from rm_areas`).map((r) => r.area_id).filter((a) => /-C\d+$/.test(a));
+    const [size] = await sql<Row[]>`select (select max(global_position) from events)::bigint as events,
+      pg_total_relation_size('events')::bigint as events_bytes, pg_relation_size('events_event_id_key')::bigint as event_id_index_bytes`;
+    const env: Record<string, string> = { PROJECTIONS: String(args.projections) };
+    if (args['cpu-prof']) env['NODE_OPTIONS'] = `--require ${profiler(args['cpu-prof'])}`;
+    for (const e of args.env ?? []) {
+      const [k, ...v] = e.split('=');
+      env[k!] = v.join('=');
+    }
+    const api = await startApi(url, env);
+    try {
+      const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
+      // A few commands first, so that the server's first-use costs are not in the figures.
+      await load(api.base, { connections: 4, amount: 200, next: () => command(next++, pick(communities)) });
+      if (args['cpu-prof']) api.child.kill('SIGUSR2');
+      if (!args['no-checkpoint']) await sql`checkpoint`;
+      const before = await snapshot(sql);
+      const apiCpu0 = cpuSeconds(api.child.pid!);
+      const pgCpu0 = postgresCpu();
+      const machine0 = machineCpu();
+      const t0 = process.hrtime.bigint();
+      const result = await load(api.base, { connections: Number(args.connections), amount, next: () => command(next++, pick(communities)) });
+      const seconds = since(t0);
+      const machine1 = machineCpu();
+      const apiCpu = cpuSeconds(api.child.pid!) - apiCpu0;
+      const pgCpu = postgresCpu() - pgCpu0;
+      const after = await snapshot(sql);
+      if (args['cpu-prof']) {
+        api.child.kill('SIGUSR2');
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+      const ms = (s: number) => round((s * 1000) / Math.max(result.requests, 1));
+      console.log(
+        JSON.stringify(
+          {
+            database: name,
+            events: n(size!['events']),
+            eventsMb: Math.round(n(size!['events_bytes']) / 2 ** 20),
+            eventIdIndexMb: Math.round(n(size!['event_id_index_bytes']) / 2 ** 20),
+            projections: args.projections,
+            checkpointFirst: !args['no-checkpoint'],
+            result,
+            cpu: {
+              apiMsPerCommand: ms(apiCpu),
+              postgresMsPerCommand: ms(pgCpu),
+              machineBusyShare: round((machine1.busy - machine0.busy) / Math.max(machine1.total - machine0.total, 1e-9)),
+              seconds: round(seconds),
+            },
+            ...delta(before, after, result.requests),
+          },
+          null,
+          2,
+        ),
+      );
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * A module the API's process preloads (NODE_OPTIONS --require; --cpu-prof is
+ * not allowed there): its first SIGUSR2 starts a CPU profile, the second
+ * writes it to `dir` — the measured commands alone.
+ */
+function profiler(dir: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'uce-prof-')), 'profiler.cjs');
+  writeFileSync(
+    file,
+    `const inspector = require('node:inspector');
+const { writeFileSync } = require('node:fs');
+const session = new inspector.Session();
+session.connect();
+let running = false;
+process.on('SIGUSR2', () => {
+  if (!running) {
+    running = true;
+    session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
+    return;
+  }
+  session.post('Profiler.stop', (error, { profile }) => {
+    if (!error) writeFileSync(${JSON.stringify(dir)} + '/api-' + process.pid + '.cpuprofile', JSON.stringify(profile));
+  });
+});
+`,
+  );
+  return file;
+}
+
+function command(i: number, areaId: string) {
+  return {
+    method: 'POST' as const,
+    path: '/api/commands',
+    body: JSON.stringify({
+      type: 'RegisterEnterprise',
+      creditCode: syntheticCreditCode(i),
+      name: `压测企业${i}`,
+      areaId,
+      headcount: Math.floor(Math.random() * 200),
+      occurredOn: '2024-01-02',
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  const name = args.name;
+  if (!name || !/^uce_bench_cmd_\w+$/.test(name)) throw new Error('--name uce_bench_cmd_<something>');
+  if (positionals[0] === 'build') return build(name, Number(args.scale));
+  if (positionals[0] === 'measure') return measure(name);
+  throw new Error('build or measure');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
