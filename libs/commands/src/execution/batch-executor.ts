@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   EventIdConflictError,
   WrongExpectedRevisionError,
@@ -14,7 +13,7 @@ import { BatchAreas, BatchCache, BatchUnitOfWork, type Carry } from './batch-cac
 import { commandMetadata, recordedAnswer, type CommandRecorded, type Execution, type ExecuteOptions } from './command-executor.js';
 import { decideAuthorized, recorderOf, requireOwnRetry } from './authorized-decision.js';
 import { commandDigest, requireSameCommand } from './command-digest.js';
-import { eventIdFor } from './event-ids.js';
+import { eventIdFor, newCommandId, storedEventIdsFor } from './event-ids.js';
 
 type PendingOutcome = BatchOutcome | { pending: number } | { sameAs: number } | { storedBefore: string };
 
@@ -87,13 +86,13 @@ export class BatchExecutor {
   }
 
   private async decide(items: readonly BatchItem[], carry?: Carry): Promise<Decision> {
-    const ids = items.map((item) => item.command.commandId ?? randomUUID());
+    const ids = items.map((item) => item.command.commandId ?? newCommandId());
     const cache = new BatchCache(this.store, carry);
     const deps: HandlerDeps = { ...this.deps, areas: new BatchAreas(this.store, this.deps.areas, cache) };
     // Which commands are recorded already, and the streams the batch needs: two reads at once (the streams of a
     // recorded command are read for nothing, which is rare: a retry).
     // A command without an id gets a fresh one here, which nothing can have recorded: only ids given are looked up.
-    const given = items.flatMap((item) => (item.command.commandId === undefined ? [] : [eventIdFor(item.command.commandId, 0)]));
+    const given = items.flatMap((item) => (item.command.commandId === undefined ? [] : storedEventIdsFor(item.command.commandId, 0)));
     const [recorded] = await Promise.all([
       given.length ? this.store.readEvents(given) : Promise.resolve([]),
       cache.prefetch(items.flatMap((item) => declarationFor(item.command).streams(item.command, this.deps))),

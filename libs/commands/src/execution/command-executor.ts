@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '#event-store';
 import type { Principal } from '#domain';
 import type { HandlerDeps } from '../declaration.js';
@@ -6,7 +5,7 @@ import { declarationFor } from '../registry.js';
 import { decideAuthorized, requireOwnRetry } from './authorized-decision.js';
 import type { EngineCommand } from '../validation/validate-command.js';
 import { commandDigest, requireSameCommand } from './command-digest.js';
-import { eventIdFor } from './event-ids.js';
+import { eventIdFor, newCommandId, recordedEventIds, storedEventIdsFor } from './event-ids.js';
 import { sealAppends } from './sealing.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -53,9 +52,10 @@ export class CommandExecutor {
   ) {}
 
   async execute(command: EngineCommand, options: ExecuteOptions): Promise<Execution> {
-    const commandId = command.commandId ?? randomUUID();
+    const commandId = command.commandId ?? newCommandId();
     const digest = commandDigest(command, this.deps.personKeys);
-    const [first] = await this.store.readEvents([eventIdFor(commandId, 0)]);
+    // A fresh id (made here) names nothing recorded: only an id the caller gave is looked up.
+    const [first] = command.commandId === undefined ? [] : await this.store.readEvents(storedEventIdsFor(commandId, 0));
     if (first) return this.answerRetry(commandId, first, digest, options);
 
     for (let attempt = 1; ; attempt++) {
@@ -81,7 +81,7 @@ export class CommandExecutor {
         const results = await this.store.appendMultiple(appends);
         if (!results.some((r) => r.recorded)) {
           // A command of this id was recorded concurrently: answer as it did, if it is this one and the caller's.
-          const [stored] = await this.store.readEvents([eventIdFor(commandId, 0)]);
+          const [stored] = await this.store.readEvents(storedEventIdsFor(commandId, 0));
           return this.answerRetry(commandId, stored!, digest, options);
         }
         const events = appends.flatMap((a, i) =>
@@ -134,7 +134,7 @@ export function commandMetadata(command: EngineCommand, commandId: string, diges
 /** The answer of a command recorded earlier, rebuilt from its events (`first`: its first event). */
 export async function recordedAnswer(store: EventStore, commandId: string, first: RecordedEvent): Promise<CommandRecorded> {
   const count = Number(first.metadata['commandEventCount'] ?? 1);
-  const ids = Array.from({ length: count }, (_, k) => eventIdFor(commandId, k));
+  const ids = recordedEventIds(commandId, first.eventId, count);
   const byId = new Map<string, RecordedEvent>((await store.readEvents(ids)).map((e) => [e.eventId, e]));
   const events = ids
     .map((id) => byId.get(id))
