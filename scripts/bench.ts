@@ -1,7 +1,7 @@
 /**
  * The benchmark suite (issue 7), on PostgreSQL, never part of npm test:
  *
- *   npm run bench -- [--quick] [--out results.json] [--enterprises N --workers M] [--no-peer] [--no-kurrentdb]
+ *   npm run bench -- [--quick] [--out results.json] [--enterprises N --workers M] [--no-peer] [--no-kurrentdb] [--no-replicas]
  *
  * In one run and on one PostgreSQL server, for district histories of 1×, 4×
  * and 16× a base size (the largest is the district: 320,000 enterprises and
@@ -18,6 +18,10 @@
  *     subscription through the engine's KurrentDB endpoint with the official
  *     client, and appended by the engine running on KurrentDB
  *     (--no-kurrentdb: not).
+ *   - at the largest size: coverage queries with the primary alone, then with
+ *     1 and 2 streaming standbys as read replicas made on this machine
+ *     (.ci/standby, as root; --no-replicas: not), with the CPU each server
+ *     spent (scripts/bench/replicas.ts);
  * Prints a table and writes the results as JSON (--out). Needs DATABASE_URL
  * (a server where it may create and drop databases) or the local default.
  */
@@ -38,6 +42,7 @@ import { load, type HttpResult } from './bench/http-load.js';
 import { benchEmmett, type PeerAppend } from './bench/peer-emmett.js';
 import { benchKurrentDb, kurrentDbRows, type KurrentDbBench } from './bench/kurrentdb.js';
 import { benchOurAppends } from './bench/our-appends.js';
+import { benchReplicaQueries, type ReplicaBench } from './bench/replicas.js';
 import { benchOurSimpleProjection } from './bench/simple-projection.js';
 
 const { values: args } = parseArgs({
@@ -49,6 +54,7 @@ const { values: args } = parseArgs({
     years: { type: 'string', default: '5' },
     'no-peer': { type: 'boolean', default: false },
     'no-kurrentdb': { type: 'boolean', default: false },
+    'no-replicas': { type: 'boolean', default: false },
     'peer-events': { type: 'string' },
   },
 });
@@ -68,6 +74,7 @@ interface SizeResult {
   readonly rebuild: Record<string, Rate> & { all: Rate };
   readonly queries: HttpResult;
   readonly commandsHttp?: HttpResult;
+  readonly replicas?: ReplicaBench;
   readonly peer?: PeerResult;
 }
 
@@ -121,11 +128,14 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
         const dates = (await sql<{ lo: string; hi: string }>`select min(valid_from)::text as lo, max(valid_from)::text as hi from rm_enterprise_periods`.execute(database.db)).rows[0]!;
         const [lo, hi] = [Date.parse(dates.lo), Date.parse(dates.hi)];
         const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)]!;
-        const queries = await load(base, {
-          connections: 8,
-          amount: args.quick ? 400 : 2000,
-          next: () => ({ method: 'GET', path: `/api/coverage?areaId=${pick(areas)}&asOf=${new Date(lo + Math.random() * (hi - lo)).toISOString().slice(0, 10)}` }),
-        });
+        const coveragePath = () => `/api/coverage?areaId=${pick(areas)}&asOf=${new Date(lo + Math.random() * (hi - lo)).toISOString().slice(0, 10)}`;
+        const queries = await load(base, { connections: 8, amount: args.quick ? 400 : 2000, next: () => ({ method: 'GET', path: coveragePath() }) });
+
+        let replicas: ReplicaBench | undefined;
+        if (largest && !args['no-replicas']) {
+          log(`${scale}×: coverage queries with the primary alone, 1 and 2 read replicas`);
+          replicas = await benchReplicaQueries(url, coveragePath, { amount: args.quick ? 1000 : 4000, connections: 8, upTo: 2 });
+        }
 
         let commandsHttp: HttpResult | undefined;
         if (largest) {
@@ -172,6 +182,7 @@ async function benchSize(scale: number, enterprises: number, workers: number, ye
           rebuild: { ...rebuild, all: rate(events, rebuildSeconds) } as SizeResult['rebuild'],
           queries,
           ...(commandsHttp ? { commandsHttp } : {}),
+          ...(replicas ? { replicas } : {}),
           ...(peer ? { peer } : {}),
         };
       } finally {
@@ -254,6 +265,21 @@ function table(results: readonly SizeResult[]): string {
     rows.push([size, 'import + read models caught up', `${r(s.importEndToEnd.eventsPerSecond)} ev/s (${s.importEndToEnd.seconds} s)`, 'COPY', ratio(s.importEndToEnd.eventsPerSecond, s.ceilings.copy.eventsPerSecond)]);
     for (const [name, x] of Object.entries(s.rebuild)) rows.push([size, `rebuild ${name}`, `${r(x.eventsPerSecond)} ev/s (${x.seconds} s)`, 'read', ratio(x.eventsPerSecond, s.ceilings.read.eventsPerSecond)]);
     rows.push([size, 'coverage query, 8 clients', `p50 ${s.queries.p50Ms} ms, p99 ${s.queries.p99Ms} ms, ${r(s.queries.perSecond)}/s`, '', '']);
+    if (s.replicas && 'skipped' in s.replicas) rows.push([size, 'coverage query with read replicas', `skipped: ${s.replicas.skipped}`, '', '']);
+    if (s.replicas && 'runs' in s.replicas) {
+      const alone = s.replicas.runs[0]!;
+      for (const run of s.replicas.runs) {
+        const where = run.replicas === 0 ? 'primary alone' : `${run.replicas} replica${run.replicas > 1 ? 's' : ''} (same machine)`;
+        const per1000 = (x: number) => round((x * 1000) / run.queries.requests);
+        rows.push([
+          size,
+          `coverage query, 8 clients, ${where}`,
+          `${r(run.queries.perSecond)}/s, p50 ${run.queries.p50Ms} ms, p99 ${run.queries.p99Ms} ms; CPU s per 1,000: API ${per1000(run.cpuSeconds.api)}, primary ${per1000(run.cpuSeconds.primary)}, replicas ${per1000(run.cpuSeconds.replicas)}; ${r(run.queriesPerCpuSecond)} per CPU-s; sample ${JSON.stringify(run.sampledServers)}`,
+          'primary alone',
+          ratio(run.queriesPerCpuSecond, alone.queriesPerCpuSecond),
+        ]);
+      }
+    }
     if (s.commandsHttp) rows.push([size, 'HTTP commands, 16 clients', `${r(s.commandsHttp.perSecond)}/s, p50 ${s.commandsHttp.p50Ms} ms, p99 ${s.commandsHttp.p99Ms} ms, failed ${s.commandsHttp.failed}`, '', '']);
     if (s.peer) {
       for (const m of ['append', 'read', 'projection'] as const) {
