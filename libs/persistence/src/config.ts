@@ -1,5 +1,3 @@
-import type { ReadReplicaSettings } from './read-replicas.js';
-
 /**
  * Runtime configuration, read once at start-up from the environment and
  * validated so that a typo fails loudly instead of silently falling back.
@@ -100,6 +98,20 @@ export interface EngineConfig {
   readonly grpc: { readonly port: number; readonly host: string; readonly tls: { readonly certFile: string; readonly keyFile: string } | 'insecure' } | undefined;
   /** Where the API appends a signed anchor of the head every `minutes` (ANCHOR_DIR, ANCHOR_KEY_FILE, ANCHOR_MINUTES); off when unset. */
   readonly anchors: { readonly dir: string; readonly keyFile: string; readonly minutes: number } | undefined;
+}
+
+/** The read replicas (docs/scaling.md; libs/persistence/src/read-replicas.ts). */
+export interface ReadReplicaSettings {
+  /** One URL per server (not a load balancer over several: each replica must only ever move forward). */
+  readonly urls: readonly string[];
+  /** How long a reader waits on a replica for a position before answering from the primary (READ_REPLICA_WAIT_MS). */
+  readonly waitMs: number;
+  /** How long a replica that went down or fell behind is left out before it is tried again (READ_REPLICA_RETRY_MS). */
+  readonly retryMs: number;
+  /** Without a usable replica: answer from the primary, or refuse 503 REPLICA_UNAVAILABLE (READ_REPLICA_FALLBACK). */
+  readonly fallback: 'primary' | 'unavailable';
+  /** Connections per replica (default 10). */
+  readonly maxConnections?: number;
 }
 
 export const DEVELOPMENT_PERSON_ID_KEY = 'uce-development-person-id-key-not-for-production';

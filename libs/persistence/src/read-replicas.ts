@@ -1,6 +1,6 @@
 import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryId, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import postgres from 'postgres';
-import { redactUrl } from './config.js';
+import { redactUrl, type ReadReplicaSettings } from './config.js';
 import type { Database } from './database.js';
 import { PostgresFamilyDialect } from './dialect-support.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
@@ -20,19 +20,6 @@ import type { DB } from './schema/db.js';
  * `fallback: 'unavailable'` it is refused instead (ReplicaUnavailableError),
  * so that the primary never serves queries.
  */
-export interface ReadReplicaSettings {
-  /** One URL per server (not a load balancer over several: each replica must only ever move forward). */
-  readonly urls: readonly string[];
-  /** How long a reader waits on a replica for a position before answering from the primary (READ_REPLICA_WAIT_MS). */
-  readonly waitMs: number;
-  /** How long a replica that went down or fell behind is left out before it is tried again (READ_REPLICA_RETRY_MS). */
-  readonly retryMs: number;
-  /** Without a usable replica: answer from the primary, or refuse 503 REPLICA_UNAVAILABLE (READ_REPLICA_FALLBACK). */
-  readonly fallback: 'primary' | 'unavailable';
-  /** Connections per replica (default 10). */
-  readonly maxConnections?: number;
-}
-
 export type ReplicaState = 'up' | 'down' | 'behind';
 
 export interface ReplicaStatus {
