@@ -6,6 +6,7 @@
  *   node dist/scripts/bench/command-log-length.js build --scale 4 --name uce_bench_cmd_4x
  *   node dist/scripts/bench/command-log-length.js measure --name uce_bench_cmd_4x [--amount 30000] [--connections 16]
  *                                                         [--no-checkpoint] [--projections worker|inline] [--cpu-prof DIR]
+ *                                                         [--pg-wal /var/lib/postgresql/15/main/pg_wal] [--env NAME=VALUE]
  *
  * `build`: the suite's district at `scale`/16 of the full size (320,000
  * enterprises, 2,000,000 workers at 16), generated, imported through the CLI,
@@ -16,9 +17,13 @@
  * `RegisterEnterprise` commands from `connections` clients, and the deltas of
  * pg_stat_wal, pg_stat_bgwriter, the events' and streams' block reads and
  * hits (pg_statio_user_indexes/tables), the CPU of the API and of PostgreSQL
- * (/proc), printed as JSON. Credit codes follow the ones earlier runs used
+ * (/proc), printed as JSON; with --pg-wal (the server's WAL directory, on
+ * this machine) also the run's WAL of this database by relation, from
+ * pg_waldump (pg_stat_wal counts the whole server's). --cpu-prof writes a
+ * CPU profile of the API for the measured commands. Credit codes follow the ones earlier runs used
  * (a table in the database remembers the next one).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +44,7 @@ const { positionals, values: args } = parseArgs({
     amount: { type: 'string', default: '30000' },
     connections: { type: 'string', default: '16' },
     'no-checkpoint': { type: 'boolean', default: false },
+    'pg-wal': { type: 'string' },
     projections: { type: 'string', default: 'worker' },
     'cpu-prof': { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -182,6 +188,7 @@ async function measure(name: string): Promise<void> {
       // A few commands first, so that the server's first-use costs are not in the figures.
       await load(api.base, { connections: 4, amount: 200, next: () => command(next++, pick(communities)) });
       if (args['cpu-prof']) api.child.kill('SIGUSR2');
+      if (args['pg-wal']) await sql`select pg_create_physical_replication_slot('uce_bench_cmd_wal', true)`;
       if (!args['no-checkpoint']) await sql`checkpoint`;
       const before = await snapshot(sql);
       const apiCpu0 = cpuSeconds(api.child.pid!);
@@ -215,6 +222,8 @@ async function measure(name: string): Promise<void> {
               machineBusyShare: round((machine1.busy - machine0.busy) / Math.max(machine1.total - machine0.total, 1e-9)),
               seconds: round(seconds),
             },
+            walRange: [before.wal['lsn'], after.wal['lsn']],
+            ...(args['pg-wal'] ? { walByRelation: await walByRelation(sql, String(before.wal['lsn']), String(after.wal['lsn']), result.requests) } : {}),
             ...delta(before, after, result.requests),
           },
           null,
@@ -223,10 +232,56 @@ async function measure(name: string): Promise<void> {
       );
     } finally {
       await api.stop();
+      if (args['pg-wal']) await dropWalSlot(sql);
     }
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * The run's WAL records of this database, by relation (pg_waldump over
+ * --pg-wal, the server's pg_wal directory, readable on this machine; a
+ * replication slot made before the run kept it, dropped here): bytes,
+ * full-page images and records per command.
+ */
+async function walByRelation(sql: postgres.Sql, start: string, end: string, commands: number) {
+  try {
+    const [db] = await sql<Array<{ oid: string }>>`select oid::text from pg_database where datname = current_database()`;
+    const names = new Map((await sql<Array<{ node: string; name: string }>>`
+      select pg_relation_filenode(oid)::text as node, relname as name from pg_class where pg_relation_filenode(oid) is not null`).map((r) => [r.node, r.name]));
+    const [bin] = await sql<Array<{ dir: string }>>`select setting as dir from pg_config where name = 'BINDIR'`;
+    const dump = execFileSync(join(bin!.dir, 'pg_waldump'), ['-p', String(args['pg-wal']), '-s', start, '-e', end], { maxBuffer: 2 ** 31, encoding: 'latin1' });
+    const byRelation = new Map<string, { bytes: number; images: number; records: number }>();
+    let all = 0;
+    for (const line of dump.split('\n')) {
+      const size = /len \(rec\/tot\):\s*\d+\/\s*(\d+)/.exec(line);
+      if (!size) continue;
+      all += Number(size[1]);
+      const rel = /rel \d+\/(\d+)\/(\d+)/.exec(line);
+      if (!rel || rel[1] !== db!.oid) continue;
+      const name = names.get(rel[2]!) ?? rel[2]!;
+      const r = byRelation.get(name) ?? { bytes: 0, images: 0, records: 0 };
+      r.bytes += Number(size[1]);
+      r.images += line.split('FPW').length - 1;
+      r.records++;
+      byRelation.set(name, r);
+    }
+    const per = (x: number) => round(x / Math.max(commands, 1));
+    const relations = [...byRelation].sort((a, b) => b[1].bytes - a[1].bytes);
+    return {
+      serverBytesPerCommand: per(all),
+      databaseBytesPerCommand: per(relations.reduce((n, [, r]) => n + r.bytes, 0)),
+      relations: Object.fromEntries(relations.slice(0, 15).map(([name, r]) => [name, { bytesPerCommand: per(r.bytes), imagesPerCommand: per(r.images), recordsPerCommand: per(r.records) }])),
+    };
+  } finally {
+    await dropWalSlot(sql);
+  }
+}
+
+/** The slot that keeps a run's WAL, if it is still there (it would keep WAL forever). */
+async function dropWalSlot(sql: postgres.Sql): Promise<void> {
+  await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'uce_bench_cmd_wal'`;
 }
 
 /**
