@@ -11,17 +11,19 @@
  * `build`: the suite's district at `scale`/16 of the full size (320,000
  * enterprises, 2,000,000 workers at 16), generated, imported through the CLI,
  * read models caught up and settled (scripts/bench/district.ts), in a
- * database that is kept. `measure`: a checkpoint first (unless
- * --no-checkpoint: every run then starts from the same state of the WAL),
- * then `npm start`'s server as the suite starts it, `amount` fresh
+ * database that is kept. `measure`: `npm start`'s server as the suite starts
+ * it, 200 commands to warm it, a checkpoint (so that every run starts from
+ * the same state of the WAL; not with --no-checkpoint), then `amount` fresh
  * `RegisterEnterprise` commands from `connections` clients, and the deltas of
- * pg_stat_wal, pg_stat_bgwriter, the events' and streams' block reads and
- * hits (pg_statio_user_indexes/tables), the CPU of the API and of PostgreSQL
- * (/proc), printed as JSON; with --pg-wal (the server's WAL directory, on
- * this machine) also the run's WAL of this database by relation, from
- * pg_waldump (pg_stat_wal counts the whole server's). --cpu-prof writes a
- * CPU profile of the API for the measured commands. Credit codes follow the ones earlier runs used
- * (a table in the database remembers the next one).
+ * pg_stat_wal, pg_stat_bgwriter, block reads and hits by index and table
+ * (pg_statio_user_indexes/tables), the time in the store's functions
+ * (pg_stat_user_functions, with `alter database … set track_functions =
+ * 'all'`), and the CPU of the API and of PostgreSQL (/proc), printed as
+ * JSON. With --pg-wal (the server's WAL directory, on this machine) also the
+ * run's WAL of this database by relation, from pg_waldump (pg_stat_wal counts
+ * the whole server's); --cpu-prof writes a CPU profile of the API for the
+ * measured commands. Credit codes follow the ones earlier runs used (a table
+ * in the database remembers the next one).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
