@@ -20,6 +20,7 @@ import type { DB } from './schema/db.js';
  * `fallback: 'unavailable'` it is refused instead (ReplicaUnavailableError),
  * so that the primary never serves queries.
  */
+
 export type ReplicaState = 'up' | 'down' | 'behind';
 
 export interface ReplicaStatus {
