@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { creditCode } from '../../../libs/domain/test/spec-helpers.js';
-import { describePostgres } from '../../../test/support/databases.js';
+import { createPostgresTestDatabase, describePostgres } from '../../../test/support/databases.js';
 import { startTestApi, type TestApi } from './support/api-client.js';
 
 /**
@@ -217,6 +217,17 @@ describePostgres('read replicas without a standby', () => {
       expect(onPrimary.body.freshness).toEqual({ position: expect.any(String), caughtUp: true });
     } finally {
       await replicated.close();
+    }
+  });
+
+  it('refuses to start when a replica is another database, rather than read figures that are not the log\'s', async () => {
+    const other = await createPostgresTestDatabase();
+    try {
+      for (const url of [other.url!, other.url!.replace(/\/[^/]*$/, '/postgres')]) {
+        await expect(withReplicas({ READ_DATABASE_URL: url })).rejects.toThrow(/READ_DATABASE_URL: replica-1 \(postgres:\/\/[^)]*\) is not a copy of DATABASE_URL's database/);
+      }
+    } finally {
+      await other.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import { Kysely, sql, type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryId, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import postgres from 'postgres';
-import { redactUrl, type ReadReplicaSettings } from './config.js';
+import { ConfigError, redactUrl, type ReadReplicaSettings } from './config.js';
 import type { Database } from './database.js';
 import { PostgresFamilyDialect } from './dialect-support.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
@@ -15,10 +15,13 @@ import type { DB } from './schema/db.js';
  * reader needed in time: left out for `retryMs`). Reads go to the replicas
  * that are up, in turn. A statement a replica cannot run — it went down
  * during the answer, or the standby cancelled it to replay the primary's
- * changes — runs on the primary instead, which is at least as far along:
+ * changes, or it has not replayed the schema's latest migration yet — runs
+ * on the primary instead, which is at least as far along:
  * the answer stays right, and says it came from the primary. With
  * `fallback: 'unavailable'` it is refused instead (ReplicaUnavailableError),
- * so that the primary never serves queries.
+ * so that the primary never serves queries. A replica must be a copy of the
+ * primary's database (databaseIdentity): one that is not is refused at
+ * start, or never read when it answers later.
  */
 
 export type ReplicaState = 'up' | 'down' | 'behind';
@@ -32,6 +35,7 @@ export interface ReplicaStatus {
 interface Logger {
   log(message: string): void;
   warn(message: string): void;
+  error(message: string): void;
 }
 
 /** No usable replica, and READ_REPLICA_FALLBACK=unavailable forbids the primary: answered 503 REPLICA_UNAVAILABLE. */
@@ -63,6 +67,29 @@ export function isRecoveryConflict(error: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+/**
+ * The standby has not replayed the schema the statement needs yet (a table,
+ * column or function the primary's latest migration made: during a deploy):
+ * it is not down, the statement must run elsewhere. On the primary too, the
+ * same statement fails as it would without replicas.
+ */
+export function isSchemaBehind(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '42703' || code === '42883';
+}
+
+/**
+ * What makes a database the primary's own copy: the server's system
+ * identifier, which a physical standby shares with its primary (and no other
+ * server has), and the database's oid, the same on the standby and new
+ * whenever a database is created.
+ */
+export async function databaseIdentity(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    select (select system_identifier::text from pg_control_system()) || '/' || (select oid::text from pg_database where datname = current_database()) as id`.execute(db);
+  return rows[0]!.id;
+}
+
 /** One answer read from a replica: its statements, and whether any of them had to run on the primary. */
 export interface ReplicaReading {
   readonly db: Kysely<DB>;
@@ -85,7 +112,9 @@ export class ReadReplica {
     readonly location: string,
     /** The replica alone. */
     readonly direct: Kysely<DB>,
-    private readonly primary: Kysely<DB>,
+    primary: Kysely<DB>,
+    /** The primary database's identity (databaseIdentity): a replica that answers with another is never read. */
+    private readonly identity: string,
     private readonly settings: ReadReplicaSettings,
     private readonly logger: Logger | undefined,
   ) {
@@ -148,10 +177,17 @@ export class ReadReplica {
     this.logger?.log(`read replica ${this.server} takes reads again`);
   }
 
+  /** Whether it is the primary's database (one answering at its address could have been replaced by another). */
+  async isCopy(): Promise<boolean> {
+    if ((await databaseIdentity(this.direct)) === this.identity) return true;
+    this.logger?.error(`read replica ${this.server} (${this.location}) is not a copy of DATABASE_URL's database (another server, or another database): it is not read`);
+    return false;
+  }
+
   private scheduleProbe(): void {
     this.retry = setTimeout(() => {
-      sql`select 1`.execute(this.direct).then(
-        () => this.comeBack(),
+      this.isCopy().then(
+        (copy) => (copy ? this.comeBack() : this.closed || this.scheduleProbe()),
         () => this.closed || this.scheduleProbe(),
       );
     }, this.settings.retryMs).unref();
@@ -194,6 +230,7 @@ export class ReadReplicas {
  */
 export async function openReadReplicas(settings: ReadReplicaSettings, primary: Database, logger?: Logger): Promise<ReadReplicas> {
   if (primary.kind !== 'postgres') throw new Error('read replicas serve a PostgreSQL primary (DATABASE_URL)');
+  const identity = await databaseIdentity(primary.db);
   const replicas = settings.urls.map((url, i) => {
     const client = postgres(url, {
       max: settings.maxConnections ?? 10,
@@ -202,18 +239,27 @@ export async function openReadReplicas(settings: ReadReplicaSettings, primary: D
       connection: { application_name: 'union-coverage-engine-reads', jit: 'off' },
     });
     const direct = new Kysely<DB>({ dialect: new PostgresJsDialect(client) });
-    return new ReadReplica(`replica-${i + 1}`, redactUrl(url), direct, primary.db, settings, logger);
+    return new ReadReplica(`replica-${i + 1}`, redactUrl(url), direct, primary.db, identity, settings, logger);
   });
-  await Promise.all(
+  const foreign = await Promise.all(
     replicas.map(async (replica) => {
       try {
-        const { rows } = await sql<{ standby: boolean }>`select pg_is_in_recovery() as standby`.execute(replica.direct);
-        logger?.log(`read replica ${replica.server}: ${replica.location}${rows[0]?.standby ? ', a standby' : ', not a standby (it must follow the primary)'}`);
+        if (!(await replica.isCopy())) return replica;
+        logger?.log(`read replica ${replica.server}: ${replica.location}`);
       } catch (error) {
         replica.markDown(error);
       }
+      return undefined;
     }),
   );
+  const refused = foreign.filter((r) => r !== undefined);
+  if (refused.length) {
+    await Promise.all(replicas.map((r) => r.close()));
+    throw new ConfigError(
+      `READ_DATABASE_URL: ${refused.map((r) => `${r.server} (${r.location})`).join(', ')} ${refused.length > 1 ? 'are not copies' : 'is not a copy'} of DATABASE_URL's database — ` +
+        'a read replica must be a streaming standby of its server (pg_basebackup -R), read in the same database (docs/scaling.md)',
+    );
+  }
   return new ReadReplicas(replicas, settings);
 }
 
@@ -272,7 +318,7 @@ class FailoverConnection implements DatabaseConnection {
         return await this.replica.direct.executeQuery<R>(compiled);
       } catch (error) {
         if (isUnreachable(error)) this.replica.markDown(error);
-        else if (!isRecoveryConflict(error)) throw error;
+        else if (!isRecoveryConflict(error) && !isSchemaBehind(error)) throw error;
       }
     }
     if (this.fallback === 'unavailable') throw new ReplicaUnavailableError();

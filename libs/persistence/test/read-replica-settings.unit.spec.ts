@@ -1,4 +1,4 @@
-import { isRecoveryConflict, isUnreachable, loadConfig } from '#persistence';
+import { isRecoveryConflict, isSchemaBehind, isUnreachable, loadConfig } from '#persistence';
 
 const primary = { DATABASE_URL: 'postgres://app@primary/uce' };
 
@@ -38,5 +38,9 @@ describe('what makes a replica be left out', () => {
 
   it('tells a recovery conflict (the standby cancelled the statement to replay) from the rest', () => {
     expect([isRecoveryConflict({ code: '40001' }), isRecoveryConflict({ code: '40P01' }), isRecoveryConflict({ code: '57P01' })]).toEqual([true, true, false]);
+  });
+
+  it('tells a schema the standby has not replayed yet (a table, column or function missing) from a fault of the statement', () => {
+    expect(['42P01', '42703', '42883', '22P02', '42601'].map((code) => isSchemaBehind({ code }))).toEqual([true, true, true, false, false]);
   });
 });
