@@ -26,7 +26,7 @@
  * in the database remembers the next one).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ import { migrateToLatest, openDatabase } from '#persistence';
 import { syntheticCreditCode } from '#simulation';
 import { ADMIN_URL, catchUpReadModels, databaseUrl, log, round, runImport, settle, since, startApi, writeDistrict } from './district.js';
 import { load } from './http-load.js';
+import { machineCpuSeconds, postgresCpuSeconds, processCpuSeconds } from './process-cpu.js';
 
 const { positionals, values: args } = parseArgs({
   allowPositionals: true,
@@ -83,38 +84,6 @@ async function build(name: string, scale: number): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     await admin.end({ timeout: 5 });
   }
-}
-
-/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds used so far by every process named postgres (those that exit meanwhile are lost: connections are pooled). */
-function postgresCpu(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'latin1').trim() === 'postgres') total += cpuSeconds(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
-
-function machineCpu(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = fields[3]! + fields[4]!;
-  const total = fields.reduce((a, b) => a + b, 0);
-  return { busy: (total - idle) / 100, total: total / 100 };
 }
 
 type Row = Record<string, string | number | null>;
@@ -193,15 +162,15 @@ async function measure(name: string): Promise<void> {
       if (args['pg-wal']) await sql`select pg_create_physical_replication_slot('uce_bench_cmd_wal', true)`;
       if (!args['no-checkpoint']) await sql`checkpoint`;
       const before = await snapshot(sql);
-      const apiCpu0 = cpuSeconds(api.child.pid!);
-      const pgCpu0 = postgresCpu();
-      const machine0 = machineCpu();
+      const apiCpu0 = processCpuSeconds(api.child.pid!);
+      const pgCpu0 = postgresCpuSeconds();
+      const machine0 = machineCpuSeconds();
       const t0 = process.hrtime.bigint();
       const result = await load(api.base, { connections: Number(args.connections), amount, next: () => command(next++, pick(communities)) });
       const seconds = since(t0);
-      const machine1 = machineCpu();
-      const apiCpu = cpuSeconds(api.child.pid!) - apiCpu0;
-      const pgCpu = postgresCpu() - pgCpu0;
+      const machine1 = machineCpuSeconds();
+      const apiCpu = processCpuSeconds(api.child.pid!) - apiCpu0;
+      const pgCpu = postgresCpuSeconds() - pgCpu0;
       const after = await snapshot(sql);
       if (args['cpu-prof']) {
         api.child.kill('SIGUSR2');

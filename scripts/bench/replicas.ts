@@ -10,12 +10,13 @@
  * previous measurement is done, and removed afterwards.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { ADMIN_URL, log, round, startApi } from './district.js';
 import { load, type HttpResult } from './http-load.js';
+import { processCpuSeconds, serverCpuSeconds } from './process-cpu.js';
 
 export interface ReplicaQueries {
   readonly replicas: number;
@@ -106,26 +107,7 @@ async function caughtUp(admin: postgres.Sql, standbyUrl: string): Promise<void> 
   }
 }
 
-const TICKS = 100; // USER_HZ on Linux
-
-/** CPU seconds used so far by a process, and by every process of a PostgreSQL server (its postmaster and children). */
+/** CPU seconds so far of the API's process, of the primary's server and of the standbys' servers. */
 function cpu(apiPid: number, primaryDir: string, standbyDirs: readonly string[]): { api: number; primary: number; replicas: number } {
-  const stats = new Map<number, { ppid: number; seconds: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const server = (dir: string) => {
-    const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    let seconds = stats.get(postmaster)?.seconds ?? 0;
-    for (const s of stats.values()) if (s.ppid === postmaster) seconds += s.seconds;
-    return seconds;
-  };
-  return { api: stats.get(apiPid)?.seconds ?? 0, primary: server(primaryDir), replicas: standbyDirs.reduce((sum, dir) => sum + server(dir), 0) };
+  return { api: processCpuSeconds(apiPid), primary: serverCpuSeconds(primaryDir), replicas: standbyDirs.reduce((sum, dir) => sum + serverCpuSeconds(dir), 0) };
 }
