@@ -137,9 +137,8 @@ export class ReadReplica {
 
   /** A reader's view: its statements go to this replica, and to the primary for any it cannot run. */
   reading(): ReplicaReading {
-    const reading = { db: undefined as unknown as Kysely<DB>, server: this.server };
-    reading.db = this.failover.withPlugin(new Tagged(reading));
-    return reading;
+    const tag = { server: this.server };
+    return Object.assign(tag, { db: this.failover.withPlugin(new Tagged(tag)) });
   }
 
   /** It could not be reached: leave it out, and probe it until it answers. */

@@ -90,10 +90,7 @@ export class ReadAccess {
       const replica = this.replicas.pick();
       if (replica) {
         const view = replica.reading();
-        const seen = this.recently(replica.server, wanted);
-        if (seen !== undefined) return fromReplica(view, seen, true);
-        const { position, caughtUp } = await this.runner.waitFor(wanted, Math.min(this.replicas.settings.waitMs, FRESHNESS_WAIT_MS), view.db);
-        if (view.server === replica.server) this.remember(replica.server, position);
+        const { position, caughtUp } = await this.checkpoints(replica.server, wanted, Math.min(this.replicas.settings.waitMs, FRESHNESS_WAIT_MS), view);
         if (caughtUp) return fromReplica(view, position, true);
         if (view.server !== 'primary') {
           const onPrimary = await this.runner.waitFor(wanted, 0);
@@ -103,21 +100,22 @@ export class ReadAccess {
       }
       if (this.replicas.settings.fallback === 'unavailable') throw new ReplicaUnavailableError();
     }
-    const seen = this.recently('primary', wanted);
-    const { position, caughtUp } = seen !== undefined ? { position: seen, caughtUp: true } : await this.runner.waitFor(wanted, Math.max(0, deadline - Date.now()));
-    if (seen === undefined) this.remember('primary', position);
+    const { position, caughtUp } = await this.checkpoints('primary', wanted, Math.max(0, deadline - Date.now()), { db: this.database.db, server: 'primary' });
     return { db: this.database.db, server: 'primary', freshness: { position: position.toString(), caughtUp, ...(this.replicas && { server: 'primary' }) } };
   }
 
-  /** The position the server's read models were seen at within the last CHECKPOINTS_FRESH_FOR_MS, if it covers `wanted`. */
-  private recently(server: string, wanted: bigint): bigint | undefined {
+  /**
+   * How far the server's read models are, waiting up to `timeoutMs` for
+   * `wanted` (runner.waitFor, on `view.db`) — unless they were seen that far
+   * within the last CHECKPOINTS_FRESH_FOR_MS. What is read is remembered for
+   * the server, unless a statement of it failed over to the primary.
+   */
+  private async checkpoints(server: string, wanted: bigint, timeoutMs: number, view: { readonly db: Kysely<DB>; readonly server: string }) {
     const seen = this.reached.get(server);
-    return seen && seen.position >= wanted && Date.now() - seen.at < CHECKPOINTS_FRESH_FOR_MS ? seen.position : undefined;
-  }
-
-  private remember(server: string, position: bigint): void {
-    const seen = this.reached.get(server);
-    if (!seen || position >= seen.position) this.reached.set(server, { position, at: Date.now() });
+    if (seen && seen.position >= wanted && Date.now() - seen.at < CHECKPOINTS_FRESH_FOR_MS) return { position: seen.position, caughtUp: true };
+    const reached = await this.runner.waitFor(wanted, timeoutMs, view.db);
+    if (view.server === server && (!seen || reached.position >= seen.position)) this.reached.set(server, { position: reached.position, at: Date.now() });
+    return reached;
   }
 
   /** The position an answer must reflect: what this server acknowledged, or what the client asks for if that is later. */
