@@ -17,6 +17,7 @@ import * as leastPrivilege from './1765100000000-least-privilege.js';
 import * as staffRollup from './1765200000000-staff-rollup.js';
 import * as chainVerifications from './1765300000000-chain-verifications.js';
 import * as logMirror from './1765400000000-log-mirror.js';
+import * as appendPlansCached from './1765500000000-append-plans-cached.js';
 
 /**
  * Every migration, by name. Names start with the epoch milliseconds of their
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '1765200000000-staff-rollup': staffRollup,
   '1765300000000-chain-verifications': chainVerifications,
   '1765400000000-log-mirror': logMirror,
+  '1765500000000-append-plans-cached': appendPlansCached,
 };
