@@ -256,7 +256,7 @@ async function benchPeer(store: KyselyEventStore, limit: number): Promise<PeerRe
 
 function table(results: readonly SizeResult[]): string {
   const rows: string[][] = [['size', 'measure', 'value', 'ceiling', 'ratio']];
-  const r = (n: number) => n.toLocaleString('en-US');
+  const r = (n: number) => Math.round(n).toLocaleString('en-US');
   for (const s of results) {
     const size = `${s.scale}× (${r(s.enterprises)} ent., ${r(s.workers)} workers, ${r(s.events)} events)`;
     rows.push([size, 'COPY ceiling', `${r(s.ceilings.copy.eventsPerSecond)} ev/s`, '', '']);
