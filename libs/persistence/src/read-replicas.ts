@@ -178,15 +178,18 @@ export class ReadReplica {
 
   /** Whether it is the primary's database (one answering at its address could have been replaced by another). */
   async isCopy(): Promise<boolean> {
-    if ((await databaseIdentity(this.direct)) === this.identity) return true;
-    this.logger?.error(`read replica ${this.server} (${this.location}) is not a copy of DATABASE_URL's database (another server, or another database): it is not read`);
-    return false;
+    return (await databaseIdentity(this.direct)) === this.identity;
   }
 
+  /** Probed until it answers as the primary's copy (then it takes reads again). */
   private scheduleProbe(): void {
     this.retry = setTimeout(() => {
       this.isCopy().then(
-        (copy) => (copy ? this.comeBack() : this.closed || this.scheduleProbe()),
+        (copy) => {
+          if (copy) return this.comeBack();
+          this.logger?.error(`read replica ${this.server} (${this.location}) is not a copy of DATABASE_URL's database (another server, or another database): it is not read`);
+          if (!this.closed) this.scheduleProbe();
+        },
         () => this.closed || this.scheduleProbe(),
       );
     }, this.settings.retryMs).unref();
