@@ -16,8 +16,9 @@ import type { DB } from './schema/db.js';
  * that are up, in turn. A statement a replica cannot run — it went down
  * during the answer, or the standby cancelled it to replay the primary's
  * changes, or it has not replayed the schema's latest migration yet — runs
- * on the primary instead, which is at least as far along:
- * the answer stays right, and says it came from the primary. With
+ * on the primary instead, which is at least as far along, and so do the
+ * answer's later statements (the replica may be short of what the primary
+ * showed): the answer stays right, and says it came from the primary. With
  * `fallback: 'unavailable'` it is refused instead (ReplicaUnavailableError),
  * so that the primary never serves queries. A replica must be a copy of the
  * primary's database (databaseIdentity): one that is not is refused at
@@ -315,7 +316,11 @@ class FailoverConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.replica.reachable) {
+    const reading = readingOf.get(compiled.queryId);
+    // Once one statement of an answer ran on the primary, the rest run there too: the replica may be short of
+    // what that statement saw (an answer whose checkpoints were read on the primary, its rows on a replica still
+    // replaying, would count what the replica has not replayed as missing — an area not defined yet).
+    if (this.replica.reachable && reading?.server !== 'primary') {
       try {
         return await this.replica.direct.executeQuery<R>(compiled);
       } catch (error) {
@@ -324,7 +329,6 @@ class FailoverConnection implements DatabaseConnection {
       }
     }
     if (this.fallback === 'unavailable') throw new ReplicaUnavailableError();
-    const reading = readingOf.get(compiled.queryId);
     if (reading) reading.server = 'primary';
     return this.primary.executeQuery<R>(compiled);
   }
