@@ -103,6 +103,8 @@ export class ReadReplica {
   private since = new Date();
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
+  /** It answered as another database since it last took reads (logged once). */
+  private foreignReported = false;
   /** Statements to the replica, each one it cannot run sent to the primary. */
   private readonly failover: Kysely<DB>;
 
@@ -173,6 +175,7 @@ export class ReadReplica {
 
   private comeBack(): void {
     if (this.closed) return;
+    this.foreignReported = false;
     this.enter('up');
     this.logger?.log(`read replica ${this.server} takes reads again`);
   }
@@ -188,7 +191,9 @@ export class ReadReplica {
       this.isCopy().then(
         (copy) => {
           if (copy) return this.comeBack();
-          this.logger?.error(`read replica ${this.server} (${this.location}) is not a copy of DATABASE_URL's database (another server, or another database): it is not read`);
+          // Said once while it stays so, not at every probe.
+          if (!this.foreignReported) this.logger?.error(`read replica ${this.server} (${this.location}) is not a copy of DATABASE_URL's database (another server, or another database): it is not read`);
+          this.foreignReported = true;
           if (!this.closed) this.scheduleProbe();
         },
         () => this.closed || this.scheduleProbe(),

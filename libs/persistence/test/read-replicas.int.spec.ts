@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ReadReplica, type DB, type ReadReplicaSettings } from '#persistence';
+import { databaseIdentity, openDatabase, ReadReplica, type DB, type ReadReplicaSettings } from '#persistence';
 import { createPostgresTestDatabase, describePostgres, type TestDatabase } from '../../../test/support/databases.js';
 
 /**
@@ -46,5 +46,20 @@ describePostgres('an answer read on a replica', () => {
     const next = replica.reading();
     expect(await count(next.db, 'replayed')).toBe(0);
     expect([next.server, replica.status().state]).toEqual(['replica-1', 'up']);
+  });
+
+  it('leaves out a replica that answers as another database, probing it on and saying so once, not at every probe', async () => {
+    const errors: string[] = [];
+    const logger = { log: () => undefined, warn: () => undefined, error: (message: string) => errors.push(message) };
+    const elsewhere = await openDatabase({ databaseUrl: behind.url!, maxConnections: 1 });
+    const foreign = new ReadReplica('replica-1', 'the other test database', elsewhere.db, primary.db, await databaseIdentity(primary.db), { ...settings, retryMs: 20 }, logger);
+    try {
+      foreign.markDown(Object.assign(new Error('gone'), { code: 'ECONNRESET' }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(foreign.status().state).toBe('down');
+      expect(errors).toEqual(['read replica replica-1 (the other test database) is not a copy of DATABASE_URL\'s database (another server, or another database): it is not read']);
+    } finally {
+      await foreign.close();
+    }
   });
 });
