@@ -61,6 +61,27 @@ describe('the command declarations', () => {
       }
     });
 
+    it('never echoes a personal value put in another field too (a spreadsheet\'s columns shifted): it is named by its field', () => {
+      for (const field of declaration.personal.filter((f) => EXAMPLES[type]![f] !== undefined)) {
+        const value = String(EXAMPLES[type]![field]);
+        for (const other of Object.keys(EXAMPLES[type]!).filter((f) => f !== field)) {
+          for (const misplaced of [value, [value], { at: value }, `${value}"`]) {
+            const refusal = (() => {
+              try {
+                validateCommand({ type, ...EXAMPLES[type], [other]: misplaced });
+                return undefined;
+              } catch (error) {
+                return (error as Error).message;
+              }
+            })();
+            if (refusal === undefined) continue;
+            expect(refusal).not.toContain(value);
+            if (other === 'occurredOn') expect(refusal).toContain(`<${field}>`);
+          }
+        }
+      }
+    });
+
     it('reads at least the streams it writes, and keys the importer orders it by', () => {
       const streams = declaration.streams(command, deps);
       expect(streams.length).toBeGreaterThan(0);
@@ -76,6 +97,12 @@ describe('the command declarations', () => {
       expect(commandSchemas()[type]).toMatchObject({ type: 'object', additionalProperties: false });
       expect(MESSAGES.get(type)!.name).toBe(`${type}Command`);
     });
+  });
+
+  it('never echoes a personal value as the type of a command it does not know', () => {
+    expect(() => validateCommand({ type: '440307199001010096', personId: '440307199001010096' })).toThrow('unknown command type "<personId>"; expected one of');
+    expect(() => validateCommand({ type: ['张三丰'], name: '张三丰' })).toThrow('unknown command type ["<name>"]');
+    expect(() => validateCommand({ type: 'JoinUnoin' })).toThrow('unknown command type "JoinUnoin"');
   });
 
   it('checks fields against each other once each is well formed', () => {

@@ -25,6 +25,32 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
   ]);
 }
 
+/** Every field some command declares personal: what a command of a type the contract does not know may still carry. */
+const ANY_PERSONAL: readonly string[] = [...new Set(COMMAND_TYPES.flatMap((type) => declarationOf(type)!.personal))];
+
+/** The texts a value holds (itself, or within an array or object, a few levels down), as a message could echo them. */
+function textsIn(value: unknown, depth = 0): string[] {
+  if (typeof value === 'string') return [value, JSON.stringify(value).slice(1, -1)];
+  if (typeof value === 'number' || typeof value === 'bigint') return [String(value)];
+  if (value === null || typeof value !== 'object' || depth >= 3) return [];
+  return Object.values(value).slice(0, 100).flatMap((v) => textsIn(v, depth + 1));
+}
+
+/**
+ * The message with every personal value of the command replaced by the
+ * field's name: a value is echoed when it is wrong, and a person's number put
+ * in another field (a spreadsheet's columns shifted) must not come back in a
+ * refusal, an import report or a log (docs/privacy.md). A text of one
+ * character finds nobody and is left, lest the message be garbled.
+ */
+function withoutPersonalData(message: string, raw: Record<string, unknown>, personal: readonly string[]): string {
+  let scrubbed = message;
+  for (const field of personal) {
+    for (const text of textsIn(raw[field])) if (text.length > 1) scrubbed = scrubbed.split(text).join(`<${field}>`);
+  }
+  return scrubbed;
+}
+
 /** Checks a command's shape and formats against its declaration; returns it typed, or throws MalformedCommandError. */
 export function validateCommand(raw: unknown): EngineCommand {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -33,10 +59,8 @@ export function validateCommand(raw: unknown): EngineCommand {
   const type = (raw as { type?: unknown }).type;
   const declaration = typeof type === 'string' ? declarationOf(type) : undefined;
   if (!declaration) {
-    throw new MalformedCommandError(
-      'UNKNOWN_COMMAND_TYPE',
-      `unknown command type ${JSON.stringify(type)}; expected one of ${COMMAND_TYPES.join(', ')}`,
-    );
+    const given = withoutPersonalData(JSON.stringify(type) ?? 'undefined', raw as Record<string, unknown>, ANY_PERSONAL);
+    throw new MalformedCommandError('UNKNOWN_COMMAND_TYPE', `unknown command type ${given}; expected one of ${COMMAND_TYPES.join(', ')}`);
   }
   // Fields named as what an object is made of (`constructor`, `__proto__`) are no command's: copied, they would make the DTO another object.
   const fields = Object.entries(raw as Record<string, unknown>).filter(([field]) => !RESERVED.has(field));
@@ -49,6 +73,9 @@ export function validateCommand(raw: unknown): EngineCommand {
   ];
   const command = dto as unknown as EngineCommand;
   if (problems.length === 0 && declaration.check) problems.push(...declaration.check(command));
-  if (problems.length) throw new MalformedCommandError('INVALID_FIELDS', `${declaration.type}: ${problems.join('; ')}`);
+  if (problems.length) {
+    const message = `${declaration.type}: ${problems.join('; ')}`;
+    throw new MalformedCommandError('INVALID_FIELDS', withoutPersonalData(message, raw as Record<string, unknown>, declaration.personal));
+  }
   return { ...command } as EngineCommand;
 }
