@@ -45,19 +45,36 @@ export async function* commandLines(path: string, idKey: Buffer): AsyncGenerator
       yield { line, bytesRead, blank: true };
       continue;
     }
-    let command: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-      command = parsed as Record<string, unknown>;
+      parsed = JSON.parse(text);
     } catch (error) {
-      yield { line, bytesRead, malformed: `line ${line} is not a JSON object: ${(error as Error).message}` };
+      yield { line, bytesRead, malformed: `line ${line} is not a JSON object: ${whereNotJson(error)}` };
       continue;
     }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      yield { line, bytesRead, malformed: `line ${line} is not a JSON object: it is JSON, but ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}` };
+      continue;
+    }
+    let command = parsed as Record<string, unknown>;
     if (command['commandId'] === undefined) {
       const digest = createHmac('sha256', idKey).update(text).digest('hex').slice(0, 32);
       command = { ...command, commandId: `${fileTag}:${line}:${digest}` };
     }
     yield { line, bytesRead, command };
   }
+}
+
+/**
+ * Where a line stops being JSON, without a word of it: the parser's own
+ * message quotes the line (`Unexpected token '张', "张三丰 440307"... is not
+ * valid JSON`), and a refused line's message goes into the import report,
+ * which must never hold a name or an identity number (docs/privacy.md).
+ */
+function whereNotJson(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const at = /at position (\d+)/.exec(message)?.[1];
+  if (at !== undefined) return `invalid JSON at character ${Number(at) + 1}`;
+  if (/end of (JSON|data) input/i.test(message)) return 'the JSON ends too early';
+  return 'invalid JSON';
 }

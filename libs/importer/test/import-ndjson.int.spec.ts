@@ -117,6 +117,30 @@ describe('importing an NDJSON file of commands [PGlite]', () => {
     ]);
   });
 
+  it('reports a line that is not JSON by where it stops being JSON, never quoting it (a name or an identity number would go into the report)', async () => {
+    const file = join(dir, 'pasted.ndjson');
+    const lines = [
+      '张三丰,440307199001010096,U-1', // a spreadsheet's row pasted as it is
+      '{"type":"JoinUnion","personId":"440307199001010096","name":"张三丰" "unionId":"U-1"}',
+      '{"type":"JoinUnion","personId":"440307199001010096","name":"张三丰',
+      '["440307199001010096"]',
+      '440307199001010096',
+    ];
+    writeFileSync(file, lines.join('\n'));
+    const reportPath = join(dir, 'pasted.refused.ndjson');
+    expect(await importConcurrently(file, submit, { reportPath, idKey: ID_KEY })).toMatchObject({ lines: 5, recorded: 0, refused: 5 });
+    const text = readFileSync(reportPath, 'utf8');
+    for (const secret of ['440307', '张三丰', '0096']) expect(text).not.toContain(secret);
+    const report = text.trim().split('\n').map((l) => JSON.parse(l) as { line: number; message: string });
+    expect(report.sort((a, b) => a.line - b.line).map((r) => r.message)).toEqual([
+      'line 1 is not a JSON object: invalid JSON',
+      'line 2 is not a JSON object: invalid JSON at character 66',
+      'line 3 is not a JSON object: invalid JSON at character 64',
+      'line 4 is not a JSON object: it is JSON, but an array',
+      'line 5 is not a JSON object: it is JSON, but a number',
+    ]);
+  });
+
   it('records in groups (group commit) exactly what it records one by one, refusals included, with line numbers', async () => {
     const other = await createPGliteTestDatabase();
     try {
