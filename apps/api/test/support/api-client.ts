@@ -85,7 +85,10 @@ export async function startTestApiOnKurrentDB(settings: Record<string, string> =
 export async function startTestApi(backend: 'pglite' | 'postgres', settings: Record<string, string> = {}): Promise<TestApi> {
   let pg: TestDatabase | undefined;
   let dataDir: string | undefined;
-  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', ...settings, ...TEST_API_KEYS };
+  // MAX_EVENT_LOOP_DELAY_MS off unless a test sets it (saturation.e2e): a test's server runs in Jest's process, whose
+  // event loop also compiles modules and runs the tests — its delay measures them, not the server (on a loaded CI
+  // machine it once refused the first request after start, 503 SERVER_BUSY).
+  const env: Record<string, string> = { AUTH_FAILURES_PER_MINUTE: '0', MAX_EVENT_LOOP_DELAY_MS: '0', ...settings, ...TEST_API_KEYS };
   // A store given in the settings (prepared by the test, e.g. with the CLI) is the test's to remove.
   if (settings['DATABASE_URL'] === undefined && settings['DATA_DIR'] === undefined) {
     if (backend === 'postgres') {
